@@ -1,0 +1,177 @@
+"""Command-line entry points. They call the same functions as the window; no Qt until the GUI.
+
+Exit codes: 0 ok; 1 a user error (one line on stderr, no traceback); 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator import __version__, actions
+from annotator.domain.errors import AnnotatorError
+from annotator.domain.scheme_loader import load_scheme
+from annotator.storage import Project
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
+                                   Callable[[argparse.Namespace], int]]:
+    def register(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = func
+        return func
+    return register
+
+
+class ProgressBar:
+    """A bar on a terminal; on a pipe, a line every tenth, so logs stay readable."""
+
+    def __init__(self, what: str, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+        self.what, self.stream = what, stream
+        self.tty = stream.isatty()
+        self.last_tenth = -1
+        self.last_draw = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        fraction = done / total if total else 1.0
+        if self.tty:
+            now = time.monotonic()
+            if now - self.last_draw < 0.05 and done < total:
+                return
+            self.last_draw = now
+            bar = "#" * int(fraction * 30)
+            self.stream.write(f"\r{self.what} [{bar:<30}] {fraction:4.0%} {done}/{total}")
+            if done >= total:
+                self.stream.write("\n")
+        elif (tenth := int(fraction * 10)) != self.last_tenth:
+            self.last_tenth = tenth
+            self.stream.write(f"{self.what}: {fraction:.0%} ({done}/{total})\n")
+        self.stream.flush()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="annotator",
+        description="Hand-code news articles with a coding scheme. Without a command, opens "
+                    "the window on PROJECT (default: the sample project in your data folder).")
+    p.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("new", help="create a project")
+    s.add_argument("project", type=Path)
+    s.add_argument("--scheme", type=Path, help="coding scheme file (default: the bundled one)")
+
+    s = sub.add_parser("import", help="import .txt/.csv/.jsonl files or folders, all or nothing")
+    s.add_argument("project", type=Path)
+    s.add_argument("paths", type=Path, nargs="+")
+    s.add_argument("--encoding", help="encoding of files that are not UTF-8 or UTF-16 with BOM")
+    s.add_argument("--text-field", help="CSV column or JSONL field holding the text "
+                                        "(default: text, body or content)")
+
+    s = sub.add_parser("scheme", help="check a coding scheme, or apply it to a project")
+    scheme_sub = s.add_subparsers(dest="scheme_command", metavar="ACTION", required=True)
+    c = scheme_sub.add_parser("check", help="validate a scheme file")
+    c.add_argument("file", type=Path)
+    c = scheme_sub.add_parser("apply", help="make a changed scheme current in a project")
+    c.add_argument("project", type=Path)
+    c.add_argument("file", type=Path)
+
+    s = sub.add_parser("info", help="documents, coders, spans and status counts")
+    s.add_argument("project", type=Path)
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+    s = sub.add_parser("gui", help="open the window (the default)")
+    s.add_argument("project", type=Path, nargs="?")
+    return p
+
+
+@command("new")
+def _new(args: argparse.Namespace) -> int:
+    with actions.new_project(args.project, args.scheme) as project:
+        print(f"created {project.path} with scheme {project.scheme.name!r}")
+    return 0
+
+
+@command("import")
+def _import(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        result = actions.import_paths(project, args.paths, encoding=args.encoding,
+                                      text_field=args.text_field,
+                                      progress=ProgressBar("importing"))
+        print(f"imported {result.added} document{'s' * (result.added != 1)}; skipped "
+              f"{result.duplicates} duplicate{'s' * (result.duplicates != 1)}")
+    return 0
+
+
+@command("scheme")
+def _scheme(args: argparse.Namespace) -> int:
+    scheme = load_scheme(args.file)
+    if args.scheme_command == "check":
+        labels = sum(len(c.labels) for c in scheme.categories)
+        print(f"{args.file}: ok: {scheme.name!r} version {scheme.version}, "
+              f"{len(scheme.categories)} categories, {labels} labels, "
+              f"{len(scheme.variables)} document variables")
+        return 0
+    with Project.open(args.project) as project:
+        plan = project.apply_scheme(scheme, args.file)
+        moved = [f"{a} → {b}" for a, b in plan.categories.items()]
+        moved += [f"{c}/{a} → {b}" for (c, a), b in {**plan.labels, **plan.attributes}.items()]
+        moved += [f"{a} → {b}" for a, b in plan.variables.items()]
+        print(f"applied {scheme.name!r} version {scheme.version}"
+              + (f"; renamed {', '.join(moved)}" if moved else ""))
+    return 0
+
+
+@command("info")
+def _info(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        info = project.info()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    print(f"project:   {info['path']}\nscheme:    {info['scheme']}\n"
+          f"documents: {info['documents']}\nspans:     {info['spans']}")
+    coders: list[str] = info["coders"]  # type: ignore[assignment]
+    print(f"coders:    {', '.join(coders) if coders else '(none yet)'}")
+    for coder in coders:
+        st = info["status"].get(coder, {})  # type: ignore[attr-defined]
+        print(f"  {coder}: {info['spans_by_coder'].get(coder, 0)} spans, "  # type: ignore[attr-defined]
+              f"{st.get('done', 0)} done, {st.get('in_progress', 0)} in progress")
+    return 0
+
+
+def _gui(project: Path | None) -> int:
+    from annotator.ui.app import run  # Qt only when a window is wanted
+
+    return run(project)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    if not argv or (argv[0] not in parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+                    and not argv[0].startswith("-")):
+        argv = ["gui", *argv]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "gui":
+            return _gui(args.project)
+        return COMMANDS[args.command](args)
+    except AnnotatorError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("annotator: interrupted; nothing was changed", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

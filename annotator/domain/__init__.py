@@ -1,0 +1,1 @@
+"""Domain layer: dataclasses, coding schemes, text and offset helpers. No Qt, no SQL."""

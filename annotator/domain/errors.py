@@ -1,0 +1,52 @@
+"""Typed errors raised at the edges (files, schemes, projects), each naming where it happened.
+
+The CLI and the UI turn any ``AnnotatorError`` into one clear message; nothing else should
+reach a user as a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AnnotatorError(Exception):
+    """An error a user can act on; ``str()`` is the whole message."""
+
+
+class LocatedError(AnnotatorError):
+    """An error in a file, optionally at a line and a field."""
+
+    def __init__(self, path: str | Path | None, message: str, *, line: int | None = None,
+                 field: str | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.field = field
+        self.reason = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.reason}"
+
+
+class SchemeError(LocatedError):
+    """A coding scheme that cannot be loaded or applied."""
+
+
+class ImportFailed(LocatedError):
+    """An input file that cannot be imported; the import changed nothing."""
+
+
+class ProjectError(AnnotatorError):
+    """A project file that cannot be opened or changed as asked."""
+
+
+class Cancelled(AnnotatorError):
+    """The user cancelled a long task; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("cancelled; nothing was changed")

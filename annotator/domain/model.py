@@ -1,0 +1,97 @@
+"""The domain's records: documents, spans, statuses and change notices. Plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from annotator.domain.text import content_hash
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def display(self) -> str:
+        return self.value.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document read from a file, not yet stored. ``text`` is already normalised."""
+
+    text: str
+    title: str = ""
+    date: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    source_path: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    text: str
+    title: str
+    date: str | None
+    outlet: str | None
+    url: str | None
+    source_path: str | None
+    content_hash: str
+    metadata: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """What the document list shows: no text, so 100,000 of them stay cheap."""
+
+    id: int
+    title: str
+    date: str | None
+    outlet: str | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class Span:
+    """A coder's annotation of ``text[start:end]`` (Python indices, half-open)."""
+
+    id: str
+    document_id: int
+    coder: str
+    category: str
+    start: int
+    end: int
+    text: str
+    label: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    created_at: str = ""
+    updated_at: str = ""
+
+    def with_changes(self, **changes: Any) -> Span:
+        return replace(self, **changes)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation changed, broadcast by the store so views can refresh.
+
+    ``kind`` is one of: span_added, span_changed, span_removed, variable_set, status_set,
+    documents_imported, scheme_applied, coder_added.
+    """
+
+    kind: str
+    document_id: int | None = None
+    coder: str | None = None
+    span_id: str | None = None

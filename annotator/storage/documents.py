@@ -1,0 +1,138 @@
+"""Documents in the project file: all-or-nothing import, lookup, and the lazy list's queries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from annotator.domain.errors import Cancelled, ProjectError
+from annotator.domain.model import Change, Document, DocumentRow, NewDocument, Status
+from annotator.storage.database import now
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+_BATCH = 500
+SORT_COLUMNS = {
+    "id": "d.id",
+    "title": "d.title COLLATE NOCASE, d.id",
+    "date": "d.date, d.id",
+    "outlet": "d.outlet COLLATE NOCASE, d.id",
+    "status": "coalesce(st.status, 'a'), d.id",
+}
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    duplicates: int = 0
+    document_ids: list[int] = field(default_factory=list)
+
+
+class DocumentsMixin:
+    db: sqlite_utils.Database
+
+    def _announce(self, change: Change) -> None: ...
+    def _coder_id(self, name: str, *, create: bool = True) -> int | None: ...
+    def transaction(self) -> Any: ...
+
+    def import_documents(self, documents: Iterable[NewDocument],
+                         progress: Callable[[int], None] | None = None,
+                         cancelled: Callable[[], bool] | None = None) -> ImportResult:
+        """Store ``documents`` in one transaction; skip (and count) those already present.
+
+        An exception from the iterable (a broken file) or a cancel rolls everything back.
+        """
+        result = ImportResult()
+        stamp = now()
+        iterator = iter(documents)
+        done = 0
+        with self.transaction():
+            while batch := list(islice(iterator, _BATCH)):
+                if cancelled and cancelled():
+                    raise Cancelled()
+                for doc in batch:
+                    cursor = self.db.execute(
+                        "INSERT OR IGNORE INTO documents (content_hash, title, date, outlet, url, "
+                        "source_path, text, length, metadata, imported_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [doc.content_hash, doc.title, doc.date, doc.outlet, doc.url,
+                         doc.source_path, doc.text, len(doc.text),
+                         json.dumps(doc.metadata, ensure_ascii=False), stamp])
+                    if cursor.rowcount:
+                        result.added += 1
+                        result.document_ids.append(int(cursor.lastrowid))
+                    else:
+                        result.duplicates += 1
+                done += len(batch)
+                if progress:
+                    progress(done)
+            if cancelled and cancelled():
+                raise Cancelled()
+            if result.added:
+                self._announce(Change("documents_imported"))
+        return result
+
+    def document_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def document(self, document_id: int) -> Document:
+        row = self.db.execute(
+            "SELECT id, text, title, date, outlet, url, source_path, content_hash, metadata "
+            "FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise ProjectError(f"no document with id {document_id}")
+        return Document(*row[:8], metadata=json.loads(row[8]))
+
+    def document_text(self, document_id: int) -> str:
+        return self.document(document_id).text
+
+    def document_id_by_hash(self, content_hash: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE content_hash = ?",
+                              [content_hash]).fetchone()
+        return int(row[0]) if row else None
+
+    def all_document_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def document_ids(self, coder: str | None = None, *, search: str = "",
+                     status: Status | None = None, sort: str = "id",
+                     descending: bool = False) -> list[int]:
+        """Ids in list order: filtered by a text (title, outlet or article) and by status."""
+        coder_id = self._coder_id(coder, create=False) if coder else None
+        where, params = ["1"], [coder_id]
+        if search:
+            escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            where.append("(d.title LIKE ? ESCAPE '\\' OR d.outlet LIKE ? ESCAPE '\\' "
+                         "OR d.text LIKE ? ESCAPE '\\')")
+            params += [pattern] * 3
+        if status is not None:
+            if status is Status.NOT_STARTED:
+                where.append("st.status IS NULL")
+            else:
+                where.append("st.status = ?")
+                params.append(status.value)
+        order = SORT_COLUMNS.get(sort, SORT_COLUMNS["id"])
+        if descending:
+            order = ", ".join(f"{part} DESC" for part in order.split(", "))
+        sql = (f"SELECT d.id FROM documents d LEFT JOIN document_status st "
+               f"ON st.document_id = d.id AND st.coder_id = ? "
+               f"WHERE {' AND '.join(where)} ORDER BY {order}")
+        return [r[0] for r in self.db.execute(sql, params)]
+
+    def document_rows(self, ids: list[int], coder: str | None) -> list[DocumentRow]:
+        """The list's rows for ``ids`` (in that order): one query per page, not per row."""
+        if not ids:
+            return []
+        coder_id = self._coder_id(coder, create=False) if coder else None
+        marks = ",".join("?" * len(ids))
+        rows = {r[0]: r for r in self.db.execute(
+            f"SELECT d.id, d.title, d.date, d.outlet, st.status FROM documents d "
+            f"LEFT JOIN document_status st ON st.document_id = d.id AND st.coder_id = ? "
+            f"WHERE d.id IN ({marks})", [coder_id, *ids])}
+        return [DocumentRow(r[0], r[1], r[2], r[3], Status(r[4] or "not_started"))
+                for i in ids if (r := rows.get(i))]

@@ -1,0 +1,232 @@
+"""The project: one SQLite file holding documents, the coding scheme, coders and their work.
+
+``Project`` is the storage layer's face. Every method that changes data is one transaction
+and, once committed, tells subscribers what changed (a ``Change``) so views refresh from the
+store, never from their own copies. Documents and coding live in mixins of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from annotator.domain.errors import ProjectError
+from annotator.domain.model import Change
+from annotator.domain.scheme import CodingScheme
+from annotator.domain.scheme_change import SchemeMigration, SchemeUsage, plan_change
+from annotator.storage import database
+from annotator.storage.coding import CodingMixin, DeletedSpan
+from annotator.storage.documents import DocumentsMixin, ImportResult
+
+__all__ = ["DeletedSpan", "ImportResult", "Project"]
+
+Listener = Callable[[Change], None]
+
+
+class Project(DocumentsMixin, CodingMixin):
+    def __init__(self, path: Path, db: object) -> None:
+        self.path = path
+        self.db = db  # sqlite_utils.Database
+        self._listeners: list[Listener] = []
+        self._pending: list[Change] = []
+        self._coder_ids: dict[str, int] = {}
+        self._scheme: CodingScheme | None = None
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, scheme: CodingScheme) -> Project:
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path}: already exists; open it, or choose another name")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = database.connect(path)
+        try:
+            database.migrate(db, path)
+            project = cls(path, db)
+            project._store_scheme(scheme)
+        except BaseException:
+            db.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        path = Path(path)
+        if not path.is_file():
+            raise ProjectError(f"{path}: no such project file")
+        db = database.connect(path)
+        try:
+            if database.version_of(db) == 0 and db.table_names():
+                raise ProjectError(f"{path}: not an annotator project")
+            if database.version_of(db) > 0:
+                database.check_is_project(db, path)
+            database.migrate(db, path)
+            project = cls(path, db)
+            project.scheme  # noqa: B018 - fail now, not later, on a file without a scheme
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise ProjectError(f"{path}: the project file is damaged or not a project ({exc})"
+                               ) from None
+        except BaseException:
+            db.close()
+            raise
+        return project
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and change notices ----------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; changes are announced only after it commits."""
+        outer = not self.db.conn.in_transaction
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            if outer:
+                self._pending.clear()
+                self._coder_ids.clear()
+            raise
+        if outer:
+            pending, self._pending = self._pending, []
+            for change in pending:
+                for listener in list(self._listeners):
+                    listener(change)
+
+    def _announce(self, change: Change) -> None:
+        self._pending.append(change)
+
+    # -- coders --------------------------------------------------------------------------
+    def coders(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM coders ORDER BY name")]
+
+    def add_coder(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise ProjectError("a coder needs a name")
+        with self.transaction():
+            if self._coder_id(name, create=False) is None:
+                self._coder_id(name, create=True)
+                self._announce(Change("coder_added", coder=name))
+
+    def _coder_id(self, name: str, *, create: bool = True) -> int | None:
+        if name in self._coder_ids:
+            return self._coder_ids[name]
+        row = self.db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+        if row is None:
+            if not create:
+                return None
+            cursor = self.db.execute("INSERT INTO coders (name, created_at) VALUES (?, ?)",
+                                     [name, database.now()])
+            row = (cursor.lastrowid,)
+        self._coder_ids[name] = int(row[0])
+        return int(row[0])
+
+    # -- coding scheme -------------------------------------------------------------------
+    @property
+    def scheme(self) -> CodingScheme:
+        if self._scheme is None:
+            row = self.db.execute(
+                "SELECT definition FROM coding_schemes ORDER BY id DESC LIMIT 1").fetchone()
+            if row is None:
+                raise ProjectError(f"{self.path}: the project has no coding scheme")
+            self._scheme = CodingScheme.from_dict(json.loads(row[0]))
+        return self._scheme
+
+    def scheme_history(self) -> list[tuple[int, str, int, str]]:
+        return [tuple(r) for r in self.db.execute(
+            "SELECT id, name, version, applied_at FROM coding_schemes ORDER BY id")]
+
+    def _store_scheme(self, scheme: CodingScheme) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO coding_schemes (name, version, definition, applied_at) "
+                "VALUES (?, ?, ?, ?)",
+                [scheme.name, scheme.version, json.dumps(scheme.data, ensure_ascii=False),
+                 database.now()])
+            self._scheme = scheme
+            self._announce(Change("scheme_applied"))
+
+    def scheme_usage(self) -> SchemeUsage:
+        spans = {(c, lb): n for c, lb, n in self.db.execute(
+            "SELECT category, label, count(*) FROM spans GROUP BY category, label")}
+        attributes = {(c, a): n for c, a, n in self.db.execute(
+            "SELECT category, key, count(*) FROM spans, json_each(spans.attributes) "
+            "GROUP BY category, key")}
+        for c, a, n in self.db.execute(
+                "SELECT s.category, l.attribute, count(*) FROM span_links l "
+                "JOIN spans s ON s.id = l.span_id GROUP BY s.category, l.attribute"):
+            attributes[(c, a)] = attributes.get((c, a), 0) + n
+        variables = dict(self.db.execute(
+            "SELECT variable, count(*) FROM variable_values GROUP BY variable").fetchall())
+        return SchemeUsage(spans, attributes, variables)
+
+    def apply_scheme(self, scheme: CodingScheme, source: str | Path | None = None
+                     ) -> SchemeMigration:
+        """Make ``scheme`` current, moving renamed keys; refuse if coded data would orphan."""
+        with self.transaction():
+            plan = plan_change(scheme, self.scheme_usage(), source)
+            self._migrate_keys(plan)
+            self._store_scheme(scheme)
+        return plan
+
+    def _migrate_keys(self, plan: SchemeMigration) -> None:
+        for old, new in plan.categories.items():
+            self.db.execute("UPDATE spans SET category = ? WHERE category = ?", [new, old])
+        for (category, old), new in plan.labels.items():
+            self.db.execute("UPDATE spans SET label = ? WHERE category = ? AND label = ?",
+                            [new, category, old])
+        for (category, old), new in plan.attributes.items():
+            self.db.execute(
+                "UPDATE spans SET attributes = json_remove(json_set(attributes, '$.' || ?, "
+                "json_extract(attributes, '$.' || ?)), '$.' || ?) "
+                "WHERE category = ? AND json_type(attributes, '$.' || ?) IS NOT NULL",
+                [new, old, old, category, old])
+            self.db.execute(
+                "UPDATE span_links SET attribute = ? WHERE attribute = ? AND span_id IN "
+                "(SELECT id FROM spans WHERE category = ?)", [new, old, category])
+        for old, new in plan.variables.items():
+            self.db.execute("UPDATE variable_values SET variable = ? WHERE variable = ?",
+                            [new, old])
+
+    # -- overview ------------------------------------------------------------------------
+    def info(self) -> dict[str, object]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        status = {}
+        for coder, st, n in self.db.execute(
+                "SELECT c.name, s.status, count(*) FROM document_status s "
+                "JOIN coders c ON c.id = s.coder_id GROUP BY c.name, s.status"):
+            status.setdefault(coder, {})[st] = n
+        return {
+            "path": str(self.path),
+            "scheme": f"{self.scheme.name} (version {self.scheme.version})",
+            "documents": one("SELECT count(*) FROM documents"),
+            "coders": self.coders(),
+            "spans": one("SELECT count(*) FROM spans"),
+            "spans_by_coder": dict(self.db.execute(
+                "SELECT c.name, count(*) FROM spans s JOIN coders c ON c.id = s.coder_id "
+                "GROUP BY c.name").fetchall()),
+            "status": status,
+        }
+
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

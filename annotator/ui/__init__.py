@@ -1,0 +1,1 @@
+"""UI layer: PySide6 widgets, Qt models and undo commands. Data changes only via ui.operations."""

@@ -1,0 +1,202 @@
+"""The article: read-only text with every span drawn as a blended fill, and selection to code.
+
+This widget is where Qt's UTF-16 positions meet stored code point offsets; it converts only
+through ``OffsetMap`` and snaps selections with the domain's text helpers.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
+
+from annotator.domain.model import Document, Span
+from annotator.domain.scheme import CodingScheme
+from annotator.domain.text import OffsetMap, excerpt, snap_to_clusters, snap_to_words
+
+FILL_ALPHA = 70
+SELECTED_ALPHA = 150
+BASE_POINT_SIZE = 12
+
+
+class ArticleView(QTextEdit):
+    sig_code_requested = Signal(str)  # a shortcut key (upper case) was pressed
+    sig_delete_requested = Signal()
+    sig_span_clicked = Signal(object)  # span id, or None for a click on no span
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setUndoRedoEnabled(False)
+        self.setAcceptRichText(False)
+        self.setObjectName("article")
+        self.text = ""
+        self.offsets = OffsetMap("")
+        self.spans: list[Span] = []
+        self.scheme: CodingScheme | None = None
+        self.selected_span_id: str | None = None
+        self.different: set[str] = set()
+        self.snap_words = True
+        self.shortcut_keys: set[str] = set()
+        self._press_pos: QPoint | None = None
+        self.set_zoom(0)
+
+    # -- content -------------------------------------------------------------------------
+    def set_document(self, document: Document | None) -> None:
+        self.text = document.text if document else ""
+        self.offsets = OffsetMap(self.text)
+        self.spans, self.selected_span_id = [], None
+        self.setPlainText(self.text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_spans(self, spans: list[Span], scheme: CodingScheme,
+                  selected_span_id: str | None = None, different: set[str] | None = None
+                  ) -> None:
+        self.spans, self.scheme = spans, scheme
+        self.selected_span_id = selected_span_id
+        self.different = different or set()
+        self._paint()
+
+    def select_span(self, span_id: str | None) -> None:
+        self.selected_span_id = span_id
+        self._paint()
+
+    def _paint(self) -> None:
+        assert self.scheme is not None or not self.spans
+        selections = []
+        colours = {c.key: c.colour for c in self.scheme.categories} if self.scheme else {}
+        selected = None
+        for span in self.spans:
+            sel = self._selection(span, colours.get(span.category, "#888888"), FILL_ALPHA)
+            if span.id == self.selected_span_id:
+                selected = span
+            selections.append(sel)
+        if selected is not None:  # drawn last, stronger, so it stands out of any overlap
+            sel = self._selection(selected, colours.get(selected.category, "#888888"),
+                                  SELECTED_ALPHA)
+            sel.format.setFontUnderline(True)
+            selections.append(sel)
+        self.setExtraSelections(selections)
+
+    def _selection(self, span: Span, colour: str, alpha: int) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(span.start))
+        cursor.setPosition(self.offsets.to_utf16(span.end), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        fmt = QTextCharFormat()
+        fill = QColor(colour)
+        fill.setAlpha(alpha)
+        fmt.setBackground(fill)
+        if span.id in self.different:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(QColor("#c00000"))
+        sel.format = fmt
+        return sel
+
+    # -- selection and offsets -----------------------------------------------------------
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selection as stored offsets [start, end), snapped; None if nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.offsets.to_python(cursor.selectionStart(), snap="floor")
+        end = self.offsets.to_python(cursor.selectionEnd(), snap="ceil")
+        if self.snap_words:
+            start, end = snap_to_words(self.text, start, end)
+        else:
+            start, end = snap_to_clusters(self.text, start, end)
+        return (start, end) if start < end else None
+
+    def select_range(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def offset_at(self, point: QPoint) -> int:
+        return self.offsets.to_python(self.cursorForPosition(point).position())
+
+    def spans_at(self, offset: int) -> list[Span]:
+        return [s for s in self.spans if s.start <= offset < s.end]
+
+    # -- zoom ----------------------------------------------------------------------------
+    def set_zoom(self, steps: int) -> None:
+        self.zoom = max(-6, min(24, steps))
+        font = self.font()
+        font.setPointSize(BASE_POINT_SIZE + self.zoom)
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+
+    # -- events --------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = event.text().upper()
+        if key in self.shortcut_keys and mods in (Qt.KeyboardModifier.NoModifier,
+                                                  Qt.KeyboardModifier.ShiftModifier):
+            self.sig_code_requested.emit(key)
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods:
+            self.sig_delete_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        pos = event.position().toPoint()
+        moved = self._press_pos is not None and (pos - self._press_pos).manhattanLength() > 3
+        if event.button() == Qt.MouseButton.LeftButton and not moved \
+                and not self.textCursor().hasSelection():
+            self.sig_span_clicked.emit(self._cycle(self.spans_at(self.offset_at(pos))))
+
+    def _cycle(self, under: list[Span]) -> str | None:
+        """Clicking again where spans overlap moves to the next of them."""
+        if not under:
+            return None
+        ids = [s.id for s in under]
+        if self.selected_span_id in ids:
+            return ids[(ids.index(self.selected_span_id) + 1) % len(ids)]
+        return ids[0]
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            pos = event.pos()  # type: ignore[attr-defined]
+            tip = self.tooltip_at(self.offset_at(self.viewport().mapFrom(self, pos)))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def tooltip_at(self, offset: int) -> str:
+        under = self.spans_at(offset)
+        if not under or self.scheme is None:
+            return ""
+        lines = []
+        for span in under:
+            category = self.scheme.category(span.category)
+            name = category.name if category else span.category
+            label = category.label(span.label) if category and span.label else None
+            colour = category.colour if category else "#888"
+            text = f"<span style='color:{colour}'>■</span> <b>{html.escape(name)}</b>"
+            if label:
+                text += f" · {html.escape(label.name)}"
+            text += f" — “{html.escape(excerpt(span.text, 60))}”"
+            if len({s.coder for s in self.spans}) > 1:
+                text += f" <i>({html.escape(span.coder)})</i>"
+            lines.append(text)
+        return "<br>".join(lines)

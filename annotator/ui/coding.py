@@ -1,0 +1,174 @@
+"""What the coder does in the window: code a selection, relabel, edit attributes and variables,
+delete, move between documents, mark done, switch coder, compare, find and zoom.
+
+Every data change is pushed onto the window's undo stack as an operation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from annotator.domain.errors import AnnotatorError
+from annotator.domain.model import Status
+from annotator.ui import operations as ops
+from annotator.ui.dialogs import ask_coder
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+
+class CodingMixin:
+    def push(self: MainWindow, command: ops._Command) -> bool:
+        """Run an operation; a refused one (bad value, say) is shown, never half-applied."""
+        try:
+            self.undo_stack.push(command)
+        except AnnotatorError as exc:
+            self.undo_stack.undo() if self.undo_stack.command(self.undo_stack.index() - 1) \
+                is command else None
+            QMessageBox.warning(self, "Not saved", str(exc))
+            self.refresh_coding()
+            return False
+        return True
+
+    # -- spans ---------------------------------------------------------------------------
+    def code_with_key(self: MainWindow, key: str) -> None:
+        target = self.project.scheme.shortcuts().get(key)
+        if target:
+            category, label = target
+            self.code(category.key, label.key if label else None)
+
+    def code(self: MainWindow, category: str, label: str | None) -> None:
+        """Code the selection; with no selection, relabel the selected span if that fits."""
+        if self.document_id is None:
+            return
+        selected = self.view.selected_range()
+        if selected is None:
+            span = self.current_span()
+            if span and label and span.category == category and span.coder == self.coder:
+                self.relabel(span.id, label)
+            else:
+                self.statusBar().showMessage("Select some text first, then press the key.", 4000)
+            return
+        command = ops.AddSpan(self.project, self.document_id, self.coder, category, *selected,
+                              label=label)
+        if self.push(command) and command.span:
+            self.view.clear_selection()
+            self.select_span(command.span.id)
+
+    def current_span(self: MainWindow) -> Any:
+        return next((s for s in self.spans if s.id == self.selected_span_id), None)
+
+    def relabel(self: MainWindow, span_id: str, label: str | None) -> None:
+        span = self.project.span(span_id)
+        self.push(ops.UpdateSpan(self.project, span, "Change label", label=label))
+
+    def set_attribute(self: MainWindow, span_id: str, key: str, value: Any) -> None:
+        self.push(ops.SetAttribute(self.project, self.project.span(span_id), key, value))
+
+    def resize_selected_span(self: MainWindow) -> None:
+        """Give the selected span the range of the current text selection."""
+        span, selected = self.current_span(), self.view.selected_range()
+        if span is None or selected is None or span.coder != self.coder:
+            self.statusBar().showMessage("Click a span, then select its new extent.", 4000)
+            return
+        self.push(ops.UpdateSpan(self.project, span, "Resize span", start=selected[0],
+                                 end=selected[1]))
+        self.view.clear_selection()
+
+    def delete_selected_span(self: MainWindow) -> None:
+        span = self.current_span()
+        if span is None or span.coder != self.coder:
+            return
+        self.selected_span_id = None
+        self.push(ops.DeleteSpan(self.project, span))
+
+    def set_variable(self: MainWindow, key: str, value: Any) -> None:
+        if self.document_id is not None:
+            self.push(ops.SetVariable(self.project, self.document_id, self.coder, key, value))
+
+    # -- documents -----------------------------------------------------------------------
+    def step_document(self: MainWindow, step: int) -> None:
+        ids = self.doc_model.ids
+        if not ids:
+            return
+        position = self.doc_model.position_of(self.document_id) if self.document_id else None
+        position = 0 if position is None else max(0, min(len(ids) - 1, position + step))
+        self.show_document(ids[position])
+
+    def mark_done_and_next(self: MainWindow) -> None:
+        if self.document_id is None:
+            return
+        if self.project.status(self.document_id, self.coder) is not Status.DONE:
+            self.push(ops.SetStatus(self.project, self.document_id, self.coder, Status.DONE))
+        ids = self.doc_model.ids
+        start = (self.doc_model.position_of(self.document_id) or 0) + 1
+        order = ids[start:] + ids[:start]
+        rows = {r.id: r.status for r in self.project.document_rows(order, self.coder)}
+        following = next((i for i in order if rows.get(i) is not Status.DONE), None)
+        if following is None:
+            self.statusBar().showMessage("All documents in the list are done.", 5000)
+        else:
+            self.show_document(following)
+
+    def set_status(self: MainWindow, status: Status) -> None:
+        if self.document_id is not None:
+            self.push(ops.SetStatus(self.project, self.document_id, self.coder, status))
+
+    # -- coders and modes ----------------------------------------------------------------
+    def switch_coder(self: MainWindow, name: str | None = None) -> None:
+        name = name or ask_coder(self, self.project.coders(), self.coder)
+        if not name or name == self.coder:
+            return
+        self.project.add_coder(name)
+        self.coder = self.settings.coder = name
+        self.undo_stack.clear()  # one coder's undo must not touch another's work
+        self.compare_coder = None if self.compare_coder == name else self.compare_coder
+        self.doc_model.set_coder(name)
+        self.show_document(self.document_id)
+
+    def set_blind(self: MainWindow, blind: bool) -> None:
+        self.settings.blind = blind
+        self.refresh_coding()
+        self._update_status_bar()
+
+    def compare_with(self: MainWindow, other: str | None = None) -> None:
+        if other is None:
+            others = [c for c in self.project.coders() if c != self.coder]
+            if not others:
+                QMessageBox.information(self, "Compare", "No other coder has coded yet.")
+                return
+            other, ok = QInputDialog.getItem(self, "Compare", "Compare with coder:", others, 0,
+                                             False)
+            if not ok:
+                return
+        self.compare_coder = other or None
+        self.compare_box.setVisible(self.compare_coder is not None)
+        self.show_document(self.document_id)
+
+    # -- view ----------------------------------------------------------------------------
+    def zoom(self: MainWindow, step: int) -> None:
+        steps = 0 if step == 0 else self.view.zoom + step
+        self.view.set_zoom(steps)
+        self.compare_view.set_zoom(steps)
+        self.settings.zoom = self.view.zoom
+
+    def show_find(self: MainWindow) -> None:
+        self.find_box.show()
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    def find_next(self: MainWindow) -> bool:
+        needle = self.find_box.text()
+        if not needle:
+            return False
+        found = self.view.find(needle)
+        if not found:  # wrap around once
+            cursor = self.view.textCursor()
+            cursor.movePosition(cursor.MoveOperation.Start)
+            self.view.setTextCursor(cursor)
+            found = self.view.find(needle, QTextDocument.FindFlag(0))
+        self.statusBar().showMessage("" if found else f"“{needle}” not found", 3000)
+        return found

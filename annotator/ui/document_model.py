@@ -1,0 +1,123 @@
+"""The document list as a lazy Qt table model: ids in list order, rows fetched a page at a time.
+
+With 100,000 documents the model holds only their ids (and the pages a view has asked for);
+filtering and sorting are a new id list from the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from annotator.domain.model import DocumentRow, Status
+from annotator.storage import Project
+
+_PAGE = 200
+_MAX_PAGES = 50
+COLUMNS = ("Title", "Date", "Outlet", "Status")
+SORT_KEYS = ("title", "date", "outlet", "status")
+_STATUS_MARK = {Status.NOT_STARTED: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    def __init__(self, project: Project, coder: str) -> None:
+        super().__init__()
+        self.project, self.coder = project, coder
+        self.search, self.status_filter = "", None
+        self.sort_key, self.descending = "id", False
+        self._ids: list[int] = []
+        self._pages: dict[int, list[DocumentRow]] = {}
+        self.reload()
+
+    # -- what the view asks --------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return row.title or f"(document {row.id})"
+            if column == 1:
+                return row.date or ""
+            if column == 2:
+                return row.outlet or ""
+            return f"{_STATUS_MARK[row.status]} {row.status.display}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return row.title
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else "id"
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # -- ours ----------------------------------------------------------------------------
+    def row(self, position: int) -> DocumentRow | None:
+        if not 0 <= position < len(self._ids):
+            return None
+        page = position // _PAGE
+        if page not in self._pages:
+            if len(self._pages) >= _MAX_PAGES:
+                self._pages.pop(next(iter(self._pages)))
+            ids = self._ids[page * _PAGE:(page + 1) * _PAGE]
+            self._pages[page] = self.project.document_rows(ids, self.coder)
+        rows = self._pages[page]
+        offset = position - page * _PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    def document_id(self, position: int) -> int | None:
+        return self._ids[position] if 0 <= position < len(self._ids) else None
+
+    def position_of(self, document_id: int) -> int | None:
+        try:
+            return self._ids.index(document_id)
+        except ValueError:
+            return None
+
+    @property
+    def ids(self) -> list[int]:
+        return self._ids
+
+    def set_filter(self, search: str, status: Status | None) -> None:
+        self.search, self.status_filter = search, status
+        self.reload()
+
+    def set_coder(self, coder: str) -> None:
+        self.coder = coder
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._ids = self.project.document_ids(self.coder, search=self.search,
+                                              status=self.status_filter, sort=self.sort_key,
+                                              descending=self.descending)
+        self._pages.clear()
+        self.endResetModel()
+
+    def refresh_document(self, document_id: int) -> None:
+        """Re-read one row (its status changed) without resetting the list."""
+        position = self.position_of(document_id)
+        if position is None:
+            return
+        self._pages.pop(position // _PAGE, None)
+        self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))

@@ -1,0 +1,120 @@
+"""One editor widget per field type (choice, text, number, boolean, date, link), shared by the
+span attribute editor and the document variables form.
+
+``make_field`` returns the widget, a getter and a setter; the caller connects ``changed``.
+Every editor can say "no value" (``None``), which is not the same as false or zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+
+from annotator.domain.scheme import Option
+
+NONE_TEXT = "—"
+
+
+class FieldEditor(QObject):
+    changed = Signal(object)  # the new value, or None
+
+    def __init__(self, widget: QWidget, get: Callable[[], Any], set_: Callable[[Any], None]
+                 ) -> None:
+        super().__init__(widget)
+        self.widget, self._get, self._set = widget, get, set_
+
+    def value(self) -> Any:
+        return self._get()
+
+    def set_value(self, value: Any) -> None:
+        self.widget.blockSignals(True)
+        try:
+            self._set(value)
+        finally:
+            self.widget.blockSignals(False)
+
+
+@dataclass(frozen=True)
+class LinkChoice:
+    span_id: str
+    text: str
+
+
+def _combo(items: list[tuple[str, Any]]) -> FieldEditor:
+    combo = QComboBox()
+    combo.addItem(NONE_TEXT, None)
+    for text, data in items:
+        combo.addItem(text, data)
+
+    def set_(value: Any) -> None:
+        index = combo.findData(value) if value is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+
+    editor = FieldEditor(combo, combo.currentData, set_)
+    combo.currentIndexChanged.connect(lambda _i: editor.changed.emit(combo.currentData()))
+    return editor
+
+
+def _line(parse: Callable[[str], Any], placeholder: str, show: Callable[[Any], str] = str
+          ) -> FieldEditor:
+    line = QLineEdit()
+    line.setPlaceholderText(placeholder)
+
+    def get() -> Any:
+        text = line.text().strip()
+        if not text:
+            return None
+        try:
+            return parse(text)
+        except ValueError:
+            return None
+
+    def set_(value: Any) -> None:
+        line.setText("" if value is None else show(value))
+
+    editor = FieldEditor(line, get, set_)
+
+    def finished() -> None:
+        text = line.text().strip()
+        try:
+            value = parse(text) if text else None
+        except ValueError:
+            line.setStyleSheet("QLineEdit { border: 1px solid #c00000; }")
+            line.setToolTip(f"not a valid value: {placeholder}")
+            return
+        line.setStyleSheet("")
+        line.setToolTip("")
+        editor.changed.emit(value)
+
+    line.editingFinished.connect(finished)
+    return editor
+
+
+def _number(text: str) -> int | float:
+    value = float(text.replace(",", "."))
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() \
+        else value
+
+
+def _date(text: str) -> str:
+    return dt.date.fromisoformat(text).isoformat()
+
+
+def make_field(kind: str, options: tuple[Option, ...] = (),
+               links: list[LinkChoice] | None = None) -> FieldEditor:
+    if kind == "choice":
+        return _combo([(o.name, o.key) for o in options])
+    if kind == "boolean":
+        return _combo([("yes", True), ("no", False)])
+    if kind == "link":
+        return _combo([(choice.text, choice.span_id) for choice in links or []])
+    if kind == "number":
+        return _line(_number, "a number", lambda v: f"{v:g}")
+    if kind == "date":
+        return _line(_date, "YYYY-MM-DD")
+    return _line(str, "text")

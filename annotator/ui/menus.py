@@ -1,0 +1,175 @@
+"""The window's menus and their keyboard shortcuts, declared in one table each."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from annotator import __version__, actions
+from annotator.domain.errors import AnnotatorError
+from annotator.domain.model import Status
+from annotator.ui.dialogs import run_import, show_shortcuts
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+KS = QKeySequence.StandardKey
+
+
+def _action(window: MainWindow, menu, text: str, slot, shortcut=None,  # type: ignore[no-untyped-def]
+            name: str | None = None, checkable: bool = False) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.setCheckable(checkable)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    if name:
+        window.actions_by_name[name] = action
+    return action
+
+
+def build_menus(w: MainWindow) -> None:
+    w.actions_by_name = {}
+    bar = w.menuBar()
+    file = bar.addMenu("&File")
+    _action(w, file, "&New project…", partial(new_project, w), KS.New, "new")
+    _action(w, file, "&Open project…", partial(open_project, w), KS.Open, "open")
+    w.recent_menu = file.addMenu("Open &recent")
+    file.addSeparator()
+    _action(w, file, "&Import files…", partial(import_files, w), "Ctrl+I", "import_files")
+    _action(w, file, "Import &folder…", partial(import_folder, w), "Ctrl+Shift+I",
+            "import_folder")
+    file.addSeparator()
+    _action(w, file, "&Quit", w.close, KS.Quit, "quit")
+
+    edit = bar.addMenu("&Edit")
+    undo = w.undo_stack.createUndoAction(w, "&Undo")
+    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    redo = w.undo_stack.createRedoAction(w, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    edit.addActions([undo, redo])
+    w.actions_by_name.update(undo=undo, redo=redo)
+    edit.addSeparator()
+    _action(w, edit, "&Delete span", w.delete_selected_span, "Del", "delete")
+    _action(w, edit, "&Resize span to selection", w.resize_selected_span, "Ctrl+R", "resize")
+    _action(w, edit, "&Find in article…", w.show_find, KS.Find, "find")
+    _action(w, edit, "Find &next", w.find_next, KS.FindNext, "find_next")
+
+    coding = bar.addMenu("&Coding")
+    _action(w, coding, "&Previous document", lambda: w.step_document(-1), "Alt+Left", "previous")
+    _action(w, coding, "&Next document", lambda: w.step_document(1), "Alt+Right", "next")
+    _action(w, coding, "Mark &done and open next", w.mark_done_and_next, "Ctrl+Return", "done")
+    _action(w, coding, "Mark in &progress", lambda: w.set_status(Status.IN_PROGRESS), None,
+            "in_progress")
+    coding.addSeparator()
+    _action(w, coding, "&Switch coder…", lambda: w.switch_coder(), "Ctrl+Shift+C", "coder")
+    blind = _action(w, coding, "&Blind coding (only my spans)", w.set_blind, None, "blind", True)
+    blind.setChecked(w.settings.blind)
+    _action(w, coding, "&Compare with coder…", lambda: w.compare_with(), "Ctrl+Shift+M",
+            "compare")
+    _action(w, coding, "&Stop comparing", lambda: w.compare_with(""), None, "stop_compare")
+
+    view = bar.addMenu("&View")
+    _action(w, view, "Zoom &in", lambda: w.zoom(1), "Ctrl+=", "zoom_in").setShortcuts(
+        [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+    _action(w, view, "Zoom &out", lambda: w.zoom(-1), "Ctrl+-", "zoom_out")
+    _action(w, view, "&Reset zoom", lambda: w.zoom(0), "Ctrl+0", "zoom_reset")
+    snap = _action(w, view, "&Snap selections to words", partial(set_snap, w), None, "snap",
+                   True)
+    snap.setChecked(w.settings.snap_to_words)
+
+    help_ = bar.addMenu("&Help")
+    _action(w, help_, "&Keyboard shortcuts", partial(shortcuts, w), "F1", "shortcuts")
+    _action(w, help_, "&About annotator", partial(about, w), None, "about")
+
+
+def refresh_recent_menu(w: MainWindow) -> None:
+    w.recent_menu.clear()
+    for name in w.settings.recent_projects:
+        action = w.recent_menu.addAction(name)
+        action.triggered.connect(partial(_open_path, w, Path(name)))
+    w.recent_menu.setEnabled(bool(w.settings.recent_projects))
+
+
+def _open_path(w: MainWindow, path: Path) -> None:
+    try:
+        w.open_project_path(path)
+    except AnnotatorError as exc:
+        QMessageBox.warning(w, "Cannot open project", str(exc))
+
+
+def new_project(w: MainWindow) -> None:
+    name, _ = QFileDialog.getSaveFileName(w, "New project", str(Path.home() / "project.annotator"),
+                                          "annotator projects (*.annotator)")
+    if not name:
+        return
+    path = Path(name).with_suffix(".annotator")
+    scheme, _ = QFileDialog.getOpenFileName(w, "Coding scheme (cancel for the default)", "",
+                                            "Coding schemes (*.yaml *.yml *.json)")
+    try:
+        project = actions.new_project(path, Path(scheme) if scheme else None)
+    except AnnotatorError as exc:
+        QMessageBox.warning(w, "Cannot create project", str(exc))
+        return
+    w.set_project(project)
+
+
+def open_project(w: MainWindow) -> None:
+    name, _ = QFileDialog.getOpenFileName(w, "Open project", "", "annotator projects "
+                                          "(*.annotator);;All files (*)")
+    if name:
+        _open_path(w, Path(name))
+
+
+def _import(w: MainWindow, sources: list[Path]) -> None:
+    if sources and run_import(w, w.project.path, sources):
+        w.doc_model.reload()
+        if w.document_id is None and w.doc_model.ids:
+            w.show_document(w.doc_model.ids[0])
+        w._select_list_row()
+        w._update_status_bar()
+
+
+def import_files(w: MainWindow) -> None:
+    names, _ = QFileDialog.getOpenFileNames(w, "Import files", "",
+                                            "Articles (*.txt *.csv *.jsonl)")
+    _import(w, [Path(n) for n in names])
+
+
+def import_folder(w: MainWindow) -> None:
+    name = QFileDialog.getExistingDirectory(w, "Import a folder (searched recursively)")
+    _import(w, [Path(name)] if name else [])
+
+
+def set_snap(w: MainWindow, on: bool) -> None:
+    w.settings.snap_to_words = w.view.snap_words = on
+
+
+def shortcut_rows(w: MainWindow) -> list[tuple[str, str]]:
+    rows = []
+    for key, (category, label) in w.project.scheme.shortcuts().items():
+        what = f"code the selection as {category.name}" + (f" · {label.name}" if label else "")
+        if label:
+            what += " (or relabel the selected span)"
+        rows.append((key, what))
+    rows.append(("Shift+arrows, Ctrl+Shift+arrows", "select by character, by word"))
+    for action in w.actions_by_name.values():
+        if not action.shortcut().isEmpty():
+            rows.append((action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                         action.text().replace("&", "")))
+    return rows
+
+
+def shortcuts(w: MainWindow) -> None:
+    show_shortcuts(w, shortcut_rows(w))
+
+
+def about(w: MainWindow) -> None:
+    QMessageBox.about(w, "About annotator",
+                      f"annotator {__version__}\nHand-coding of news articles.\n"
+                      f"Project: {w.project.path}")

@@ -1,0 +1,123 @@
+"""The UI's only way to change data: small undoable operations over the project.
+
+Each command's redo and undo are one store call each (one transaction); the store announces
+what changed and the views refresh from that. ``document_id`` lets the window show the
+document an undo or redo touched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.domain.model import Span, Status
+from annotator.storage import DeletedSpan, Project
+
+_MERGE_ATTRIBUTE = 1001
+
+
+class _Command(QUndoCommand):
+    def __init__(self, project: Project, document_id: int, text: str) -> None:
+        super().__init__(text)
+        self.project, self.document_id = project, document_id
+
+
+class AddSpan(_Command):
+    def __init__(self, project: Project, document_id: int, coder: str, category: str,
+                 start: int, end: int, label: str | None = None) -> None:
+        name = project.scheme.category(category).name  # type: ignore[union-attr]
+        super().__init__(project, document_id, f"Add {name} span")
+        self.args = (document_id, coder, category, start, end, label)
+        self.span: Span | None = None
+        self._deleted: DeletedSpan | None = None
+
+    def redo(self) -> None:
+        if self._deleted is None:
+            self.span = self.project.add_span(*self.args)
+        else:  # redo after undo: the same span (same id) comes back
+            self.span = self.project.restore_span(self._deleted)
+
+    def undo(self) -> None:
+        assert self.span is not None
+        self._deleted = self.project.delete_span(self.span.id)
+
+
+class DeleteSpan(_Command):
+    def __init__(self, project: Project, span: Span) -> None:
+        super().__init__(project, span.document_id, f"Delete span “{span.text[:30]}”")
+        self.span_id = span.id
+        self._deleted: DeletedSpan | None = None
+
+    def redo(self) -> None:
+        self._deleted = self.project.delete_span(self.span_id)
+
+    def undo(self) -> None:
+        assert self._deleted is not None
+        self.project.restore_span(self._deleted)
+
+
+class UpdateSpan(_Command):
+    """Relabel, resize or edit attributes: undo writes the old values back."""
+
+    def __init__(self, project: Project, span: Span, text: str, **changes: Any) -> None:
+        super().__init__(project, span.document_id, text)
+        self.span_id = span.id
+        self.new = changes
+        self.old = {key: getattr(span, key) for key in changes}
+
+    def redo(self) -> None:
+        self.project.update_span(self.span_id, **self.new)
+
+    def undo(self) -> None:
+        self.project.update_span(self.span_id, **self.old)
+
+
+class SetAttribute(UpdateSpan):
+    """One attribute; consecutive edits of the same text attribute merge into one undo step."""
+
+    def __init__(self, project: Project, span: Span, key: str, value: Any) -> None:
+        attributes = dict(span.attributes)
+        if value is None:
+            attributes.pop(key, None)
+        else:
+            attributes[key] = value
+        super().__init__(project, span, f"Set {key}", attributes=attributes)
+        self.key = key
+
+    def id(self) -> int:
+        return _MERGE_ATTRIBUTE
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not (isinstance(other, SetAttribute) and other.span_id == self.span_id
+                and other.key == self.key):
+            return False
+        self.new = other.new
+        return True
+
+
+class SetVariable(_Command):
+    def __init__(self, project: Project, document_id: int, coder: str, key: str,
+                 value: Any) -> None:
+        super().__init__(project, document_id, f"Set {key}")
+        self.coder, self.key, self.value = coder, key, value
+        self.old = project.variables(document_id, coder).get(key)
+
+    def redo(self) -> None:
+        self.project.set_variable(self.document_id, self.coder, self.key, self.value)
+
+    def undo(self) -> None:
+        self.project.set_variable(self.document_id, self.coder, self.key, self.old)
+
+
+class SetStatus(_Command):
+    def __init__(self, project: Project, document_id: int, coder: str, status: Status) -> None:
+        super().__init__(project, document_id, f"Mark {status.display}")
+        self.coder, self.status = coder, status
+        self.old = project.status(document_id, coder)
+
+    def redo(self) -> None:
+        self.project.set_status(self.document_id, self.coder, self.status)
+
+    def undo(self) -> None:
+        self.project.set_status(self.document_id, self.coder, self.old)

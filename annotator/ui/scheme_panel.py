@@ -1,0 +1,99 @@
+"""The coding scheme as a tree (categories, their labels, colours and keys) with the codebook text.
+
+Clicking a category or label codes the current selection with it, like its shortcut does.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from annotator.domain.scheme import Category, CodingScheme, Label
+
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+def swatch(colour: str, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+class SchemePanel(QWidget):
+    sig_code_requested = Signal(str, object)  # category key, label key or None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scheme: CodingScheme | None = None
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Category / label", "Key"])
+        self.tree.setMouseTracking(True)
+        self.tree.setRootIsDecorated(True)
+        self.tree.itemEntered.connect(lambda item, _col: self._describe(item))
+        self.tree.currentItemChanged.connect(lambda item, _old: self._describe(item))
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the keyboard in the article
+        self.codebook = QTextBrowser()
+        self.codebook.setObjectName("codebook")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 3)
+        layout.addWidget(self.codebook, 2)
+
+    def set_scheme(self, scheme: CodingScheme) -> None:
+        self.scheme = scheme
+        self.tree.clear()
+        for category in scheme.categories:
+            item = QTreeWidgetItem([category.name, category.shortcut or ""])
+            item.setIcon(0, swatch(category.colour))
+            item.setData(0, _ROLE, (category.key, None))
+            item.setToolTip(0, category.description)
+            for label in category.labels:
+                child = QTreeWidgetItem([label.name, label.shortcut or ""])
+                child.setData(0, _ROLE, (category.key, label.key))
+                child.setToolTip(0, label.description)
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+        self.codebook.setHtml(f"<h3>{html.escape(scheme.name)}</h3>"
+                              f"<p>{html.escape(scheme.description)}</p>")
+
+    def show_category(self, category_key: str) -> None:
+        if self.scheme and (category := self.scheme.category(category_key)):
+            self.codebook.setHtml(codebook_html(category, None))
+
+    def _describe(self, item: QTreeWidgetItem | None) -> None:
+        if item is None or self.scheme is None:
+            return
+        category_key, label_key = item.data(0, _ROLE)
+        category = self.scheme.category(category_key)
+        if category:
+            self.codebook.setHtml(codebook_html(category, category.label(label_key)))
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        category_key, label_key = item.data(0, _ROLE)
+        self.sig_code_requested.emit(category_key, label_key)
+
+
+def codebook_html(category: Category, label: Label | None) -> str:
+    parts = [f"<h3><span style='color:{category.colour}'>■</span> "
+             f"{html.escape(category.name)}"
+             + (f" <small>[{category.shortcut}]</small>" if category.shortcut else "") + "</h3>",
+             f"<p>{html.escape(category.description)}</p>"]
+    if label:
+        parts.append(f"<p><b>{html.escape(label.name)}</b>: {html.escape(label.description)}</p>")
+    elif category.labels:
+        parts.append("<ul>" + "".join(
+            f"<li><b>{html.escape(lb.name)}</b>"
+            + (f" [{lb.shortcut}]" if lb.shortcut else "")
+            + (f": {html.escape(lb.description)}" if lb.description else "") + "</li>"
+            for lb in category.labels) + "</ul>")
+    if category.attributes:
+        parts.append("<p><i>Attributes:</i> " + ", ".join(
+            f"{html.escape(a.name)} ({a.type})" for a in category.attributes) + "</p>")
+    return "".join(parts)

@@ -1,0 +1,71 @@
+"""User settings, each declared once with its type and default, stored as JSON under platformdirs.
+
+The file carries a version; ``_UPGRADES`` moves an older file forward. Widgets read and write
+settings only through ``Settings``, never through bare strings scattered around.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from annotator import paths
+
+VERSION = 1
+MAX_RECENT = 10
+
+
+@dataclass
+class Settings:
+    coder: str = ""
+    snap_to_words: bool = True
+    zoom: int = 0  # points added to the base font size
+    geometry: str = ""  # base64 of QMainWindow.saveGeometry()
+    window_state: str = ""  # base64 of QMainWindow.saveState()
+    splitter_state: str = ""
+    recent_projects: list[str] = field(default_factory=list)
+    last_document: dict[str, int] = field(default_factory=dict)  # project path → document id
+    blind: bool = True
+
+    @staticmethod
+    def path() -> Path:
+        return paths.user_config_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> Settings:
+        try:
+            data = json.loads(cls.path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        data = _upgrade(data)
+        known = {f.name for f in fields(cls)}
+        settings = cls()
+        for key, value in data.items():
+            if key in known and isinstance(value, type(getattr(settings, key))):
+                setattr(settings, key, value)
+        return settings
+
+    def save(self) -> None:
+        path = self.path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"version": VERSION, **asdict(self)}, indent=2),
+                       encoding="utf-8")
+        os.replace(tmp, path)  # never a half-written settings file
+
+    def add_recent(self, project: Path) -> None:
+        name = str(project.resolve())
+        self.recent_projects = [name] + [p for p in self.recent_projects if p != name]
+        del self.recent_projects[MAX_RECENT:]
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    for version in range(int(data.get("version", 1)), VERSION):
+        data = _UPGRADES[version](data)
+    return data
+
+
+_UPGRADES: dict[int, Any] = {}

@@ -1,0 +1,87 @@
+"""The current document's spans as a Qt table model (category, label, excerpt, attributes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from annotator.domain.model import Span
+from annotator.domain.scheme import CodingScheme
+from annotator.domain.text import excerpt
+
+COLUMNS = ("Category", "Label", "Text", "Attributes", "Coder")
+Index = QModelIndex | QPersistentModelIndex
+
+
+def describe_attributes(span: Span, scheme: CodingScheme, spans_by_id: dict[str, Span]) -> str:
+    category = scheme.category(span.category)
+    parts = []
+    for key, value in span.attributes.items():
+        definition = category.attribute(key) if category else None
+        name = definition.name if definition else key
+        if definition and definition.type == "link":
+            target = spans_by_id.get(value)
+            value = f"“{excerpt(target.text, 20)}”" if target else "(span)"
+        elif definition and definition.type == "choice":
+            value = next((o.name for o in definition.options if o.key == value), value)
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        parts.append(f"{name}: {value}")
+    return "; ".join(parts)
+
+
+class SpansTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.spans: list[Span] = []
+        self.scheme: CodingScheme | None = None
+        self.show_coder = False
+        self._by_id: dict[str, Span] = {}
+
+    def set_spans(self, spans: list[Span], scheme: CodingScheme, show_coder: bool) -> None:
+        self.beginResetModel()
+        self.spans, self.scheme, self.show_coder = spans, scheme, show_coder
+        self._by_id = {s.id: s for s in spans}
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else (len(COLUMNS) if self.show_coder else len(COLUMNS) - 1)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.scheme is None:
+            return None
+        span = self.spans[index.row()]
+        category = self.scheme.category(span.category)
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return category.name if category else span.category
+            if column == 1:
+                label = category.label(span.label) if category and span.label else None
+                return label.name if label else (span.label or "")
+            if column == 2:
+                return excerpt(span.text, 60)
+            if column == 3:
+                return describe_attributes(span, self.scheme, self._by_id)
+            return span.coder
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and category:
+            return QColor(category.colour)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            return span.text
+        if role == Qt.ItemDataRole.UserRole:
+            return span.id
+        return None
+
+    def row_of(self, span_id: str | None) -> int | None:
+        return next((i for i, s in enumerate(self.spans) if s.id == span_id), None)

@@ -1,0 +1,165 @@
+"""The project file: round trips, constraints, change notices, migrations, bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.domain.errors import ProjectError
+from annotator.domain.model import Status
+from annotator.domain.scheme_loader import load_scheme
+from annotator.storage import Project, database
+from tests.conftest import DEFAULT_SCHEME
+
+
+def test_pragmas_and_version(project: Project) -> None:
+    one = lambda sql: project.db.execute(sql).fetchone()[0]  # noqa: E731
+    assert one("PRAGMA journal_mode") == "wal"
+    assert one("PRAGMA synchronous") == 1  # NORMAL
+    assert one("PRAGMA foreign_keys") == 1
+    assert one("PRAGMA busy_timeout") >= 5000
+    assert one("PRAGMA user_version") == database.LATEST_VERSION
+    assert one("PRAGMA application_id") == database.APPLICATION_ID
+
+
+def test_span_round_trip_survives_reopen(project: Project) -> None:
+    text = project.document(1).text
+    start = text.index("Kremlin")
+    span = project.add_span(1, "ana", "speaker", start, start + 7, attributes={"actor": "kremlin"})
+    path = project.path
+    project.close()
+    with Project.open(path) as again:
+        (stored,) = again.spans(1, "ana")
+        assert stored == span
+        assert stored.text == "Kremlin"
+        assert again.status(1, "ana") is Status.IN_PROGRESS
+
+
+def test_span_must_lie_inside_document(project: Project) -> None:
+    length = len(project.document(1).text)
+    with pytest.raises(ProjectError, match="does not lie inside"):
+        project.add_span(1, "ana", "speaker", length - 2, length + 1)
+    with pytest.raises(ProjectError):
+        project.add_span(1, "ana", "speaker", 5, 5)
+    assert project.spans(1) == []
+
+
+def test_database_constraints_hold_without_our_checks(project: Project) -> None:
+    """Even SQL written by hand (the sqlite3 shell, a script) cannot store a wrong span."""
+    coder = project._coder_id("ana")
+    insert = ("INSERT INTO spans (id, document_id, coder_id, category, start_offset, end_offset, "
+              "text, created_at, updated_at) VALUES (?, 1, ?, 'speaker', ?, ?, ?, 'x', 'x')")
+    with pytest.raises(sqlite3.IntegrityError):
+        project.db.execute(insert, ["a", coder, 3, 2, ""])  # start >= end
+    with pytest.raises(sqlite3.IntegrityError):
+        project.db.execute(insert, ["b", coder, 0, 3, "XYZ"])  # text does not match
+    with pytest.raises(sqlite3.IntegrityError):
+        project.db.execute(insert, ["c", coder, 0, 10**7, "x"])  # past the end
+    with pytest.raises(sqlite3.IntegrityError):
+        project.db.execute("INSERT INTO document_status VALUES (1, ?, 'finished', 'x')", [coder])
+
+
+def test_values_are_checked_against_the_scheme(project: Project) -> None:
+    with pytest.raises(ProjectError, match="not in the coding scheme"):
+        project.add_span(1, "ana", "weather", 0, 3)
+    with pytest.raises(ProjectError, match="not a label"):
+        project.add_span(1, "ana", "demand", 0, 3, label="world_peace")
+    with pytest.raises(Exception, match="not an option"):
+        project.add_span(1, "ana", "speaker", 0, 3, attributes={"actor": "napoleon"})
+    speaker = project.add_span(1, "ana", "source_outlet", 0, 3)
+    with pytest.raises(ProjectError, match="only to speaker"):
+        project.add_span(1, "ana", "accusation", 4, 9, attributes={"accuser": speaker.id})
+    with pytest.raises(Exception, match="takes true or false"):
+        project.set_variable(1, "ana", "ukraine_mentioned", "yes")
+    project.set_variable(1, "ana", "tone", "negative")
+    assert project.variables(1, "ana") == {"tone": "negative"}
+
+
+def test_changes_are_announced_after_commit(project: Project) -> None:
+    seen = []
+    project.subscribe(seen.append)
+    span = project.add_span(2, "ana", "speaker", 0, 6)
+    project.update_span(span.id, end=10)
+    project.delete_span(span.id)
+    with pytest.raises(ProjectError):
+        project.add_span(2, "ana", "speaker", 0, 10**6)
+    assert [c.kind for c in seen] == ["span_added", "span_changed", "span_removed"]
+
+
+def test_delete_and_restore_keeps_links(project: Project) -> None:
+    speaker = project.add_span(1, "ana", "speaker", 0, 3)
+    accusation = project.add_span(1, "ana", "accusation", 4, 9, attributes={"accuser": speaker.id})
+    deleted = project.delete_span(speaker.id)
+    assert "accuser" not in project.span(accusation.id).attributes
+    project.restore_span(deleted)
+    assert project.span(accusation.id).attributes["accuser"] == speaker.id
+    assert project.span(speaker.id) == speaker
+
+
+def test_status_counts(project: Project) -> None:
+    project.set_status(1, "ana", Status.DONE)
+    project.set_status(2, "ana", Status.IN_PROGRESS)
+    counts = project.status_counts("ana")
+    assert counts == {Status.DONE: 1, Status.IN_PROGRESS: 1, Status.NOT_STARTED: 3}
+    assert project.document_ids("ana", status=Status.DONE) == [1]
+    assert project.document_ids("ana", status=Status.NOT_STARTED) == [3, 4, 5]
+
+
+def test_document_ids_filter_and_sort(project: Project) -> None:
+    assert project.document_ids(search="LibertyRevolution") == [4]
+    assert project.document_ids(search="100%") == []  # LIKE wildcards are escaped
+    by_date = project.document_ids(sort="date")
+    dates = [project.document(i).date for i in by_date]
+    assert dates == [None, None, "2021-12-08", "2021-12-23", "2022-02-02"]
+
+
+def test_migration_from_version_1(tmp_path: Path) -> None:
+    path = tmp_path / "old.annotator"
+    db = database.connect(path)
+    database.migrate(db, path, target=1)
+    db.execute("INSERT INTO documents (content_hash, title, text, length, imported_at) "
+               "VALUES ('h', 'T', 'Putin spoke.', 12, 'x')")
+    db.execute("INSERT INTO coders (name, created_at) VALUES ('ana', 'x')")
+    db.execute("INSERT INTO coding_schemes (name, version, definition, applied_at) "
+               "VALUES ('s', 1, ?, 'x')", [__import__("json").dumps(
+                   load_scheme(DEFAULT_SCHEME).data)])
+    db.execute("INSERT INTO spans (id, document_id, coder_id, category, start_offset, end_offset,"
+               " text, created_at, updated_at) VALUES ('s1', 1, 1, 'speaker', 0, 5, 'Putin', "
+               "'x', 'x')")
+    assert database.version_of(db) == 1
+    db.close()
+    with Project.open(path) as project:
+        assert database.version_of(project.db) == database.LATEST_VERSION
+        assert [s.text for s in project.spans(1)] == ["Putin"]
+        with pytest.raises(sqlite3.IntegrityError):  # version 2's trigger is in force
+            project.db.execute("UPDATE spans SET end_offset = 99 WHERE id = 's1'")
+
+
+def test_bad_files_are_refused_with_their_name(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.annotator"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(ProjectError, match="junk.annotator"):
+        Project.open(junk)
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(ProjectError, match="not an annotator project"):
+        Project.open(other)
+    with pytest.raises(ProjectError, match="no such project"):
+        Project.open(tmp_path / "missing.annotator")
+
+
+def test_newer_file_version_is_refused(project: Project) -> None:
+    project.db.execute(f"PRAGMA user_version = {database.LATEST_VERSION + 1}")
+    path = project.path
+    project.close()
+    with pytest.raises(ProjectError, match="newer annotator"):
+        Project.open(path)
+
+
+def test_create_refuses_existing_file(project: Project) -> None:
+    with pytest.raises(ProjectError, match="already exists"):
+        Project.create(project.path, project.scheme)
