@@ -7,6 +7,7 @@ assumes data that has already been validated.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 ATTRIBUTE_TYPES = ("choice", "text", "number", "boolean", "link")
@@ -79,8 +80,12 @@ class CodingScheme:
     description: str = ""
     data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    @cached_property
+    def _categories_by_key(self) -> dict[str, Category]:
+        return {c.key: c for c in self.categories}
+
     def category(self, key: str) -> Category | None:
-        return next((c for c in self.categories if c.key == key), None)
+        return self._categories_by_key.get(key)
 
     def variable(self, key: str) -> VariableDef | None:
         return next((v for v in self.variables if v.key == key), None)

@@ -7,10 +7,12 @@ is the one place that converts between the two; the UI never does its own arithm
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from bisect import bisect_left
 
 ZWJ = "\u200d"
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def normalise_newlines(text: str) -> str:
@@ -37,7 +39,7 @@ class OffsetMap:
 
     def __init__(self, text: str) -> None:
         self._astral = ([] if text.isascii()
-                        else [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF])
+                        else [m.start() for m in _ASTRAL.finditer(text)])
         self._astral_utf16 = [i + k for k, i in enumerate(self._astral)]
         self.length = len(text)
         self.utf16_length = self.length + len(self._astral)

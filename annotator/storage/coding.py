@@ -51,8 +51,14 @@ class CodingMixin:
         if coder is not None:
             sql += " AND c.name = ?"
             params.append(coder)
-        return self._with_links(self.db.execute(sql + " ORDER BY s.start_offset, s.end_offset, "
-                                                "s.created_at", params).fetchall())
+        rows = self.db.execute(sql + " ORDER BY s.start_offset, s.end_offset, s.created_at",
+                               params).fetchall()
+        links: dict[str, dict[str, str]] = {}
+        for source, attribute, target in self.db.execute(
+                "SELECT l.span_id, l.attribute, l.target_id FROM span_links l JOIN spans s "
+                "ON s.id = l.span_id WHERE s.document_id = ?", [document_id]):
+            links.setdefault(source, {})[attribute] = target
+        return [self._row_to_span(r, links) for r in rows]
 
     def span(self, span_id: str) -> Span:
         rows = self.db.execute(f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN coders c "

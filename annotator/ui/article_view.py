@@ -43,6 +43,7 @@ class ArticleView(QTextEdit):
         self.snap_words = True
         self.shortcut_keys: set[str] = set()
         self._press_pos: QPoint | None = None
+        self._cache: dict[tuple[object, ...], QTextEdit.ExtraSelection] = {}
         self.set_zoom(0)
 
     # -- content -------------------------------------------------------------------------
@@ -50,6 +51,7 @@ class ArticleView(QTextEdit):
         self.text = document.text if document else ""
         self.offsets = OffsetMap(self.text)
         self.spans, self.selected_span_id = [], None
+        self._cache.clear()
         self.setPlainText(self.text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -76,13 +78,15 @@ class ArticleView(QTextEdit):
                 selected = span
             selections.append(sel)
         if selected is not None:  # drawn last, stronger, so it stands out of any overlap
-            sel = self._selection(selected, colours.get(selected.category, "#888888"),
-                                  SELECTED_ALPHA)
-            sel.format.setFontUnderline(True)
-            selections.append(sel)
+            selections.append(self._selection(
+                selected, colours.get(selected.category, "#888888"), SELECTED_ALPHA))
         self.setExtraSelections(selections)
 
     def _selection(self, span: Span, colour: str, alpha: int) -> QTextEdit.ExtraSelection:
+        """The span's highlight, built once per document and look (repaints reuse it)."""
+        key = (span.id, span.start, span.end, colour, alpha, span.id in self.different)
+        if (cached := self._cache.get(key)) is not None:
+            return cached
         sel = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.offsets.to_utf16(span.start))
@@ -96,6 +100,9 @@ class ArticleView(QTextEdit):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(QColor("#c00000"))
         sel.format = fmt
+        if alpha == SELECTED_ALPHA:
+            fmt.setFontUnderline(True)
+        self._cache[key] = sel
         return sel
 
     # -- selection and offsets -----------------------------------------------------------

@@ -54,9 +54,10 @@ class CodingMixin:
             return
         command = ops.AddSpan(self.project, self.document_id, self.coder, category, *selected,
                               label=label)
-        if self.push(command) and command.span:
-            self.view.clear_selection()
-            self.select_span(command.span.id)
+        previous, self.selected_span_id = self.selected_span_id, command.span_id
+        self.view.clear_selection()
+        if not self.push(command):
+            self.selected_span_id = previous
 
     def current_span(self: MainWindow) -> Any:
         return next((s for s in self.spans if s.id == self.selected_span_id), None)
@@ -124,6 +125,7 @@ class CodingMixin:
             return
         self.project.add_coder(name)
         self.coder = self.settings.coder = name
+        self.settings.save()
         self.undo_stack.clear()  # one coder's undo must not touch another's work
         self.compare_coder = None if self.compare_coder == name else self.compare_coder
         self.doc_model.set_coder(name)

@@ -113,9 +113,12 @@ class MainWindow(CodingMixin, QMainWindow):
         self.spans_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.spans_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.spans_table.verticalHeader().hide()
-        self.spans_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.spans_table.horizontalHeader().setStretchLastSection(True)
+        header = self.spans_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # not per-row sizing
+        header.setStretchLastSection(True)
+        for column, width in enumerate((115, 150, 260)):
+            header.resizeSection(column, width)
+        self.spans_table.setWordWrap(False)
         self.spans_table.setObjectName("spans")
         centre_split = QSplitter(Qt.Orientation.Vertical)
         article = QWidget()
@@ -140,7 +143,7 @@ class MainWindow(CodingMixin, QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(centre_split)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([300, 700, 320])
+        self.splitter.setSizes([420, 640, 340])
         self.setCentralWidget(self.splitter)
         self.resize(1400, 860)
 
@@ -178,7 +181,11 @@ class MainWindow(CodingMixin, QMainWindow):
         self.variables_form.set_scheme(scheme)
         self.doc_model = DocumentListModel(project, self.coder)
         self.doc_table.setModel(self.doc_model)
-        self.doc_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.doc_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 82), (2, 90), (3, 100)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.doc_table.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self._document_chosen(current.row()))
         self.spans_table.selectionModel().currentRowChanged.connect(

@@ -7,6 +7,7 @@ document an undo or redo touched.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -29,12 +30,13 @@ class AddSpan(_Command):
         name = project.scheme.category(category).name  # type: ignore[union-attr]
         super().__init__(project, document_id, f"Add {name} span")
         self.args = (document_id, coder, category, start, end, label)
+        self.span_id = str(uuid.uuid4())  # known before redo, so views can select it at once
         self.span: Span | None = None
         self._deleted: DeletedSpan | None = None
 
     def redo(self) -> None:
         if self._deleted is None:
-            self.span = self.project.add_span(*self.args)
+            self.span = self.project.add_span(*self.args, span_id=self.span_id)
         else:  # redo after undo: the same span (same id) comes back
             self.span = self.project.restore_span(self._deleted)
 

@@ -39,12 +39,23 @@ class SpansTableModel(QAbstractTableModel):
         self.scheme: CodingScheme | None = None
         self.show_coder = False
         self._by_id: dict[str, Span] = {}
+        self._rows: list[tuple[str, str, str, str, str, QColor | None]] = []
 
     def set_spans(self, spans: list[Span], scheme: CodingScheme, show_coder: bool) -> None:
         self.beginResetModel()
         self.spans, self.scheme, self.show_coder = spans, scheme, show_coder
         self._by_id = {s.id: s for s in spans}
+        self._rows = [self._texts(s) for s in spans]  # once per refresh, not per paint
         self.endResetModel()
+
+    def _texts(self, span: Span) -> tuple[str, str, str, str, str, QColor | None]:
+        assert self.scheme is not None
+        category = self.scheme.category(span.category)
+        label = category.label(span.label) if category and span.label else None
+        return (category.name if category else span.category,
+                label.name if label else (span.label or ""), excerpt(span.text, 60),
+                describe_attributes(span, self.scheme, self._by_id), span.coder,
+                QColor(category.colour) if category else None)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.spans)
@@ -61,22 +72,12 @@ class SpansTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.scheme is None:
             return None
-        span = self.spans[index.row()]
-        category = self.scheme.category(span.category)
-        column = index.column()
+        row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return category.name if category else span.category
-            if column == 1:
-                label = category.label(span.label) if category and span.label else None
-                return label.name if label else (span.label or "")
-            if column == 2:
-                return excerpt(span.text, 60)
-            if column == 3:
-                return describe_attributes(span, self.scheme, self._by_id)
-            return span.coder
-        if role == Qt.ItemDataRole.DecorationRole and column == 0 and category:
-            return QColor(category.colour)
+            return row[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return row[5]
+        span = self.spans[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole and column == 2:
             return span.text
         if role == Qt.ItemDataRole.UserRole:

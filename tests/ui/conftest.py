@@ -30,7 +30,31 @@ def make_window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        window.activateWindow()  # window shortcuts (Ctrl+Z, Alt+Right) need an active window
+        qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+        window.view.setFocus()
         windows.append(window)
         return window
 
     yield make
+
+
+def point_at(view, offset: int):  # type: ignore[no-untyped-def]
+    """Viewport point just inside the left edge of the character at ``offset``."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_utf16(offset))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.left() + 1, rect.center().y())
+
+
+def drag_select(qtbot, view, start: int, end: int) -> None:  # type: ignore[no-untyped-def]
+    """Select [start, end) with a real mouse drag on the article's viewport."""
+    from PySide6.QtCore import Qt
+
+    view.ensureCursorVisible()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, start))
+    qtbot.mouseMove(view.viewport(), point_at(view, end))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, end))
