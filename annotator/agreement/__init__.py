@@ -1,0 +1,1 @@
+"""Agreement layer: reliability coefficients and reports as pure functions (no Qt, no SQL)."""

@@ -1,0 +1,165 @@
+"""Krippendorff's unitizing alpha (u-alpha) over the character continua of documents.
+
+Definitions from Krippendorff (2004), Content Analysis, 2nd ed., pp. 251-256 (and 1995,
+"On the reliability of unitizing contiguous data", Sociological Methodology 25, 47-76):
+each coder divides a continuum into sections, units of a value c and the gaps between them.
+The squared distance between two overlapping sections g (coder i) and h (coder j) is
+
+    both units of c:          (b_g - b_h)^2 + (e_g - e_h)^2
+    unit g inside gap h:      l_g^2        (and symmetrically)
+    otherwise:                0
+
+    D_o(c) = sum over ordered coder pairs and section pairs of delta^2 / (m (m-1) L^2)
+    D_e(c) = (2/L) sum over units u of c of
+               [ (N_c - 1)(2 l_u^3 - 3 l_u^2 + l_u)/3 + l_u^2 sum over gaps h, l_h >= l_u,
+                 of (l_h - l_u + 1) ]
+             / [ m L (m L - 1) - sum over units of c of l_u (l_u - 1) ]
+    alpha(c) = 1 - D_o(c)/D_e(c);  over several values: 1 - sum D_o / sum D_e.
+
+Several documents are one continuum of total length L whose sections never cross a document
+boundary (a gap ends where its document ends). Our rules for one coder's own spans of one
+value: spans that share a character are merged into their union (u-alpha forbids overlap
+within a coder); spans that only touch stay separate units.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, combinations
+
+from annotator.agreement.result import Coefficient
+
+
+@dataclass(frozen=True)
+class Section:
+    start: int
+    end: int
+    is_unit: bool
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Continuum:
+    """One document: its length and, per coder, the [start, end) of units by value."""
+
+    length: int
+    units: dict[str, dict[Hashable, list[tuple[int, int]]]]
+
+
+def merge_overlaps(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Union of ranges that share a character; touching ranges stay apart."""
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def sections(length: int, units: list[tuple[int, int]]) -> list[Section]:
+    """The coder's continuum cut into units and the gaps around them."""
+    result, position = [], 0
+    for start, end in units:
+        if start > position:
+            result.append(Section(position, start, False))
+        result.append(Section(start, end, True))
+        position = end
+    if position < length:
+        result.append(Section(position, length, False))
+    return result
+
+
+def distance(g: Section, h: Section) -> int:
+    """Squared distance between two sections of two coders (Krippendorff 2004, p. 253)."""
+    begin = g.start - h.start
+    if g.is_unit and h.is_unit:
+        if -g.length < begin < h.length:
+            return begin * begin + (g.end - h.end) ** 2
+        return 0
+    if g.is_unit and not h.is_unit:
+        return g.length ** 2 if h.start <= g.start and g.end <= h.end else 0
+    if h.is_unit and not g.is_unit:
+        return h.length ** 2 if g.start <= h.start and h.end <= g.end else 0
+    return 0
+
+
+def _pair_disagreement(a: list[Section], b: list[Section]) -> int:
+    """Sum of distances over all overlapping section pairs (a sweep, both sorted)."""
+    total, i, j = 0, 0, 0
+    while i < len(a) and j < len(b):
+        total += distance(a[i], b[j])
+        if a[i].end <= b[j].end:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+@dataclass(frozen=True)
+class _Parts:
+    observed: float
+    expected: float
+    units: int
+
+
+def _value_parts(continua: Sequence[Continuum], coders: Sequence[str], value: Hashable
+                 ) -> _Parts:
+    m = len(coders)
+    total_length = sum(c.length for c in continua)
+    observed_sum = 0
+    unit_lengths: list[int] = []
+    gap_lengths: list[int] = []
+    for continuum in continua:
+        per_coder = []
+        for coder in coders:
+            ranges = merge_overlaps(continuum.units.get(coder, {}).get(value, ()))
+            cut = sections(continuum.length, ranges)
+            per_coder.append(cut)
+            unit_lengths += [s.length for s in cut if s.is_unit]
+            gap_lengths += [s.length for s in cut if not s.is_unit]
+        for a, b in combinations(per_coder, 2):
+            observed_sum += 2 * _pair_disagreement(a, b)
+    observed = observed_sum / (m * (m - 1) * total_length ** 2)
+    gap_lengths.sort()
+    suffix = list(accumulate(reversed(gap_lengths)))[::-1] + [0]
+    n_c = len(unit_lengths)
+    numerator3 = 0  # three times the numerator, so that it stays an exact integer
+    for length in unit_lengths:
+        k = bisect_left(gap_lengths, length)  # gaps [k:] are at least as long as the unit
+        gap_term = suffix[k] - (len(gap_lengths) - k) * (length - 1)
+        numerator3 += (n_c - 1) * (2 * length ** 3 - 3 * length ** 2 + length)
+        numerator3 += 3 * length * length * gap_term
+    denominator = m * total_length * (m * total_length - 1) - sum(
+        length * (length - 1) for length in unit_lengths)
+    expected = 2 * numerator3 / (3 * total_length * denominator) if denominator else 0.0
+    return _Parts(observed, expected, n_c)
+
+
+def unitizing_alpha(continua: Sequence[Continuum], coders: Sequence[str],
+                    values: Sequence[Hashable]) -> Coefficient:
+    """u-alpha for one value (one label) or, with several, over all of them together."""
+    name = "unitizing_alpha"
+    m = len(coders)
+    length = sum(c.length for c in continua)
+    if m < 2:
+        return Coefficient.undefined(name, "needs at least two coders", length, m)
+    if length == 0:
+        return Coefficient.undefined(name, "no text to compare", 0, m)
+    parts = [_value_parts(continua, coders, v) for v in values]
+    observed = sum(p.observed for p in parts)
+    expected = sum(p.expected for p in parts)
+    units = sum(p.units for p in parts)
+    details = {"observed_disagreement": observed, "expected_disagreement": expected,
+               "spans": units, "documents": len(continua), "unit_of_count": "characters"}
+    if units == 0:
+        return Coefficient.undefined(name, "no coder marked any span", length, m, **details)
+    if expected == 0:
+        return Coefficient.undefined(name, "no variation: expected disagreement is zero",
+                                     length, m, **details)
+    return Coefficient(name, 1 - observed / expected, length, m, None, details)
