@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from annotator import __version__, actions
+from annotator.agreement.render import RENDERERS
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.scheme_loader import load_scheme
 from annotator.storage import Project
@@ -85,6 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("project", type=Path)
     s.add_argument("--json", action="store_true", help="print JSON")
 
+    s = sub.add_parser("agreement", help="inter-coder agreement report")
+    s.add_argument("project", type=Path)
+    s.add_argument("--coders", help="comma-separated coder names (default: all but gold)")
+    s.add_argument("--category", help="only this category's spans")
+    s.add_argument("--scope", choices=("done", "all"), default="done",
+                   help="documents at least two coders marked done (default), or coded at all")
+    s.add_argument("--format", choices=tuple(RENDERERS), default="table")
+    s.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                   help="bootstrap samples for alpha's 95%% interval (0: none)")
+    s.add_argument("-o", "--output", type=Path, help="write to a file instead of the screen")
+
     s = sub.add_parser("gui", help="open the window (the default)")
     s.add_argument("project", type=Path, nargs="?")
     return p
@@ -143,6 +156,32 @@ def _info(args: argparse.Namespace) -> int:
         print(f"  {coder}: {info['spans_by_coder'].get(coder, 0)} spans, "  # type: ignore[attr-defined]
               f"{st.get('done', 0)} done, {st.get('in_progress', 0)} in progress")
     return 0
+
+
+@command("agreement")
+def _agreement(args: argparse.Namespace) -> int:
+    coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
+    with Project.open(args.project) as project:
+        report = actions.agreement_report(project, coders, args.scope, args.category,
+                                          args.bootstrap)
+    text = RENDERERS[args.format](report)
+    if args.output:
+        write_atomically(args.output, text)
+        print(f"wrote {args.output} ({len(report.rows)} figures, {report.documents} documents)")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write the whole file or nothing: a temporary file renamed into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding=encoding, newline="")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise AnnotatorError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def _gui(project: Path | None) -> int:

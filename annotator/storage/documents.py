@@ -95,6 +95,11 @@ class DocumentsMixin:
                               [content_hash]).fetchone()
         return int(row[0]) if row else None
 
+    def document_summaries(self) -> dict[int, tuple[int, str]]:
+        """Every document's (length, title), without the texts."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT id, length, title FROM documents")}
+
     def all_document_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
 

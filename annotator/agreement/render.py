@@ -1,0 +1,150 @@
+"""Writing an agreement report as a text table, CSV, JSON or one self-contained HTML file.
+
+Every figure is written beside its n (units, coders); undefined figures say why. The HTML
+escapes every piece of text that came from articles or coders.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from typing import Any
+
+from annotator.agreement.report import AgreementReport, Row
+
+JSON_VERSION = 1
+CSV_COLUMNS = ("section", "target", "coders", "coefficient", "value", "undefined_reason",
+               "units", "unit", "coders_n", "ci95_low", "ci95_high")
+
+
+def unit_name(row: Row) -> str:
+    """What ``units`` counts for this figure."""
+    name = row.result.name
+    if row.section == "variables":
+        return "documents"
+    if name.startswith(("unitizing", "character")):
+        return "characters"
+    if name.startswith("span_f1"):
+        return "spans"
+    return "matched span pairs"
+
+
+def _value(row: Row) -> str:
+    return "undefined" if row.result.value is None else f"{row.result.value:.4f}"
+
+
+def _flat(row: Row) -> dict[str, Any]:
+    ci = row.result.details.get("ci95") or [None, None]
+    return {"section": row.section, "target": row.target, "coders": row.coders,
+            "coefficient": row.result.name, "value": row.result.value,
+            "undefined_reason": row.result.reason or "", "units": row.result.units,
+            "unit": unit_name(row),
+            "coders_n": row.result.coders, "ci95_low": ci[0], "ci95_high": ci[1]}
+
+
+def to_table(report: AgreementReport) -> str:
+    lines = [f"Agreement of {', '.join(report.coders)} over {report.documents} documents "
+             f"(scope: {report.scope})", ""]
+    header = f"{'section':<9} {'target':<38} {'coders':<14} {'coefficient':<22} " \
+             f"{'value':>9} {'n':>9} {'of':<10} note"
+    lines += [header, "-" * len(header)]
+    for row in report.rows:
+        note = row.result.reason or ""
+        ci = row.result.details.get("ci95")
+        if ci:
+            note = f"95% CI [{ci[0]:.3f}, {ci[1]:.3f}]"
+        lines.append(f"{row.section:<9} {row.target:<38} {row.coders:<14} "
+                     f"{row.result.name:<22} {_value(row):>9} {row.result.units:>9} "
+                     f"{unit_name(row):<10} {note}")
+    lines += ["", f"{len(report.disagreements)} document/category disagreements.", "",
+              report.rules]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(report: AgreementReport) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in report.rows:
+        writer.writerow(_flat(row))
+    return out.getvalue()
+
+
+def to_json(report: AgreementReport) -> str:
+    return json.dumps({
+        "format": "annotator-agreement", "version": JSON_VERSION,
+        "coders": report.coders, "documents": report.documents, "scope": report.scope,
+        "rules": report.rules,
+        "results": [{**row.as_dict(), "unit": unit_name(row)} for row in report.rows],
+        "disagreements": [{"document_id": d.document_id, "title": d.title,
+                           "category": d.category,
+                           "spans": {c: [{"start": s, "end": e, "label": lb, "text": t}
+                                         for s, e, lb, t in spans]
+                                     for c, spans in d.spans.items()}}
+                          for d in report.disagreements],
+    }, ensure_ascii=False, indent=2)
+
+
+def _chart(report: AgreementReport) -> str:
+    """Horizontal bars of u-alpha per target, drawn in inline SVG (no scripts, no files)."""
+    rows = [r for r in report.rows if r.section == "spans" and r.coders == "all"
+            and r.result.name == "unitizing_alpha"]
+    height = 24 * len(rows) + 30
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="720" height="{height}" '
+             f'role="img" aria-label="unitizing alpha per category and label">',
+             '<line x1="420" y1="0" x2="420" y2="100%" stroke="#999"/>']
+    for i, row in enumerate(rows):
+        y = 20 + 24 * i
+        parts.append(f'<text x="0" y="{y + 12}" font-size="12">{html.escape(row.target)}</text>')
+        if row.result.value is None:
+            parts.append(f'<text x="425" y="{y + 12}" font-size="12" fill="#777">undefined: '
+                         f'{html.escape(row.result.reason or "")}</text>')
+            continue
+        value = max(-1.0, min(1.0, row.result.value))
+        width = abs(value) * 280
+        x = 420 if value >= 0 else 420 - width
+        colour = "#2ca02c" if value >= 0.8 else "#ff7f0e" if value >= 0.667 else "#d62728"
+        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="16" '
+                     f'fill="{colour}"/>')
+        parts.append(f'<text x="{x + width + 4 if value >= 0 else 424:.1f}" y="{y + 12}" '
+                     f'font-size="12">{value:.3f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def to_html(report: AgreementReport) -> str:
+    e = html.escape
+    body = [f"<h1>Inter-coder agreement</h1><p>Coders: {e(', '.join(report.coders))}; "
+            f"documents: {report.documents}; scope: {e(report.scope)}.</p>",
+            f"<p class='rules'>{e(report.rules)}</p>",
+            "<h2>Unitizing alpha per category and label</h2>", _chart(report),
+            "<h2>All figures</h2><table><tr><th>section</th><th>target</th><th>coders</th>"
+            "<th>coefficient</th><th>value</th><th>n</th><th>note</th></tr>"]
+    for row in report.rows:
+        ci = row.result.details.get("ci95")
+        note = f"95% CI [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else (row.result.reason or "")
+        body.append(f"<tr><td>{e(row.section)}</td><td>{e(row.target)}</td>"
+                    f"<td>{e(row.coders.replace('|', ' – '))}</td><td>{e(row.result.name)}</td>"
+                    f"<td class='v'>{e(_value(row))}</td><td class='v'>{row.result.units} "
+                    f"{e(unit_name(row))}</td>"
+                    f"<td>{e(note)}</td></tr>")
+    body.append("</table><h2>Disagreements</h2><table><tr><th>document</th><th>category</th>"
+                "<th>spans by coder</th></tr>")
+    for d in report.disagreements:
+        cells = "<br>".join(
+            f"<b>{e(coder)}</b>: " + "; ".join(
+                f"[{s}, {end}) {e(label or '')} “{e(text[:80])}”" for s, end, label, text in spans)
+            for coder, spans in d.spans.items())
+        body.append(f"<tr><td>{d.document_id}: {e(d.title[:80])}</td><td>{e(d.category)}</td>"
+                    f"<td>{cells}</td></tr>")
+    body.append("</table>")
+    style = ("body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:"
+             "collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}"
+             "td.v{text-align:right;font-variant-numeric:tabular-nums}.rules{color:#555}")
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Agreement"
+            f"</title><style>{style}</style></head><body>{''.join(body)}</body></html>\n")
+
+
+RENDERERS = {"table": to_table, "csv": to_csv, "json": to_json, "html": to_html}

@@ -1,0 +1,254 @@
+"""The agreement report: every coefficient for a set of coders and documents, as rows.
+
+Pure: it takes what the storage layer read (``AgreementInput``) and returns an
+``AgreementReport``. Targets are the whole scheme (``*``), a category, or a category's
+label (``category/label``); for spans a value is a label, or the category itself when it
+has no labels.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from annotator.agreement.bootstrap import bootstrap_alpha
+from annotator.agreement.characters import MaskCounts, character_alpha, character_pair
+from annotator.agreement.coding import (
+    Unit,
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+)
+from annotator.agreement.matching import MatchCounts, max_matching
+from annotator.agreement.result import Coefficient
+from annotator.agreement.unitizing import Continuum, merge_overlaps, unitizing_alpha
+from annotator.domain.model import Span
+from annotator.domain.scheme import CodingScheme
+
+RULES = ("Documents: those at least two of the chosen coders marked done (or, on request, "
+         "every document two of them coded). Spans: one coder's spans of the same label that "
+         "share a character count as their union; spans that only touch stay separate "
+         "units. Undefined figures (no variation, nothing pairable) are reported as undefined "
+         "with the reason, never as 1 or 0.")
+
+
+@dataclass(frozen=True)
+class AgreementInput:
+    scheme: CodingScheme
+    coders: list[str]
+    lengths: dict[int, int]  # document id → text length
+    titles: dict[int, str]
+    in_scope: dict[int, list[str]]  # document id → coders whose work counts there
+    spans: list[Span]
+    variables: dict[int, dict[str, dict[str, Any]]]  # document → coder → variable → value
+    scope: str = "done"
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str  # "spans" or "variables"
+    target: str  # "*", a category, "category/label", or a variable key
+    coders: str  # "all" or "a|b"
+    result: Coefficient
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "target": self.target, "coders": self.coders,
+                **self.result.as_dict()}
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    document_id: int
+    title: str
+    category: str
+    spans: dict[str, list[tuple[int, int, str | None, str]]]  # coder → (start, end, label, text)
+
+
+@dataclass
+class AgreementReport:
+    coders: list[str]
+    documents: int
+    scope: str
+    rows: list[Row] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    rules: str = RULES
+
+    def find(self, section: str, target: str, name: str, coders: str = "all") -> Coefficient:
+        return next(r.result for r in self.rows if (r.section, r.target, r.result.name,
+                                                      r.coders) == (section, target, name, coders))
+
+
+def _value_of(span: Span, with_label: bool) -> str:
+    return f"{span.category}/{span.label}" if with_label and span.label else span.category
+
+
+def _targets(scheme: CodingScheme) -> list[tuple[str, list[str]]]:
+    """Each target and the span values it groups, whole scheme first."""
+    targets: list[tuple[str, list[str]]] = []
+    everything: list[str] = []
+    for category in scheme.categories:
+        values = [f"{category.key}/{lb.key}" for lb in category.labels] or [category.key]
+        everything += values
+        targets.append((category.key, values))
+        if category.labels:
+            targets += [(v, [v]) for v in values]
+    return [("*", everything), *targets]
+
+
+def build_report(data: AgreementInput, *, bootstrap_samples: int = 1000) -> AgreementReport:
+    documents = sorted(d for d, coders in data.in_scope.items() if len(coders) >= 2)
+    report = AgreementReport(data.coders, len(documents), data.scope)
+    by_doc: dict[int, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
+    for span in data.spans:
+        if span.coder in data.in_scope.get(span.document_id, ()):
+            by_doc[span.document_id][span.coder].append(span)
+    _span_rows(report, data, documents, by_doc)
+    _match_rows(report, data, documents, by_doc)
+    _variable_rows(report, data, documents, bootstrap_samples)
+    report.disagreements = _disagreements(data, documents, by_doc)
+    return report
+
+
+def _ranges(by_coder: dict[str, list[Span]], values: set[str]
+            ) -> dict[str, dict[Hashable, list[tuple[int, int]]]]:
+    result: dict[str, dict[Hashable, list[tuple[int, int]]]] = {}
+    for coder, spans in by_coder.items():
+        per_value: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
+        for span in spans:
+            for with_label in (True, False):
+                value = _value_of(span, with_label)
+                if value in values:
+                    per_value[value].append((span.start, span.end))
+        result[coder] = dict(per_value)
+    return result
+
+
+def _span_rows(report: AgreementReport, data: AgreementInput, documents: list[int],
+               by_doc: dict[int, dict[str, list[Span]]]) -> None:
+    targets = _targets(data.scheme)
+    all_values = {v for _, values in targets for v in values} | {c.key for c in
+                                                                 data.scheme.categories}
+    continua: list[Continuum] = []
+    scopes: list[list[str]] = []
+    for doc in documents:
+        continua.append(Continuum(data.lengths[doc], _ranges(by_doc.get(doc, {}), all_values)))
+        scopes.append(data.in_scope[doc])
+    coders = data.coders
+    for target, values in targets:
+        report.rows.append(Row("spans", target, "all",
+                               _unitizing(continua, scopes, coders, values)))
+        if target == "*":
+            continue
+        counts = MaskCounts(list(coders))
+        for continuum, scope in zip(continua, scopes, strict=True):
+            ranges = {c: merge_overlaps(r for v in values for r in continuum.units.get(c, {})
+                                        .get(v, ())) for c in scope}
+            counts.add_document(continuum.length, ranges, scope)
+        report.rows.append(Row("spans", target, "all", character_alpha(counts)))
+        for a, b in combinations(coders, 2):
+            kappa, pi = character_pair(counts, a, b)
+            report.rows += [Row("spans", target, f"{a}|{b}", kappa),
+                            Row("spans", target, f"{a}|{b}", pi)]
+
+
+def _unitizing(continua: list[Continuum], scopes: list[list[str]], coders: list[str],
+               values: list[str]) -> Coefficient:
+    """u-alpha needs the same coders on every continuum: use the documents all coded."""
+    full = [c for c, s in zip(continua, scopes, strict=True) if set(coders) <= set(s)]
+    result = unitizing_alpha(full, coders, values)
+    if len(full) < len(continua):
+        result.details["documents_left_out"] = len(continua) - len(full)
+    return result
+
+
+def _match_rows(report: AgreementReport, data: AgreementInput, documents: list[int],
+                by_doc: dict[int, dict[str, list[Span]]]) -> None:
+    for a, b in combinations(data.coders, 2):
+        shared = [d for d in documents if {a, b} <= set(data.in_scope[d])]
+        for target, values in _targets(data.scheme):
+            counts = MatchCounts()
+            for doc in shared:
+                for value in values:
+                    with_label = "/" in value
+                    first = [(s.start, s.end) for s in by_doc.get(doc, {}).get(a, ())
+                             if _value_of(s, with_label) == value]
+                    second = [(s.start, s.end) for s in by_doc.get(doc, {}).get(b, ())
+                              if _value_of(s, with_label) == value]
+                    counts.add(first, second)
+            report.rows += [Row("spans", target, f"{a}|{b}", r) for r in counts.f1()]
+        _matched_value_rows(report, data, shared, by_doc, a, b)
+
+
+def _matched_value_rows(report: AgreementReport, data: AgreementInput, shared: list[int],
+                        by_doc: dict[int, dict[str, list[Span]]], a: str, b: str) -> None:
+    """Labels and attributes of spans matched one-to-one within a category."""
+    for category in data.scheme.categories:
+        pairs: list[tuple[Span, Span]] = []
+        for doc in shared:
+            first = [s for s in by_doc.get(doc, {}).get(a, ()) if s.category == category.key]
+            second = [s for s in by_doc.get(doc, {}).get(b, ()) if s.category == category.key]
+            matched = max_matching([(s.start, s.end) for s in first],
+                                   [(s.start, s.end) for s in second])
+            pairs += [(first[i], second[j]) for i, j in matched]
+        fields: list[tuple[str, Any]] = []
+        if category.labels:
+            fields.append(("label", lambda s: s.label))
+        fields += [(f"attribute:{attr.key}", lambda s, k=attr.key: s.attributes.get(k))
+                   for attr in category.attributes if attr.type != "link"]
+        for name, get in fields:
+            units: list[Unit] = []
+            for x, y in pairs:
+                unit = {c: v for c, v in ((a, get(x)), (b, get(y))) if v is not None}
+                units.append(unit)
+            target = f"{category.key}:{name}"
+            report.rows.append(Row("spans", target, f"{a}|{b}", percent_agreement(units)))
+            report.rows.append(Row("spans", target, f"{a}|{b}", cohen_kappa(units, a, b)))
+
+
+def _variable_rows(report: AgreementReport, data: AgreementInput, documents: list[int],
+                   samples: int) -> None:
+    for variable in data.scheme.variables:
+        units: list[Unit] = []
+        for doc in documents:
+            values = data.variables.get(doc, {})
+            unit = {c: values[c][variable.key] for c in data.in_scope[doc]
+                    if variable.key in values.get(c, {})}
+            units.append(unit)
+        order = [o.key for o in variable.options] if variable.type == "choice" else None
+        if variable.type == "boolean":
+            order = [False, True]
+        level = variable.level
+        if variable.type in ("text", "choice", "boolean") and level in ("interval", "ratio"):
+            level = "nominal"
+        alpha = krippendorff_alpha(units, level, order if level == "ordinal" else None)
+        interval = bootstrap_alpha(units, level, samples=samples, order=order) \
+            if alpha.defined and samples else None
+        if interval:
+            alpha.details["ci95"] = list(interval)
+        report.rows.append(Row("variables", variable.key, "all", alpha))
+        report.rows.append(Row("variables", variable.key, "all",
+                               fleiss_kappa(units, data.coders)))
+        report.rows.append(Row("variables", variable.key, "all", percent_agreement(units)))
+        for a, b in combinations(data.coders, 2):
+            report.rows.append(Row("variables", variable.key, f"{a}|{b}",
+                                   cohen_kappa(units, a, b)))
+
+
+def _disagreements(data: AgreementInput, documents: list[int],
+                   by_doc: dict[int, dict[str, list[Span]]]) -> list[Disagreement]:
+    found = []
+    for doc in documents:
+        for category in data.scheme.categories:
+            per_coder = {c: sorted((s.start, s.end, s.label, s.text)
+                                   for s in by_doc.get(doc, {}).get(c, ())
+                                   if s.category == category.key)
+                         for c in data.in_scope[doc]}
+            shapes = {tuple((s, e, lb) for s, e, lb, _ in spans) for spans in per_coder.values()}
+            if len(shapes) > 1:
+                found.append(Disagreement(doc, data.titles.get(doc, ""), category.key,
+                                          per_coder))
+    return found
