@@ -6,6 +6,7 @@ can run it on a worker thread with a progress dialog, both over the same code.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -58,6 +59,17 @@ def open_or_create_sample(path: Path | None = None) -> Project:
 
 
 GOLD = "gold"
+
+
+def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write the whole file or nothing: a temporary file renamed into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding=encoding, newline="")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise AnnotatorError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def agreement_input(project: Project, coders: list[str] | None = None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -166,22 +165,11 @@ def _agreement(args: argparse.Namespace) -> int:
                                           args.bootstrap)
     text = RENDERERS[args.format](report)
     if args.output:
-        write_atomically(args.output, text)
+        actions.write_atomically(args.output, text)
         print(f"wrote {args.output} ({len(report.rows)} figures, {report.documents} documents)")
     else:
         sys.stdout.write(text)
     return 0
-
-
-def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write the whole file or nothing: a temporary file renamed into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding=encoding, newline="")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise AnnotatorError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def _gui(project: Path | None) -> int:

@@ -16,18 +16,23 @@ from annotator.agreement.result import Coefficient
 Range = tuple[int, int]
 
 
-def _overlap(a: Range, b: Range) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+def overlap_neighbours(a: Sequence[Range], b: Sequence[Range]) -> list[list[int]]:
+    """For each range of ``a``, the indices of ``b`` it overlaps, largest overlap first."""
+    result = []
+    for start, end in a:
+        found = [(min(end, e) - max(start, s), j) for j, (s, e) in enumerate(b)
+                 if s < end and start < e]
+        found.sort(reverse=True)
+        result.append([j for _, j in found])
+    return result
 
 
-def max_matching(a: Sequence[Range], b: Sequence[Range]) -> list[tuple[int, int]]:
+def max_matching(a: Sequence[Range], b: Sequence[Range],
+                 neighbours: list[list[int]] | None = None) -> list[tuple[int, int]]:
     """Index pairs of a maximum one-to-one matching of overlapping ranges (Kuhn's method),
     preferring the larger overlap when several are possible."""
-    def overlap_size(i: int, j: int) -> int:
-        return min(a[i][1], b[j][1]) - max(a[i][0], b[j][0])
-
-    neighbours = [sorted((j for j in range(len(b)) if _overlap(a[i], b[j])),
-                         key=lambda j, i=i: -overlap_size(i, j)) for i in range(len(a))]
+    if neighbours is None:
+        neighbours = overlap_neighbours(a, b)
     owner: dict[int, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:
@@ -59,10 +64,19 @@ class MatchCounts:
     def add(self, a: Sequence[Range], b: Sequence[Range]) -> None:
         self.a_total += len(a)
         self.b_total += len(b)
+        if not a or not b:
+            return
         self.exact += sum((Counter(a) & Counter(b)).values())
-        self.a_overlapping += sum(any(_overlap(x, y) for y in b) for x in a)
-        self.b_overlapping += sum(any(_overlap(y, x) for x in a) for y in b)
-        self.one_to_one += len(max_matching(a, b))
+        neighbours = overlap_neighbours(a, b)
+        self.a_overlapping += sum(1 for found in neighbours if found)
+        self.b_overlapping += len({j for found in neighbours for j in found})
+        self.one_to_one += len(max_matching(a, b, neighbours))
+
+    def __iadd__(self, other: MatchCounts) -> MatchCounts:
+        for name in ("a_total", "b_total", "exact", "a_overlapping", "b_overlapping",
+                     "one_to_one"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
 
     def f1(self) -> list[Coefficient]:
         spans = self.a_total + self.b_total

@@ -9,7 +9,7 @@ has no labels.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -25,7 +25,7 @@ from annotator.agreement.coding import (
 )
 from annotator.agreement.matching import MatchCounts, max_matching
 from annotator.agreement.result import Coefficient
-from annotator.agreement.unitizing import Continuum, merge_overlaps, unitizing_alpha
+from annotator.agreement.unitizing import Continuum, combine_parts, merge_overlaps, value_parts
 from annotator.domain.model import Span
 from annotator.domain.scheme import CodingScheme
 
@@ -138,9 +138,14 @@ def _span_rows(report: AgreementReport, data: AgreementInput, documents: list[in
         continua.append(Continuum(data.lengths[doc], _ranges(by_doc.get(doc, {}), all_values)))
         scopes.append(data.in_scope[doc])
     coders = data.coders
+    full = [c for c, s in zip(continua, scopes, strict=True) if set(coders) <= set(s)]
+    parts = {v: value_parts(full, coders, v) for v in {v for _, vs in targets for v in vs}}
+    length = sum(c.length for c in full)
     for target, values in targets:
-        report.rows.append(Row("spans", target, "all",
-                               _unitizing(continua, scopes, coders, values)))
+        result = combine_parts([parts[v] for v in values], length, len(coders), len(full))
+        if len(full) < len(continua):  # u-alpha needs every coder on every document
+            result.details["documents_left_out"] = len(continua) - len(full)
+        report.rows.append(Row("spans", target, "all", result))
         if target == "*":
             continue
         counts = MaskCounts(list(coders))
@@ -155,32 +160,32 @@ def _span_rows(report: AgreementReport, data: AgreementInput, documents: list[in
                             Row("spans", target, f"{a}|{b}", pi)]
 
 
-def _unitizing(continua: list[Continuum], scopes: list[list[str]], coders: list[str],
-               values: list[str]) -> Coefficient:
-    """u-alpha needs the same coders on every continuum: use the documents all coded."""
-    full = [c for c, s in zip(continua, scopes, strict=True) if set(coders) <= set(s)]
-    result = unitizing_alpha(full, coders, values)
-    if len(full) < len(continua):
-        result.details["documents_left_out"] = len(continua) - len(full)
-    return result
-
-
 def _match_rows(report: AgreementReport, data: AgreementInput, documents: list[int],
                 by_doc: dict[int, dict[str, list[Span]]]) -> None:
     for a, b in combinations(data.coders, 2):
         shared = [d for d in documents if {a, b} <= set(data.in_scope[d])]
-        for target, values in _targets(data.scheme):
-            counts = MatchCounts()
-            for doc in shared:
-                for value in values:
-                    with_label = "/" in value
-                    first = [(s.start, s.end) for s in by_doc.get(doc, {}).get(a, ())
-                             if _value_of(s, with_label) == value]
-                    second = [(s.start, s.end) for s in by_doc.get(doc, {}).get(b, ())
-                              if _value_of(s, with_label) == value]
-                    counts.add(first, second)
-            report.rows += [Row("spans", target, f"{a}|{b}", r) for r in counts.f1()]
+        targets = _targets(data.scheme)
+        per_value = {v: MatchCounts() for _, values in targets for v in values}
+        for doc in shared:
+            grouped = {c: _group(by_doc.get(doc, {}).get(c, ())) for c in (a, b)}
+            for value, counts in per_value.items():
+                counts.add(grouped[a].get(value, []), grouped[b].get(value, []))
+        for target, values in targets:
+            total = MatchCounts()
+            for value in values:
+                total += per_value[value]
+            report.rows += [Row("spans", target, f"{a}|{b}", r) for r in total.f1()]
         _matched_value_rows(report, data, shared, by_doc, a, b)
+
+
+def _group(spans: Iterable[Span]) -> dict[str, list[tuple[int, int]]]:
+    """A coder's spans in one document by value (label value, and category value)."""
+    grouped: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for span in spans:
+        grouped[_value_of(span, True)].append((span.start, span.end))
+        if span.label:
+            grouped[span.category].append((span.start, span.end))
+    return grouped
 
 
 def _matched_value_rows(report: AgreementReport, data: AgreementInput, shared: list[int],
@@ -191,6 +196,8 @@ def _matched_value_rows(report: AgreementReport, data: AgreementInput, shared: l
         for doc in shared:
             first = [s for s in by_doc.get(doc, {}).get(a, ()) if s.category == category.key]
             second = [s for s in by_doc.get(doc, {}).get(b, ()) if s.category == category.key]
+            if not first or not second:
+                continue
             matched = max_matching([(s.start, s.end) for s in first],
                                    [(s.start, s.end) for s in second])
             pairs += [(first[i], second[j]) for i, j in matched]

@@ -102,14 +102,16 @@ def _pair_disagreement(a: list[Section], b: list[Section]) -> int:
 
 
 @dataclass(frozen=True)
-class _Parts:
+class ValueParts:
+    """One value's observed and expected disagreement; targets sum these over values."""
+
     observed: float
     expected: float
     units: int
 
 
-def _value_parts(continua: Sequence[Continuum], coders: Sequence[str], value: Hashable
-                 ) -> _Parts:
+def value_parts(continua: Sequence[Continuum], coders: Sequence[str], value: Hashable
+                 ) -> ValueParts:
     m = len(coders)
     total_length = sum(c.length for c in continua)
     observed_sum = 0
@@ -138,7 +140,7 @@ def _value_parts(continua: Sequence[Continuum], coders: Sequence[str], value: Ha
     denominator = m * total_length * (m * total_length - 1) - sum(
         length * (length - 1) for length in unit_lengths)
     expected = 2 * numerator3 / (3 * total_length * denominator) if denominator else 0.0
-    return _Parts(observed, expected, n_c)
+    return ValueParts(observed, expected, n_c)
 
 
 def unitizing_alpha(continua: Sequence[Continuum], coders: Sequence[str],
@@ -151,12 +153,23 @@ def unitizing_alpha(continua: Sequence[Continuum], coders: Sequence[str],
         return Coefficient.undefined(name, "needs at least two coders", length, m)
     if length == 0:
         return Coefficient.undefined(name, "no text to compare", 0, m)
-    parts = [_value_parts(continua, coders, v) for v in values]
+    return combine_parts([value_parts(continua, coders, v) for v in values], length, m,
+                         len(continua))
+
+
+def combine_parts(parts: Sequence[ValueParts], length: int, m: int, documents: int
+                  ) -> Coefficient:
+    """u-alpha over several values: 1 - sum of D_o / sum of D_e."""
+    name = "unitizing_alpha"
+    if m < 2:
+        return Coefficient.undefined(name, "needs at least two coders", length, m)
+    if length == 0:
+        return Coefficient.undefined(name, "no text to compare", 0, m)
     observed = sum(p.observed for p in parts)
     expected = sum(p.expected for p in parts)
     units = sum(p.units for p in parts)
     details = {"observed_disagreement": observed, "expected_disagreement": expected,
-               "spans": units, "documents": len(continua), "unit_of_count": "characters"}
+               "spans": units, "documents": documents}
     if units == 0:
         return Coefficient.undefined(name, "no coder marked any span", length, m, **details)
     if expected == 0:

@@ -31,7 +31,7 @@ from annotator.storage import Project
 from annotator.ui import operations as ops
 from annotator.ui.article_view import ArticleView
 from annotator.ui.bridge import StoreBridge
-from annotator.ui.coding import CodingMixin
+from annotator.ui.coding import AdjudicationMixin, CodingMixin
 from annotator.ui.document_model import DocumentListModel
 from annotator.ui.forms import SpanEditor, VariablesForm
 from annotator.ui.menus import build_menus
@@ -48,7 +48,7 @@ def _unb64(text: str) -> QByteArray:
     return QByteArray(base64.b64decode(text)) if text else QByteArray()
 
 
-class MainWindow(CodingMixin, QMainWindow):
+class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
     def __init__(self, project: Project, coder: str, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
@@ -56,6 +56,7 @@ class MainWindow(CodingMixin, QMainWindow):
         self.document_id: int | None = None
         self.selected_span_id: str | None = None
         self.compare_coder: str | None = None
+        self.compare_selected_span_id: str | None = None
         self.spans: list[Span] = []
         self.undo_stack = QUndoStack(self)
         self._build()
@@ -156,6 +157,7 @@ class MainWindow(CodingMixin, QMainWindow):
         self.view.sig_code_requested.connect(self.code_with_key)
         self.view.sig_delete_requested.connect(self.delete_selected_span)
         self.view.sig_span_clicked.connect(self.select_span)
+        self.compare_view.sig_span_clicked.connect(self._compare_span_clicked)
         self.scheme_panel.sig_code_requested.connect(self.code)
         self.span_editor.sig_label_requested.connect(self.relabel)
         self.span_editor.sig_attribute_requested.connect(self.set_attribute)
@@ -205,7 +207,7 @@ class MainWindow(CodingMixin, QMainWindow):
     # -- showing -------------------------------------------------------------------------
     def show_document(self, document_id: int | None) -> None:
         self.document_id = document_id
-        self.selected_span_id = None
+        self.selected_span_id = self.compare_selected_span_id = None
         document = self.project.document(document_id) if document_id is not None else None
         self.view.set_document(document)
         self.compare_view.set_document(document if self.compare_coder else None)
@@ -258,7 +260,8 @@ class MainWindow(CodingMixin, QMainWindow):
         if self.compare_coder and self.document_id is not None:
             theirs = self.project.spans(self.document_id, self.compare_coder)
             different = _unmatched(self.spans, theirs) | _unmatched(theirs, self.spans)
-            self.compare_view.set_spans(theirs, scheme, None, different)
+            self.compare_view.set_spans(theirs, scheme, self.compare_selected_span_id,
+                                        different)
             self.compare_label.setText(f"<b>{_esc(self.compare_coder)}</b> — "
                                        f"{len(theirs)} spans; wavy red: no exact match")
         self.view.set_spans(self.spans, scheme, self.selected_span_id, different)
@@ -295,6 +298,13 @@ class MainWindow(CodingMixin, QMainWindow):
         span = next((s for s in self.spans if s.id == span_id), None)
         if span:
             self.statusBar().showMessage(f"{span.category}: “{excerpt(span.text, 50)}”", 3000)
+
+    def _compare_span_clicked(self, span_id: str | None) -> None:
+        self.compare_selected_span_id = span_id
+        self.compare_view.select_span(span_id)
+        if span_id:
+            self.statusBar().showMessage(
+                f"{self.compare_coder}'s span selected: Ctrl+G accepts it into gold.", 4000)
 
     def _span_row_chosen(self, row: int) -> None:
         if 0 <= row < len(self.spans):

@@ -73,6 +73,14 @@ def build_menus(w: MainWindow) -> None:
     _action(w, coding, "&Compare with coder…", lambda: w.compare_with(), "Ctrl+Shift+M",
             "compare")
     _action(w, coding, "&Stop comparing", lambda: w.compare_with(""), None, "stop_compare")
+    coding.addSeparator()
+    _action(w, coding, "Accept selected span into &gold", lambda: w.accept_span_into_gold(),
+            "Ctrl+G", "accept_span")
+    _action(w, coding, "Accept compared coder's document into gold",
+            lambda: w.accept_coder_into_gold(), "Ctrl+Shift+G", "accept_document")
+
+    tools = bar.addMenu("&Tools")
+    _action(w, tools, "&Agreement…", lambda: w.open_agreement(), "Ctrl+Shift+A", "agreement")
 
     view = bar.addMenu("&View")
     _action(w, view, "Zoom &in", lambda: w.zoom(1), "Ctrl+=", "zoom_in").setShortcuts(

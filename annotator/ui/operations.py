@@ -26,10 +26,11 @@ class _Command(QUndoCommand):
 
 class AddSpan(_Command):
     def __init__(self, project: Project, document_id: int, coder: str, category: str,
-                 start: int, end: int, label: str | None = None) -> None:
+                 start: int, end: int, label: str | None = None,
+                 attributes: dict[str, Any] | None = None) -> None:
         name = project.scheme.category(category).name  # type: ignore[union-attr]
         super().__init__(project, document_id, f"Add {name} span")
-        self.args = (document_id, coder, category, start, end, label)
+        self.args = (document_id, coder, category, start, end, label, attributes)
         self.span_id = str(uuid.uuid4())  # known before redo, so views can select it at once
         self.span: Span | None = None
         self._deleted: DeletedSpan | None = None

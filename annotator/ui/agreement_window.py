@@ -1,0 +1,213 @@
+"""Tools → Agreement: the report's figures, a coder-pair matrix, and the disagreements.
+
+The report is computed on a worker thread over its own connection to the project file;
+double-clicking a disagreement asks the main window to open that document in compare mode.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget,
+    QListWidgetItem, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
+    QVBoxLayout, QWidget,
+)
+
+from annotator import actions
+from annotator.agreement.render import RENDERERS, unit_name
+from annotator.agreement.report import AgreementReport
+from annotator.domain.errors import AnnotatorError
+from annotator.storage import Project
+
+_DATA = Qt.ItemDataRole.UserRole
+
+
+class ReportJob(QThread):
+    def __init__(self, path: Path, coders: list[str], scope: str) -> None:
+        super().__init__()
+        self.path, self.coders, self.scope = path, coders, scope
+        self.report: AgreementReport | None = None
+        self.error: str | None = None
+
+    def run(self) -> None:
+        try:
+            with Project.open(self.path) as project:
+                self.report = actions.agreement_report(project, self.coders, self.scope)
+        except AnnotatorError as exc:
+            self.error = str(exc)
+
+
+class AgreementWindow(QDialog):
+    sig_open_requested = Signal(int, str)  # document id, the other coder to compare with
+
+    def __init__(self, project: Project, current_coder: str, parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Agreement")
+        self.project, self.current_coder = project, current_coder
+        self.report: AgreementReport | None = None
+        self.job: ReportJob | None = None
+        self.coder_list = QListWidget()
+        self.coder_list.setMaximumHeight(90)
+        for coder in project.coders():
+            item = QListWidgetItem(coder)
+            item.setCheckState(_checked(coder != actions.GOLD))
+            self.coder_list.addItem(item)
+        self.scope = QComboBox()
+        self.scope.addItem("Documents two coders marked done", "done")
+        self.scope.addItem("Documents two coders coded at all", "all")
+        self.compute_button = QPushButton("&Compute")
+        self.compute_button.clicked.connect(self.compute)
+        self.save_button = QPushButton("&Save report…")
+        self.save_button.clicked.connect(self.save)
+        self.save_button.setEnabled(False)
+        self.summary = QLabel("Choose coders and press Compute.")
+        self.summary.setWordWrap(True)
+        self.figures = _table(["Section", "Target", "Coders", "Coefficient", "Value", "n",
+                               "of", "Note"])
+        self.pair_target = QComboBox()
+        self.pair_measure = QComboBox()
+        self.matrix = QTableWidget()
+        self.pair_target.currentIndexChanged.connect(self._fill_matrix)
+        self.pair_measure.currentIndexChanged.connect(self._fill_matrix)
+        pairs = QWidget()
+        pv = QVBoxLayout(pairs)
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel("Target"))
+        pick.addWidget(self.pair_target, 1)
+        pick.addWidget(QLabel("Coefficient"))
+        pick.addWidget(self.pair_measure, 1)
+        pv.addLayout(pick)
+        pv.addWidget(self.matrix)
+        self.disagreements = _table(["Document", "Category", "Spans by coder"])
+        self.disagreements.itemDoubleClicked.connect(self._open)
+        tabs = QTabWidget()
+        tabs.addTab(self.figures, "Figures")
+        tabs.addTab(pairs, "Coder pairs")
+        tabs.addTab(self.disagreements, "Disagreements")
+        self.tabs = tabs
+        top = QHBoxLayout()
+        top.addWidget(self.coder_list, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.scope)
+        side.addWidget(self.compute_button)
+        side.addWidget(self.save_button)
+        top.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(tabs, 1)
+        self.resize(1000, 700)
+
+    def chosen_coders(self) -> list[str]:
+        return [self.coder_list.item(i).text() for i in range(self.coder_list.count())
+                if self.coder_list.item(i).checkState() == _checked(True)]
+
+    def compute(self) -> None:
+        self.compute_button.setEnabled(False)
+        self.summary.setText("Computing…")
+        self.job = ReportJob(self.project.path, self.chosen_coders(), self.scope.currentData())
+        self.job.finished.connect(self._done)
+        self.job.start()
+
+    def _done(self) -> None:
+        assert self.job is not None
+        self.compute_button.setEnabled(True)
+        if self.job.error:
+            self.summary.setText(f"<span style='color:#c00000'>{self.job.error}</span>")
+            return
+        self.show_report(self.job.report)  # type: ignore[arg-type]
+
+    def show_report(self, report: AgreementReport) -> None:
+        self.report = report
+        self.save_button.setEnabled(True)
+        self.summary.setText(f"{', '.join(report.coders)} over {report.documents} documents. "
+                             f"{report.rules}")
+        self.figures.setRowCount(len(report.rows))
+        for r, row in enumerate(report.rows):
+            value = "undefined" if row.result.value is None else f"{row.result.value:.3f}"
+            ci = row.result.details.get("ci95")
+            note = f"95% CI [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else (row.result.reason or "")
+            for c, text in enumerate((row.section, row.target, row.coders.replace("|", " – "),
+                                      row.result.name, value, str(row.result.units),
+                                      unit_name(row), note)):
+                self.figures.setItem(r, c, QTableWidgetItem(text))
+        self.figures.resizeColumnsToContents()
+        pair_rows = [r for r in report.rows if r.coders != "all"]
+        self._set_items(self.pair_target, sorted({r.target for r in pair_rows}, key=str))
+        self._set_items(self.pair_measure, sorted({r.result.name for r in pair_rows}))
+        self._fill_matrix()
+        self.disagreements.setRowCount(len(report.disagreements))
+        for r, d in enumerate(report.disagreements):
+            spans = "   ".join(f"{coder}: " + ", ".join(f"“{t[:30]}”" for *_, t in found)
+                               if found else f"{coder}: —" for coder, found in d.spans.items())
+            cells = (f"{d.document_id}: {d.title[:60]}", d.category, spans)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(_DATA, (d.document_id, list(d.spans)))
+                self.disagreements.setItem(r, c, item)
+        self.disagreements.resizeColumnsToContents()
+
+    @staticmethod
+    def _set_items(combo: QComboBox, items: list[str]) -> None:
+        current = combo.currentText()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems(items)
+        if current in items:
+            combo.setCurrentText(current)
+        combo.blockSignals(False)
+
+    def _fill_matrix(self) -> None:
+        if self.report is None:
+            return
+        coders = self.report.coders
+        self.matrix.setRowCount(len(coders))
+        self.matrix.setColumnCount(len(coders))
+        self.matrix.setHorizontalHeaderLabels(coders)
+        self.matrix.setVerticalHeaderLabels(coders)
+        target, measure = self.pair_target.currentText(), self.pair_measure.currentText()
+        for row in self.report.rows:
+            if row.target != target or row.result.name != measure or row.coders == "all":
+                continue
+            a, b = row.coders.split("|")
+            text = "undefined" if row.result.value is None else f"{row.result.value:.3f}"
+            for i, j in ((a, b), (b, a)):
+                item = QTableWidgetItem(f"{text}  (n={row.result.units})")
+                item.setToolTip(row.result.reason or "")
+                self.matrix.setItem(coders.index(i), coders.index(j), item)
+        self.matrix.resizeColumnsToContents()
+
+    def _open(self, item: QTableWidgetItem) -> None:
+        document_id, coders = item.data(_DATA)
+        others = [c for c in coders if c != self.current_coder]
+        self.sig_open_requested.emit(document_id, others[0] if others else "")
+
+    def save(self) -> None:
+        if self.report is None:
+            return
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Save agreement report", "agreement.html",
+            "HTML (*.html);;CSV (*.csv);;JSON (*.json);;Text (*.txt)")
+        if not name:
+            return
+        kind = {".html": "html", ".csv": "csv", ".json": "json"}.get(Path(name).suffix, "table")
+        try:
+            actions.write_atomically(Path(name), RENDERERS[kind](self.report))
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Not saved", str(exc))
+
+
+def _checked(on: bool) -> Qt.CheckState:
+    return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    return table
