@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from annotator.actions import GOLD
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
 from annotator.ui import operations as ops
-from annotator.actions import GOLD
 from annotator.ui.dialogs import ask_coder
 
 if TYPE_CHECKING:
