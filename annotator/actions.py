@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import paths
 from annotator.agreement.report import AgreementInput, AgreementReport, build_report
-from annotator.domain.errors import AnnotatorError
-from annotator.domain.model import NewDocument, Status
+from annotator.domain.errors import AnnotatorError, Cancelled
+from annotator.domain.model import DocumentRecord, NewDocument, Status
 from annotator.domain.scheme import CodingScheme
+from annotator.domain.scheme_change import SchemeUsage, plan_change
 from annotator.domain.scheme_loader import load_scheme
+from annotator.formats.codebook import codebook_html, codebook_markdown
+from annotator.formats.export import (
+    span_json,
+    write_brat,
+    write_jsonl,
+    write_matrix_csv,
+    write_spans_csv,
+)
 from annotator.formats.importers import collect_files, read_file
-from annotator.storage import ImportResult, Project
+from annotator.formats.refiqda import write_qdpx
+from annotator.storage import CodingResult, ImportResult, Project
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -35,7 +46,7 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
 
     def documents() -> Iterator[NewDocument]:
         for done, path in enumerate(files, start=1):
-            yield from read_file(path, encoding, text_field)
+            yield from read_file(path, encoding, text_field, project.scheme)
             if progress:
                 progress(done, len(files))
 
@@ -121,3 +132,114 @@ def agreement_report(project: Project, coders: list[str] | None = None, scope: s
             r.target == category or r.target.startswith((f"{category}/", f"{category}:")))]
         report.disagreements = [d for d in report.disagreements if d.category == category]
     return report
+
+
+EXPORT_FORMATS = ("spans-csv", "matrix-csv", "jsonl", "brat", "qdpx", "codebook-md",
+                  "codebook-html")
+
+
+def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None = None,
+           documents: str = "all", excel: bool = False, progress: Progress | None = None,
+           cancelled: Callable[[], bool] | None = None) -> int:
+    """Write the project (or its codebook) in ``fmt``; returns rows, lines or files written."""
+    if fmt not in EXPORT_FORMATS:
+        raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if documents not in ("done", "all"):
+        raise AnnotatorError(f"documents must be 'done' or 'all', not {documents!r}")
+    known = project.coders()
+    if coders:
+        unknown = [c for c in coders if c not in known]
+        if unknown:
+            raise AnnotatorError(f"no coder named {', '.join(map(repr, unknown))} in the "
+                                 f"project (coders: {', '.join(known) or 'none'})")
+    scheme = project.scheme
+    if fmt == "codebook-md":
+        write_atomically(path, codebook_markdown(scheme))
+        return 1
+    if fmt == "codebook-html":
+        write_atomically(path, codebook_html(scheme))
+        return 1
+    total = project.document_count()
+
+    def records() -> Iterator[DocumentRecord]:
+        for done, record in enumerate(project.iter_records(coders, documents), start=1):
+            if cancelled and cancelled():
+                raise Cancelled()
+            if progress and (done % 100 == 0 or done == total):
+                progress(done, total)
+            yield record
+
+    if fmt == "spans-csv":
+        return write_spans_csv(records(), path, scheme, excel=excel)
+    if fmt == "matrix-csv":
+        return write_matrix_csv(records(), path, scheme, excel=excel)
+    if fmt == "jsonl":
+        return write_jsonl(records(), path, scheme)
+    if fmt == "brat":
+        return write_brat(records(), path, scheme)
+    return write_qdpx(records(), path, scheme, project.path.stem)
+
+
+@dataclass
+class MergeResult:
+    documents_added: int = 0
+    spans_added: int = 0
+    values_added: int = 0
+    scheme_notes: list[str] = field(default_factory=list)
+
+
+def merge_projects(target: Project, sources: list[Path],
+                   renames: dict[str, str] | None = None) -> MergeResult:
+    """Bring other projects' documents and coding into ``target``, in one transaction.
+
+    Documents match by content hash, spans by UUID. Scheme differences that would leave
+    coded data without a category are refused before anything is written; a coder whose
+    work differs on the two sides is a conflict, reported, and nothing is merged.
+    ``renames`` brings a source coder in under another name.
+    """
+    renames = renames or {}
+    result = MergeResult()
+    opened = []
+    try:
+        for source in sources:
+            if source.resolve() == target.path.resolve():
+                raise AnnotatorError(f"{source}: cannot merge a project into itself")
+            project = Project.open(source)
+            opened.append(project)
+            usage = project.scheme_usage()
+            usage = SchemeUsage(usage.spans, usage.attributes, usage.variables)
+            plan_change(target.scheme, usage, source)  # raises if coded keys have no home
+            if project.scheme.data != target.scheme.data:
+                result.scheme_notes.append(
+                    f"{source}: its scheme ({project.scheme.name} v{project.scheme.version}) "
+                    f"differs from this project's; every key its spans use exists here")
+        conflicts: list[str] = []
+        with target.transaction():
+            for project in opened:
+                for record in project.iter_records():
+                    doc = record.document
+                    new = NewDocument(text=doc.text, title=doc.title, date=doc.date,
+                                      outlet=doc.outlet, url=doc.url,
+                                      source_path=doc.source_path, metadata=doc.metadata)
+                    imported = target.import_documents([new])
+                    result.documents_added += imported.added
+                    document_id = target.document_id_by_hash(doc.content_hash)
+                    assert document_id is not None
+                    for coder, work in record.coding.items():
+                        coding = CodingResult()
+                        target.import_coding(document_id, renames.get(coder, coder), {
+                            "status": work.status.value, "variables": work.variables,
+                            "spans": [span_json(s) for s in work.spans]}, coding)
+                        result.spans_added += coding.spans_added
+                        result.values_added += coding.values_added
+                        conflicts += [f"{project.path.name}: {c}" for c in coding.conflicts]
+            if conflicts:
+                raise AnnotatorError(
+                    f"nothing was merged: {len(conflicts)} conflict(s) between the coders' "
+                    f"work on the two sides: " + "; ".join(conflicts[:8])
+                    + ("; …" if len(conflicts) > 8 else "")
+                    + ". Bring a coder in under another name with --rename OLD=NEW.")
+    finally:
+        for project in opened:
+            project.close()
+    return result

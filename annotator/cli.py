@@ -97,6 +97,27 @@ def _parser() -> argparse.ArgumentParser:
                    help="bootstrap samples for alpha's 95%% interval (0: none)")
     s.add_argument("-o", "--output", type=Path, help="write to a file instead of the screen")
 
+    s = sub.add_parser("export", help="export spans, a document matrix, JSONL, brat, "
+                                      "REFI-QDA or the codebook")
+    s.add_argument("project", type=Path)
+    s.add_argument("--format", required=True, choices=actions.EXPORT_FORMATS)
+    s.add_argument("-o", "--output", type=Path, help="file (a folder for brat); default: "
+                                                     "beside the project")
+    s.add_argument("--coders", help="comma-separated coder names (default: all)")
+    s.add_argument("--documents", choices=("done", "all"), default="all",
+                   help="each coder's documents marked done, or all (default)")
+    s.add_argument("--excel", action="store_true", help="CSV as UTF-8 with BOM for Excel")
+
+    s = sub.add_parser("merge", help="bring other coders' projects into TARGET")
+    s.add_argument("target", type=Path)
+    s.add_argument("sources", type=Path, nargs="+")
+    s.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                   help="bring a source coder in under another name (repeatable)")
+
+    s = sub.add_parser("copy", help="a safe copy of a project, e.g. for another coder")
+    s.add_argument("project", type=Path)
+    s.add_argument("copy", type=Path)
+
     s = sub.add_parser("gui", help="open the window (the default)")
     s.add_argument("project", type=Path, nargs="?")
     return p
@@ -169,6 +190,48 @@ def _agreement(args: argparse.Namespace) -> int:
         print(f"wrote {args.output} ({len(report.rows)} figures, {report.documents} documents)")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+@command("copy")
+def _copy(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        project.save_copy(args.copy)
+    print(f"wrote {args.copy}")
+    return 0
+
+
+_SUFFIX = {"spans-csv": "-spans.csv", "matrix-csv": "-matrix.csv", "jsonl": ".jsonl",
+           "brat": "-brat", "qdpx": ".qdpx", "codebook-md": "-codebook.md",
+           "codebook-html": "-codebook.html"}
+
+
+@command("export")
+def _export(args: argparse.Namespace) -> int:
+    coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
+    output = args.output or args.project.with_name(args.project.stem + _SUFFIX[args.format])
+    with Project.open(args.project) as project:
+        count = actions.export(project, args.format, output, coders=coders,
+                               documents=args.documents, excel=args.excel,
+                               progress=ProgressBar("exporting"))
+    print(f"wrote {output} ({count} {'files' if args.format == 'brat' else 'rows'})")
+    return 0
+
+
+@command("merge")
+def _merge(args: argparse.Namespace) -> int:
+    renames = {}
+    for item in args.rename:
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise AnnotatorError(f"--rename takes OLD=NEW, not {item!r}")
+        renames[old.strip()] = new.strip()
+    with Project.open(args.target) as target:
+        result = actions.merge_projects(target, args.sources, renames)
+    for note in result.scheme_notes:
+        print(f"note: {note}")
+    print(f"merged: {result.documents_added} new documents, {result.spans_added} spans, "
+          f"{result.values_added} variable values")
     return 0
 
 

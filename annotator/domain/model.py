@@ -30,6 +30,9 @@ class NewDocument:
     url: str | None = None
     source_path: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # coder → {"status": ..., "variables": {...}, "spans": [{"id", "category", ...}]}, from
+    # files that carry coding (our JSONL, REFI-QDA)
+    coding: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:
@@ -95,3 +98,20 @@ class Change:
     document_id: int | None = None
     coder: str | None = None
     span_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CoderWork:
+    """One coder's work on one document."""
+
+    status: Status
+    variables: dict[str, Any]
+    spans: list[Span]
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document with the coding chosen for export: the unit every exporter writes."""
+
+    document: Document
+    coding: dict[str, CoderWork]

@@ -17,10 +17,13 @@ from typing import Any
 
 from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
+from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import normalise_newlines
 from annotator.formats.decoding import read_text
+from annotator.formats.export import JSONL_FORMAT
+from annotator.formats.refiqda import read_qdpx
 
-SUFFIXES = (".txt", ".csv", ".jsonl")
+SUFFIXES = (".txt", ".csv", ".jsonl", ".qdpx")
 TEXT_FIELDS = ("text", "body", "content")
 _KNOWN = {"title": "title", "headline": "title", "date": "date", "outlet": "outlet",
           "source": "outlet", "url": "url", "link": "url"}
@@ -48,9 +51,14 @@ def collect_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read_file(path: Path, encoding: str | None = None, text_field: str | None = None
-              ) -> Iterator[NewDocument]:
+def read_file(path: Path, encoding: str | None = None, text_field: str | None = None,
+              scheme: CodingScheme | None = None) -> Iterator[NewDocument]:
     suffix = path.suffix.lower()
+    if suffix == ".qdpx":
+        if scheme is None:
+            raise ImportFailed(path, "a REFI-QDA project can only be imported into a project")
+        yield from read_qdpx(path, scheme)
+        return
     if suffix == ".txt":
         yield parse_txt(read_text(path, encoding), path)
     elif suffix == ".csv":
@@ -152,4 +160,19 @@ def read_jsonl(path: Path, encoding: str | None = None, text_field: str | None =
                                line=number) from None
         if not isinstance(data, dict):
             raise ImportFailed(path, "each line must be a JSON object", line=number)
-        yield _record(data, path, number, text_field, list(data))
+        if data.get("format") == JSONL_FORMAT:
+            yield _exported_record(data, path, number)
+        else:
+            yield _record(data, path, number, text_field, list(data))
+
+
+def _exported_record(data: dict[str, Any], path: Path, line: int) -> NewDocument:
+    """A line written by our JSONL exporter: the document and every coder's work."""
+    try:
+        return NewDocument(
+            text=normalise_newlines(data["text"]), title=data.get("title") or "",
+            date=data.get("date"), outlet=data.get("outlet"), url=data.get("url"),
+            source_path=data.get("source_path"), metadata=data.get("metadata") or {},
+            coding=data.get("coders") or {})
+    except (KeyError, TypeError) as exc:
+        raise ImportFailed(path, f"an exported line without {exc}", line=line) from None

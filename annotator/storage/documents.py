@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.domain.errors import Cancelled, ProjectError
 from annotator.domain.model import Change, Document, DocumentRow, NewDocument, Status
 from annotator.storage.database import now
+from annotator.storage.exchange import CodingResult
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -30,14 +31,18 @@ class ImportResult:
     added: int = 0
     duplicates: int = 0
     document_ids: list[int] = field(default_factory=list)
+    coding: CodingResult = field(default_factory=CodingResult)
 
 
 class DocumentsMixin:
     db: sqlite_utils.Database
 
-    def _announce(self, change: Change) -> None: ...
-    def _coder_id(self, name: str, *, create: bool = True) -> int | None: ...
-    def transaction(self) -> Any: ...
+    if TYPE_CHECKING:  # provided by Project and its other mixins
+        def _announce(self, change: Change) -> None: ...
+        def _coder_id(self, name: str, *, create: bool = True) -> int | None: ...
+        def transaction(self) -> Any: ...
+        def import_coding(self, document_id: int, coder: str, work: dict[str, Any],
+                          result: CodingResult) -> None: ...
 
     def import_documents(self, documents: Iterable[NewDocument],
                          progress: Callable[[int], None] | None = None,
@@ -64,15 +69,24 @@ class DocumentsMixin:
                          json.dumps(doc.metadata, ensure_ascii=False), stamp])
                     if cursor.rowcount:
                         result.added += 1
-                        result.document_ids.append(int(cursor.lastrowid))
+                        document_id = int(cursor.lastrowid)
+                        result.document_ids.append(document_id)
                     else:
                         result.duplicates += 1
+                        document_id = self.document_id_by_hash(doc.content_hash)  # type: ignore[assignment]
+                    for coder, work in doc.coding.items():
+                        self.import_coding(document_id, coder, work, result.coding)
                 done += len(batch)
                 if progress:
                     progress(done)
             if cancelled and cancelled():
                 raise Cancelled()
-            if result.added:
+            if result.coding.conflicts:
+                raise ProjectError("the imported coding conflicts with this project's: "
+                                   + "; ".join(result.coding.conflicts[:10])
+                                   + (f"; and {len(result.coding.conflicts) - 10} more"
+                                      if len(result.coding.conflicts) > 10 else ""))
+            if result.added or result.coding.spans_added:
                 self._announce(Change("documents_imported"))
         return result
 

@@ -20,13 +20,14 @@ from annotator.domain.scheme_change import SchemeMigration, SchemeUsage, plan_ch
 from annotator.storage import database
 from annotator.storage.coding import CodingMixin, DeletedSpan
 from annotator.storage.documents import DocumentsMixin, ImportResult
+from annotator.storage.exchange import CodingResult, ExchangeMixin
 
-__all__ = ["DeletedSpan", "ImportResult", "Project"]
+__all__ = ["CodingResult", "DeletedSpan", "ImportResult", "Project"]
 
 Listener = Callable[[Change], None]
 
 
-class Project(DocumentsMixin, CodingMixin):
+class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
     def __init__(self, path: Path, db: object) -> None:
         self.path = path
         self.db = db  # sqlite_utils.Database
@@ -227,6 +228,23 @@ class Project(DocumentsMixin, CodingMixin):
                 "GROUP BY c.name").fetchall()),
             "status": status,
         }
+
+    def save_copy(self, path: str | Path) -> None:
+        """A complete, consistent copy of the project (SQLite's backup API), safe while the
+        project is open: copying the file by hand can miss what is still in its -wal file."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path}: already exists; choose another name")
+        if path.resolve() == self.path.resolve():
+            raise ProjectError(f"{path}: that is this project")
+        target = sqlite3.connect(path)
+        try:
+            self.db.conn.backup(target)
+        except sqlite3.Error as exc:
+            target.close()
+            path.unlink(missing_ok=True)
+            raise ProjectError(f"{path}: cannot write the copy ({exc})") from None
+        target.close()
 
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
@@ -23,16 +25,19 @@ from annotator import actions
 from annotator.domain.errors import AnnotatorError, Cancelled
 from annotator.storage import ImportResult, Project
 
+Task = Callable[[Project, Callable[[int, int], None], Callable[[], bool]], Any]
 
-class ImportJob(QThread):
-    """Imports on its own connection to the project file; all or nothing, as on the CLI."""
+
+class Job(QThread):
+    """Runs ``task(project, progress, cancelled)`` on its own connection to the project file,
+    so the window stays responsive; the task is all or nothing, as on the command line."""
 
     sig_progress = Signal(int, int)
 
-    def __init__(self, project_path: Path, sources: list[Path]) -> None:
+    def __init__(self, project_path: Path, task: Task) -> None:
         super().__init__()
-        self.project_path, self.sources = project_path, sources
-        self.result: ImportResult | None = None
+        self.project_path, self.task = project_path, task
+        self.result: Any = None
         self.error: str | None = None
         self._cancel = threading.Event()
 
@@ -42,22 +47,20 @@ class ImportJob(QThread):
     def run(self) -> None:
         try:
             with Project.open(self.project_path) as project:
-                self.result = actions.import_paths(
-                    project, self.sources, progress=self.sig_progress.emit,
-                    cancelled=self._cancel.is_set)
+                self.result = self.task(project, self.sig_progress.emit, self._cancel.is_set)
         except Cancelled:
             self.error = None
         except AnnotatorError as exc:
             self.error = str(exc)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a silent failure
-            self.error = f"the import failed: {exc!r}"
+            self.error = f"it failed: {exc!r}"
 
 
-def run_import(parent: QWidget, project_path: Path, sources: list[Path]) -> ImportResult | None:
-    """Import with a progress dialog; tells the user the outcome; None if nothing was added."""
-    job = ImportJob(project_path, sources)
-    dialog = QProgressDialog("Importing…", "Cancel", 0, 0, parent)
-    dialog.setWindowTitle("Import")
+def run_job(parent: QWidget, title: str, project_path: Path, task: Task) -> tuple[Any, str | None]:
+    """Run a task with a cancellable progress dialog: (result, error); result None if cancelled."""
+    job = Job(project_path, task)
+    dialog = QProgressDialog(f"{title}…", "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
@@ -66,21 +69,27 @@ def run_import(parent: QWidget, project_path: Path, sources: list[Path]) -> Impo
     def progress(done: int, total: int) -> None:
         dialog.setMaximum(total)
         dialog.setValue(done)
-        dialog.setLabelText(f"Importing file {done} of {total}…")
+        dialog.setLabelText(f"{title}: {done} of {total}…")
 
     job.sig_progress.connect(progress)
     job.finished.connect(dialog.close)
     job.start()
     dialog.exec()
     job.wait()
-    if job.error:
-        QMessageBox.warning(parent, "Import failed",
-                            f"{job.error}\n\nNothing was imported.")
+    return job.result, job.error
+
+
+def run_import(parent: QWidget, project_path: Path, sources: list[Path]) -> ImportResult | None:
+    """Import with a progress dialog; tells the user the outcome; None if nothing was added."""
+    result, error = run_job(parent, "Import", project_path, lambda project, progress, cancelled:
+                            actions.import_paths(project, sources, progress=progress,
+                                                 cancelled=cancelled))
+    if error:
+        QMessageBox.warning(parent, "Import failed", f"{error}\n\nNothing was imported.")
         return None
-    if job.result is None:
+    if result is None:
         QMessageBox.information(parent, "Import cancelled", "Nothing was imported.")
         return None
-    result = job.result
     QMessageBox.information(parent, "Import finished",
                             f"Imported {result.added} document(s); skipped "
                             f"{result.duplicates} duplicate(s).")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from annotator import __version__, actions
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
-from annotator.ui.dialogs import run_import, show_shortcuts
+from annotator.ui.dialogs import run_import, run_job, show_shortcuts
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -44,6 +44,9 @@ def build_menus(w: MainWindow) -> None:
     _action(w, file, "&Import files…", partial(import_files, w), "Ctrl+I", "import_files")
     _action(w, file, "Import &folder…", partial(import_folder, w), "Ctrl+Shift+I",
             "import_folder")
+    _action(w, file, "&Export…", partial(export_project, w), "Ctrl+E", "export")
+    _action(w, file, "Save a &copy…", partial(save_copy, w), None, "save_copy")
+    _action(w, file, "&Merge projects…", partial(merge_into, w), None, "merge")
     file.addSeparator()
     _action(w, file, "&Quit", w.close, KS.Quit, "quit")
 
@@ -152,6 +155,68 @@ def import_files(w: MainWindow) -> None:
 def import_folder(w: MainWindow) -> None:
     name = QFileDialog.getExistingDirectory(w, "Import a folder (searched recursively)")
     _import(w, [Path(name)] if name else [])
+
+
+EXPORT_FILTERS = {
+    "Spans, one row each (*.csv)": ("spans-csv", ".csv"),
+    "Spans for Excel (*.csv)": ("spans-csv-excel", ".csv"),
+    "Document × coder matrix (*.csv)": ("matrix-csv", ".csv"),
+    "JSON lines, re-importable (*.jsonl)": ("jsonl", ".jsonl"),
+    "brat standoff, a folder per coder (*)": ("brat", ""),
+    "REFI-QDA for MAXQDA, ATLAS.ti, NVivo (*.qdpx)": ("qdpx", ".qdpx"),
+    "Codebook, Markdown (*.md)": ("codebook-md", ".md"),
+    "Codebook, HTML (*.html)": ("codebook-html", ".html"),
+}
+
+
+def export_project(w: MainWindow) -> None:
+    name, chosen = QFileDialog.getSaveFileName(w, "Export", str(w.project.path.with_suffix("")),
+                                               ";;".join(EXPORT_FILTERS))
+    if not name:
+        return
+    fmt, suffix = EXPORT_FILTERS.get(chosen, ("spans-csv", ".csv"))
+    excel = fmt.endswith("-excel")
+    fmt = fmt.removesuffix("-excel")
+    path = Path(name) if Path(name).suffix or not suffix else Path(name + suffix)
+    count, error = run_job(w, "Export", w.project.path, lambda project, progress, cancelled:
+                           actions.export(project, fmt, path, excel=excel, progress=progress,
+                                          cancelled=cancelled))
+    if error:
+        QMessageBox.warning(w, "Export failed", f"{error}\n\nNo file was written.")
+    elif count is not None:
+        w.statusBar().showMessage(f"Exported to {path}", 8000)
+
+
+def save_copy(w: MainWindow) -> None:
+    name, _ = QFileDialog.getSaveFileName(
+        w, "Save a copy (for another coder, or a backup)",
+        str(w.project.path.with_name(w.project.path.stem + "-copy.annotator")),
+        "annotator projects (*.annotator)")
+    if name:
+        try:
+            w.project.save_copy(Path(name))
+            w.statusBar().showMessage(f"Saved a copy as {name}", 8000)
+        except AnnotatorError as exc:
+            QMessageBox.warning(w, "No copy saved", str(exc))
+
+
+def merge_into(w: MainWindow) -> None:
+    names, _ = QFileDialog.getOpenFileNames(w, "Merge other coders' projects into this one", "",
+                                            "annotator projects (*.annotator)")
+    if not names:
+        return
+    result, error = run_job(w, "Merge", w.project.path, lambda project, progress, cancelled:
+                            actions.merge_projects(project, [Path(n) for n in names]))
+    if error:
+        QMessageBox.warning(w, "Nothing was merged", error)
+        return
+    if result is not None:
+        notes = "\n".join(result.scheme_notes)
+        QMessageBox.information(w, "Merged", f"{result.documents_added} new documents, "
+                                f"{result.spans_added} spans, {result.values_added} variable "
+                                f"values.\n{notes}")
+        w.doc_model.reload()
+        w.show_document(w.document_id)
 
 
 def set_snap(w: MainWindow, on: bool) -> None:

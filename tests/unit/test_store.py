@@ -163,3 +163,14 @@ def test_newer_file_version_is_refused(project: Project) -> None:
 def test_create_refuses_existing_file(project: Project) -> None:
     with pytest.raises(ProjectError, match="already exists"):
         Project.create(project.path, project.scheme)
+
+
+def test_save_copy_holds_everything_while_the_project_is_open(project: Project,
+                                                              tmp_path: Path) -> None:
+    span = project.add_span(1, "ana", "speaker", 0, 3)
+    copy = tmp_path / "copy.annotator"
+    project.save_copy(copy)
+    with Project.open(copy) as again:
+        assert again.span(span.id) == span and again.document_count() == 5
+    with pytest.raises(ProjectError, match="already exists"):
+        project.save_copy(copy)

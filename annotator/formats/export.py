@@ -1,0 +1,222 @@
+"""Exporters: document records → files. One writer per format, all reading the same records.
+
+The pipeline is selection (which documents and coders, in ``actions``) → records
+(``DocumentRecord``, streamed in document order) → a writer here. Writers never touch the
+project; each writes to a temporary name and renames at the end, so an interrupted export
+leaves no half file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.domain.model import DocumentRecord, Span
+from annotator.domain.scheme import CodingScheme
+
+JSONL_FORMAT = "annotator-jsonl"
+
+
+@contextmanager
+def atomic_file(path: Path, *, encoding: str = "utf-8", newline: str | None = None
+                ) -> Iterator[IO[str]]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as stream:
+            yield stream
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that becomes ``path`` when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_folder(path: Path) -> Iterator[Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        yield tmp
+        if path.exists():
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _attribute_keys(scheme: CodingScheme) -> list[str]:
+    keys: list[str] = []
+    for category in scheme.categories:
+        keys += [a.key for a in category.attributes if a.key not in keys]
+    return keys
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def write_spans_csv(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme, *,
+                    excel: bool = False) -> int:
+    """One row per span; each attribute its own column (a link holds the target span id)."""
+    attributes = _attribute_keys(scheme)
+    header = ["span_id", "document_id", "title", "date", "outlet", "coder", "category",
+              "label", "start", "end", "text", *attributes, "created_at", "updated_at"]
+    rows = 0
+    with atomic_file(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for record in records:
+            doc = record.document
+            for coder, work in record.coding.items():
+                for s in work.spans:
+                    writer.writerow([s.id, doc.id, doc.title, doc.date or "", doc.outlet or "",
+                                     coder, s.category, s.label or "", s.start, s.end, s.text,
+                                     *(_cell(s.attributes.get(k)) for k in attributes),
+                                     s.created_at, s.updated_at])
+                    rows += 1
+    return rows
+
+
+def write_matrix_csv(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme, *,
+                     excel: bool = False) -> int:
+    """One row per document × coder: status, every variable, and span counts."""
+    counts = [c.key for c in scheme.categories]
+    counts += [f"{c.key}/{lb.key}" for c in scheme.categories for lb in c.labels]
+    header = ["document_id", "title", "date", "outlet", "coder", "status",
+              *(v.key for v in scheme.variables), *(f"n_{k}" for k in counts)]
+    rows = 0
+    with atomic_file(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for record in records:
+            doc = record.document
+            for coder, work in record.coding.items():
+                tally = Counter(s.category for s in work.spans)
+                tally.update(f"{s.category}/{s.label}" for s in work.spans if s.label)
+                writer.writerow([doc.id, doc.title, doc.date or "", doc.outlet or "", coder,
+                                 work.status.value,
+                                 *(_cell(work.variables.get(v.key)) for v in scheme.variables),
+                                 *(tally.get(k, 0) for k in counts)])
+                rows += 1
+    return rows
+
+
+def span_json(span: Span) -> dict[str, Any]:
+    return {"id": span.id, "category": span.category, "label": span.label,
+            "start": span.start, "end": span.end, "text": span.text,
+            "attributes": span.attributes, "created_at": span.created_at,
+            "updated_at": span.updated_at}
+
+
+def write_jsonl(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme) -> int:
+    """One document per line with its text, metadata and every coder's spans (code point
+    offsets); ``annotator import`` reads it back, spans included."""
+    lines = 0
+    with atomic_file(path, newline="\n") as out:
+        for record in records:
+            doc = record.document
+            out.write(json.dumps({
+                "format": JSONL_FORMAT, "id": doc.id, "title": doc.title, "date": doc.date,
+                "outlet": doc.outlet, "url": doc.url, "source_path": doc.source_path,
+                "content_hash": doc.content_hash, "metadata": doc.metadata, "text": doc.text,
+                "coders": {coder: {"status": work.status.value, "variables": work.variables,
+                                   "spans": [span_json(s) for s in work.spans]}
+                           for coder, work in record.coding.items()},
+            }, ensure_ascii=False) + "\n")
+            lines += 1
+    return lines
+
+
+def _brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """brat cannot show a span across a line break: cut it into fragments per line."""
+    fragments, position = [], start
+    for piece in text[start:end].split("\n"):
+        if piece:
+            fragments.append((position, position + len(piece)))
+        position += len(piece) + 1
+    return fragments or [(start, end)]
+
+
+def write_brat(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme) -> int:
+    """A folder per coder with ``<document>.txt`` and ``<document>.ann`` for every document.
+
+    T lines: entity type = category. A lines: the label (attribute ``label``), choice and
+    number attributes, true booleans. Text attributes become ``#`` notes (brat attribute
+    values cannot hold spaces). R lines: link attributes (``accuser Arg1:T2 Arg2:T1``).
+    """
+    files = 0
+    with atomic_folder(path) as folder:
+        for record in records:
+            doc = record.document
+            for coder, work in record.coding.items():
+                target = folder / coder
+                target.mkdir(exist_ok=True)
+                stem = f"doc{doc.id:06d}"
+                (target / f"{stem}.txt").write_text(doc.text, encoding="utf-8", newline="\n")
+                (target / f"{stem}.ann").write_text(_brat_ann(doc.text, work.spans, scheme),
+                                                    encoding="utf-8", newline="\n")
+                files += 1
+    return files
+
+
+def _brat_ann(text: str, spans: list[Span], scheme: CodingScheme) -> str:
+    lines: list[str] = []
+    tids = {s.id: f"T{i}" for i, s in enumerate(spans, start=1)}
+    a = r = n = 0
+    for span in spans:
+        tid = tids[span.id]
+        fragments = _brat_fragments(text, span.start, span.end)
+        where = ";".join(f"{s} {e}" for s, e in fragments)
+        shown = " ".join(text[s:e] for s, e in fragments)
+        lines.append(f"{tid}\t{span.category} {where}\t{shown}")
+        if span.label:
+            a += 1
+            lines.append(f"A{a}\tlabel {tid} {span.label}")
+        category = scheme.category(span.category)
+        for key, value in span.attributes.items():
+            kind = category.attribute(key).type if category and category.attribute(key) else ""
+            if kind == "link":
+                if value in tids:
+                    r += 1
+                    lines.append(f"R{r}\t{key} Arg1:{tid} Arg2:{tids[value]}")
+            elif kind == "text":
+                n += 1
+                lines.append(f"#{n}\tAnnotatorNotes {tid}\t{key}: "
+                             f"{str(value).replace(chr(10), ' ')}")
+            elif kind == "boolean":
+                if value:
+                    a += 1
+                    lines.append(f"A{a}\t{key} {tid}")
+            else:
+                a += 1
+                lines.append(f"A{a}\t{key} {tid} {value}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+Writer = Callable[..., int]

@@ -1,0 +1,132 @@
+"""Coding that arrives from outside (JSONL and REFI-QDA imports, other coders' projects), and
+the document records that exporters and merges read.
+
+Incoming coding never overwrites: a span is matched by its UUID and a value by its key; what
+is new is added, what is the same is skipped, and what differs is a conflict. Conflicts are
+collected, not raised one by one, so a merge can report all of them and change nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from annotator.domain.model import CoderWork, DocumentRecord, Span, Status
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from annotator.domain.model import Document
+
+_RANK = {Status.NOT_STARTED: 0, Status.IN_PROGRESS: 1, Status.DONE: 2}
+
+
+@dataclass
+class CodingResult:
+    spans_added: int = 0
+    values_added: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+class ExchangeMixin:
+    db: sqlite_utils.Database
+
+    if TYPE_CHECKING:  # provided by Project and its other mixins
+        def _coder_id(self, name: str, *, create: bool = True) -> int | None: ...
+        def spans(self, document_id: int, coder: str | None = None) -> list[Span]: ...
+        def variables(self, document_id: int, coder: str) -> dict[str, Any]: ...
+        def status(self, document_id: int, coder: str) -> Status: ...
+        def set_status(self, document_id: int, coder: str, status: Status) -> None: ...
+        def set_variable(self, document_id: int, coder: str, key: str, value: Any) -> None: ...
+        def add_span(self, *args: Any, **kwargs: Any) -> Span: ...
+        def document(self, document_id: int) -> Document: ...
+        def transaction(self) -> Any: ...
+
+    def import_coding(self, document_id: int, coder: str, work: dict[str, Any],
+                      result: CodingResult) -> None:
+        """Add one coder's incoming work on a document; record conflicts in ``result``."""
+        mine = {s.id: s for s in self.spans(document_id, coder)}
+        incoming = work.get("spans", [])
+        others = {s.id: s for s in self.spans(document_id)} if incoming else {}
+        new, links = [], []
+        for raw in incoming:
+            span_id = raw["id"]
+            if span_id in others and others[span_id].coder != coder:
+                result.conflicts.append(f"span {span_id} belongs to {others[span_id].coder} "
+                                        f"here and to {coder} in the incoming data")
+            elif span_id in mine:
+                if _differs(mine[span_id], raw):
+                    result.conflicts.append(f"{coder}'s span “{mine[span_id].text[:30]}” "
+                                            f"(document {document_id}) differs on the two sides")
+            else:
+                new.append(raw)
+        incoming_ids = {raw["id"] for raw in incoming}
+        if set(mine) - incoming_ids and incoming_ids - set(mine):
+            result.conflicts.append(f"{coder}'s spans on document {document_id} have diverged: "
+                                    f"each side has spans the other lacks")
+        for raw in new:
+            plain = {k: v for k, v in raw.get("attributes", {}).items() if not _is_link(
+                self, raw["category"], k)}
+            links += [(raw["id"], k, v) for k, v in raw.get("attributes", {}).items()
+                      if _is_link(self, raw["category"], k)]
+            self.add_span(document_id, coder, raw["category"], raw["start"], raw["end"],
+                          raw.get("label"), plain, span_id=raw["id"],
+                          created_at=raw.get("created_at") or None,
+                          updated_at=raw.get("updated_at") or None)
+            result.spans_added += 1
+        for source, attribute, target in links:
+            self.db.execute("INSERT OR IGNORE INTO span_links (span_id, attribute, target_id) "
+                            "VALUES (?, ?, ?)", [source, attribute, target])
+        values = self.variables(document_id, coder)
+        for key, value in work.get("variables", {}).items():
+            if key not in values:
+                self.set_variable(document_id, coder, key, value)
+                result.values_added += 1
+            elif values[key] != value:
+                result.conflicts.append(f"{coder}'s {key} of document {document_id} is "
+                                        f"{values[key]!r} here and {value!r} in the incoming data")
+        status = Status(work.get("status", "in_progress"))
+        if _RANK[status] > _RANK[self.status(document_id, coder)]:
+            self.set_status(document_id, coder, status)
+
+    def iter_records(self, coders: Iterable[str] | None = None, documents: str = "all"
+                     ) -> Iterator[DocumentRecord]:
+        """Documents in id order with the chosen coders' work. ``documents`` "done": only
+        each coder's documents marked done (documents with none are left out)."""
+        chosen = set(coders) if coders is not None else None
+        statuses: dict[int, dict[str, Status]] = {}
+        for d, c, s in self.db.execute(
+                "SELECT s.document_id, c.name, s.status FROM document_status s "
+                "JOIN coders c ON c.id = s.coder_id"):
+            if chosen is None or c in chosen:
+                statuses.setdefault(d, {})[c] = Status(s)
+        ids = [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
+        for document_id in ids:
+            per_coder = statuses.get(document_id, {})
+            if documents == "done":
+                per_coder = {c: s for c, s in per_coder.items() if s is Status.DONE}
+                if not per_coder:
+                    continue
+            spans: dict[str, list[Span]] = {}
+            if per_coder:
+                for span in self.spans(document_id):
+                    if span.coder in per_coder:
+                        spans.setdefault(span.coder, []).append(span)
+            coding = {c: CoderWork(per_coder[c], self.variables(document_id, c),
+                                   spans.get(c, [])) for c in sorted(per_coder)}
+            yield DocumentRecord(self.document(document_id), coding)
+
+
+def _is_link(project: Any, category: str, key: str) -> bool:
+    definition = project.scheme.category(category)
+    attribute = definition.attribute(key) if definition else None
+    return bool(attribute and attribute.type == "link")
+
+
+def _differs(span: Span, raw: dict[str, Any]) -> bool:
+    return (span.category, span.label, span.start, span.end,
+            json.dumps(span.attributes, sort_keys=True)) != (
+        raw["category"], raw.get("label"), raw["start"], raw["end"],
+        json.dumps(raw.get("attributes", {}), sort_keys=True))

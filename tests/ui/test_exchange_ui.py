@@ -1,0 +1,46 @@
+"""File → Import, Export and Merge through the window, on the worker thread, with dialogs
+answered the way a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from annotator.storage import Project
+from annotator.ui.main_window import MainWindow
+from tests.unit.test_merge import code
+
+
+def test_export_spans_csv_from_the_menu(make_window, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = make_window()
+    code(window.project, "ana", 0)
+    target = tmp_path / "out"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (
+        str(target), "Spans, one row each (*.csv)"))
+    window.actions_by_name["export"].trigger()
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    assert text.startswith("span_id,document_id") and text.count("\n") == 11
+
+
+def test_import_folder_and_merge_from_the_menu(make_window, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = make_window()
+    messages: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: messages.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: messages.append("WARN " + a[2]))
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "a.txt").write_text("New piece\n\nPutin spoke about NATO.", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    window.actions_by_name["import_folder"].trigger()
+    assert window.doc_model.rowCount() == 6 and "Imported 1 document" in messages[-1]
+
+    other = tmp_path / "other.annotator"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(other), ""))
+    window.actions_by_name["save_copy"].trigger()  # a plain file copy could miss the WAL
+    with Project.open(other) as project:
+        code(project, "ben", 0)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(other)], ""))
+    window.actions_by_name["merge"].trigger()
+    assert "12 spans" in messages[-1], messages
+    assert len(window.project.spans(window.document_id, "ben")) == 2
