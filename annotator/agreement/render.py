@@ -16,7 +16,7 @@ from annotator.agreement.report import AgreementReport, Row
 
 JSON_VERSION = 1
 CSV_COLUMNS = ("section", "target", "coders", "coefficient", "value", "undefined_reason",
-               "units", "unit", "coders_n", "ci95_low", "ci95_high")
+               "units", "unit", "coder_count", "ci95_low", "ci95_high")
 
 
 def unit_name(row: Row) -> str:
@@ -41,7 +41,7 @@ def _flat(row: Row) -> dict[str, Any]:
             "coefficient": row.result.name, "value": row.result.value,
             "undefined_reason": row.result.reason or "", "units": row.result.units,
             "unit": unit_name(row),
-            "coders_n": row.result.coders, "ci95_low": ci[0], "ci95_high": ci[1]}
+            "coder_count": row.result.coders, "ci95_low": ci[0], "ci95_high": ci[1]}
 
 
 def to_table(report: AgreementReport) -> str:

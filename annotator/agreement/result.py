@@ -32,4 +32,4 @@ class Coefficient:
 
     def as_dict(self) -> dict[str, Any]:
         return {"coefficient": self.name, "value": self.value, "undefined_reason": self.reason,
-                "units": self.units, "coders": self.coders, **self.details}
+                "units": self.units, "coder_count": self.coders, **self.details}

@@ -74,9 +74,12 @@ def test_every_format_reads_back(project: Project) -> None:
     report = actions.agreement_report(project, bootstrap_samples=20)
     rows = list(csv.DictReader(io.StringIO(RENDERERS["csv"](report))))
     assert len(rows) == len(report.rows)
-    assert {"value", "units", "coders_n", "undefined_reason"} <= set(rows[0])
+    assert {"value", "units", "coder_count", "undefined_reason", "coders"} <= set(rows[0])
     data = json.loads(RENDERERS["json"](report))
     assert data["format"] == "annotator-agreement" and len(data["results"]) == len(report.rows)
+    pairs = {r["coders"] for r in data["results"]}
+    assert pairs == {"all", "ana|ben"}
+    assert all(r["coder_count"] == 2 for r in data["results"] if r["value"] is not None)
     assert data["disagreements"][0]["spans"]["ana"][0]["text"]
     page = RENDERERS["html"](report)
     assert "<script>" not in page and "&lt;script&gt;" in page
