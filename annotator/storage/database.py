@@ -103,7 +103,14 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# Version 3: the document list sorts 100,000 documents by title, date or outlet from an index.
+_V3 = """
+CREATE INDEX documents_by_title ON documents(title COLLATE NOCASE, id);
+CREATE INDEX documents_by_date ON documents(date, id);
+CREATE INDEX documents_by_outlet ON documents(outlet COLLATE NOCASE, id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -67,8 +67,11 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else "id"
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else "id"
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending):
+            return  # Qt asks twice for one header click
+        self.sort_key, self.descending = key, descending
         self.reload()
 
     # -- ours ----------------------------------------------------------------------------

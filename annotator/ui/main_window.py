@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -152,7 +152,10 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         for label in (self.position_label, self.coder_label, self.saved_label):
             self.statusBar().addPermanentWidget(label)
 
-        self.search_box.textChanged.connect(self._filter_changed)
+        # searching 100,000 article texts takes SQLite most of a second: wait for a pause
+        self.filter_timer = QTimer(self, singleShot=True, interval=250)
+        self.filter_timer.timeout.connect(self._filter_changed)
+        self.search_box.textChanged.connect(self.filter_timer.start)
         self.status_filter.currentIndexChanged.connect(self._filter_changed)
         self.view.sig_code_requested.connect(self.code_with_key)
         self.view.sig_delete_requested.connect(self.delete_selected_span)
@@ -200,7 +203,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             self.refresh_recent_menu()
 
     def _filter_changed(self) -> None:
-        self.doc_model.set_filter(self.search_box.text(), self.status_filter.currentData())
+        data = self.status_filter.currentData()  # Qt returns the enum's str value
+        self.doc_model.set_filter(self.search_box.text(), Status(data) if data else None)
         self._select_list_row()
         self._update_status_bar()
 

@@ -272,3 +272,12 @@ def test_documents_imported_in_the_window(make_window, tmp_path: Path) -> None: 
     window = make_window()
     window.project.import_documents([NewDocument(text="A new article.", title="New")])
     assert window.doc_model.rowCount() == 6
+
+
+def test_filter_waits_for_a_pause_in_typing(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    qtbot.keyClicks(window.search_box, "Liberty")
+    assert window.doc_model.rowCount() == 5  # not yet: typing goes on undisturbed
+    qtbot.waitUntil(lambda: window.doc_model.rowCount() == 1, timeout=2000)
+    window.status_filter.setCurrentIndex(window.status_filter.findData(Status.DONE))
+    assert window.doc_model.rowCount() == 0

@@ -135,6 +135,9 @@ def test_migration_from_version_1(tmp_path: Path) -> None:
         assert [s.text for s in project.spans(1)] == ["Putin"]
         with pytest.raises(sqlite3.IntegrityError):  # version 2's trigger is in force
             project.db.execute("UPDATE spans SET end_offset = 99 WHERE id = 's1'")
+        plan = " ".join(str(r) for r in project.db.execute(  # version 3's index is used
+            "EXPLAIN QUERY PLAN SELECT id FROM documents ORDER BY title COLLATE NOCASE, id"))
+        assert "documents_by_title" in plan
 
 
 def test_bad_files_are_refused_with_their_name(tmp_path: Path) -> None:
