@@ -36,7 +36,7 @@ def timed(func) -> float:  # type: ignore[no-untyped-def]
 
 
 def main(n: int = 100_000) -> None:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept alive for Qt
     rng = random.Random(9)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = tmp
