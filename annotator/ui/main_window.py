@@ -323,8 +323,9 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         if change.kind in ("documents_imported", "scheme_applied"):
             self.doc_model.reload()
             self._select_list_row()
-        if change.document_id is not None and change.kind == "status_set":
-            self.doc_model.refresh_document(change.document_id)
+        if change.document_id is not None and change.kind in ("status_set", "span_added",
+                                                              "variable_set"):
+            self.doc_model.refresh_document(change.document_id)  # coding starts a document
         if change.document_id == self.document_id or change.kind == "scheme_applied":
             self.refresh_coding()
         self.saved_label.setText("✓ saved")

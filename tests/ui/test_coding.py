@@ -281,3 +281,12 @@ def test_filter_waits_for_a_pause_in_typing(make_window, qtbot) -> None:  # type
     qtbot.waitUntil(lambda: window.doc_model.rowCount() == 1, timeout=2000)
     window.status_filter.setCurrentIndex(window.status_filter.findData(Status.DONE))
     assert window.doc_model.rowCount() == 0
+
+
+def test_list_shows_in_progress_after_the_first_span(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    status_cell = window.doc_model.index(0, 3)
+    assert "not started" in window.doc_model.data(status_cell)
+    window.view.select_range(0, 3)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    assert "in progress" in window.doc_model.data(status_cell)
