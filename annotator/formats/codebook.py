@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from annotator.domain.scheme import CodingScheme, Option
+from annotator.domain.scheme import Category, CodingScheme, Label, Option
 
 
 def _options(options: tuple[Option, ...]) -> str:
@@ -43,28 +43,35 @@ def codebook_markdown(scheme: CodingScheme) -> str:
     return "\n".join(out)
 
 
+def category_html(c: Category, label: Label | None = None) -> str:
+    """One category's codebook entry; with ``label``, that label's text instead of the list.
+    Shared by the HTML codebook and the window's codebook panel."""
+    e = html.escape
+    parts = [f"<h3><span style='color:{e(c.colour)}'>■</span> {e(c.name)} "
+             f"<code>{e(c.key)}</code>" + (f" <kbd>{e(c.shortcut)}</kbd>" if c.shortcut else "")
+             + f"</h3><p>{e(c.description)}</p>"]
+    labels = [label] if label else list(c.labels)
+    if labels:
+        parts.append("<ul>" + "".join(
+            f"<li><b>{e(lb.name)}</b> <code>{e(lb.key)}</code>"
+            + (f" <kbd>{e(lb.shortcut)}</kbd>" if lb.shortcut else "")
+            + (f": {e(lb.description)}" if lb.description else "") + "</li>"
+            for lb in labels) + "</ul>")
+    if c.attributes:
+        parts.append("<p><i>Attributes</i></p><ul>" + "".join(
+            f"<li><b>{e(a.name)}</b> ({e(a.type)})"
+            + (f": {e(', '.join(o.name for o in a.options))}" if a.options else "")
+            + (f" → {e(', '.join(a.targets))}" if a.targets else "")
+            + (f". {e(a.description)}" if a.description else "") + "</li>"
+            for a in c.attributes) + "</ul>")
+    return "".join(parts)
+
+
 def codebook_html(scheme: CodingScheme) -> str:
     e = html.escape
     parts = [f"<h1>{e(scheme.name)}</h1><p>Version {scheme.version}. {e(scheme.description)}"
              "</p><h2>Span categories</h2>"]
-    for c in scheme.categories:
-        parts.append(f"<h3><span style='color:{e(c.colour)}'>■</span> {e(c.name)} "
-                     f"<code>{e(c.key)}</code>"
-                     + (f" <kbd>{e(c.shortcut)}</kbd>" if c.shortcut else "")
-                     + f"</h3><p>{e(c.description)}</p>")
-        if c.labels:
-            parts.append("<ul>" + "".join(
-                f"<li><b>{e(lb.name)}</b> <code>{e(lb.key)}</code>"
-                + (f" <kbd>{e(lb.shortcut)}</kbd>" if lb.shortcut else "")
-                + (f": {e(lb.description)}" if lb.description else "") + "</li>"
-                for lb in c.labels) + "</ul>")
-        if c.attributes:
-            parts.append("<p><i>Attributes</i></p><ul>" + "".join(
-                f"<li><b>{e(a.name)}</b> ({e(a.type)})"
-                + (f": {e(', '.join(o.name for o in a.options))}" if a.options else "")
-                + (f" → {e(', '.join(a.targets))}" if a.targets else "")
-                + (f". {e(a.description)}" if a.description else "") + "</li>"
-                for a in c.attributes) + "</ul>")
+    parts += [category_html(c) for c in scheme.categories]
     if scheme.variables:
         parts.append("<h2>Document variables</h2><ul>" + "".join(
             f"<li><b>{e(v.name)}</b> ({e(v.type)}, {e(v.level)})"

@@ -81,26 +81,33 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], excel: bool) -> int:
+    count = 0
+    with atomic_file(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def _document_cells(record: DocumentRecord) -> list[Any]:
+    doc = record.document
+    return [doc.id, doc.title, doc.date or "", doc.outlet or ""]
+
+
 def write_spans_csv(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme, *,
                     excel: bool = False) -> int:
     """One row per span; each attribute its own column (a link holds the target span id)."""
     attributes = _attribute_keys(scheme)
     header = ["span_id", "document_id", "title", "date", "outlet", "coder", "category",
               "label", "start", "end", "text", *attributes, "created_at", "updated_at"]
-    rows = 0
-    with atomic_file(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for record in records:
-            doc = record.document
-            for coder, work in record.coding.items():
-                for s in work.spans:
-                    writer.writerow([s.id, doc.id, doc.title, doc.date or "", doc.outlet or "",
-                                     coder, s.category, s.label or "", s.start, s.end, s.text,
-                                     *(_cell(s.attributes.get(k)) for k in attributes),
-                                     s.created_at, s.updated_at])
-                    rows += 1
-    return rows
+    rows = ([s.id, *_document_cells(record), coder, s.category, s.label or "", s.start, s.end,
+             s.text, *(_cell(s.attributes.get(k)) for k in attributes), s.created_at,
+             s.updated_at]
+            for record in records for coder, work in record.coding.items() for s in work.spans)
+    return _write_csv(path, header, rows, excel)
 
 
 def write_matrix_csv(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme, *,
@@ -110,21 +117,17 @@ def write_matrix_csv(records: Iterable[DocumentRecord], path: Path, scheme: Codi
     counts += [f"{c.key}/{lb.key}" for c in scheme.categories for lb in c.labels]
     header = ["document_id", "title", "date", "outlet", "coder", "status",
               *(v.key for v in scheme.variables), *(f"n_{k}" for k in counts)]
-    rows = 0
-    with atomic_file(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
+
+    def rows() -> Iterator[list[Any]]:
         for record in records:
-            doc = record.document
             for coder, work in record.coding.items():
                 tally = Counter(s.category for s in work.spans)
                 tally.update(f"{s.category}/{s.label}" for s in work.spans if s.label)
-                writer.writerow([doc.id, doc.title, doc.date or "", doc.outlet or "", coder,
-                                 work.status.value,
-                                 *(_cell(work.variables.get(v.key)) for v in scheme.variables),
-                                 *(tally.get(k, 0) for k in counts)])
-                rows += 1
-    return rows
+                yield [*_document_cells(record), coder, work.status.value,
+                       *(_cell(work.variables.get(v.key)) for v in scheme.variables),
+                       *(tally.get(k, 0) for k in counts)]
+
+    return _write_csv(path, header, rows(), excel)
 
 
 def span_json(span: Span) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from annotator.domain.scheme import Category, CodingScheme, Label
+from annotator.domain.scheme import CodingScheme
+from annotator.formats.codebook import category_html
 
 _ROLE = Qt.ItemDataRole.UserRole
 
@@ -65,7 +66,7 @@ class SchemePanel(QWidget):
 
     def show_category(self, category_key: str) -> None:
         if self.scheme and (category := self.scheme.category(category_key)):
-            self.codebook.setHtml(codebook_html(category, None))
+            self.codebook.setHtml(category_html(category))
 
     def _describe(self, item: QTreeWidgetItem | None) -> None:
         if item is None or self.scheme is None:
@@ -73,27 +74,8 @@ class SchemePanel(QWidget):
         category_key, label_key = item.data(0, _ROLE)
         category = self.scheme.category(category_key)
         if category:
-            self.codebook.setHtml(codebook_html(category, category.label(label_key)))
+            self.codebook.setHtml(category_html(category, category.label(label_key)))
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         category_key, label_key = item.data(0, _ROLE)
         self.sig_code_requested.emit(category_key, label_key)
-
-
-def codebook_html(category: Category, label: Label | None) -> str:
-    parts = [f"<h3><span style='color:{category.colour}'>■</span> "
-             f"{html.escape(category.name)}"
-             + (f" <small>[{category.shortcut}]</small>" if category.shortcut else "") + "</h3>",
-             f"<p>{html.escape(category.description)}</p>"]
-    if label:
-        parts.append(f"<p><b>{html.escape(label.name)}</b>: {html.escape(label.description)}</p>")
-    elif category.labels:
-        parts.append("<ul>" + "".join(
-            f"<li><b>{html.escape(lb.name)}</b>"
-            + (f" [{lb.shortcut}]" if lb.shortcut else "")
-            + (f": {html.escape(lb.description)}" if lb.description else "") + "</li>"
-            for lb in category.labels) + "</ul>")
-    if category.attributes:
-        parts.append("<p><i>Attributes:</i> " + ", ".join(
-            f"{html.escape(a.name)} ({a.type})" for a in category.attributes) + "</p>")
-    return "".join(parts)
