@@ -23,15 +23,16 @@ if TYPE_CHECKING:
 
 class CodingMixin:
     def push(self: MainWindow, command: ops._Command) -> bool:
-        """Run an operation; a refused one (bad value, say) is shown, never half-applied."""
+        """Run an operation, then put it on the undo stack; a refused one (a bad value, say)
+        is shown and leaves nothing behind, neither in the project nor on the stack."""
         try:
-            self.undo_stack.push(command)
+            command.apply()  # one transaction: on error the store rolled it back
         except AnnotatorError as exc:
-            self.undo_stack.undo() if self.undo_stack.command(self.undo_stack.index() - 1) \
-                is command else None
             QMessageBox.warning(self, "Not saved", str(exc))
             self.refresh_coding()
             return False
+        command.applied = True
+        self.undo_stack.push(command)
         return True
 
     # -- spans ---------------------------------------------------------------------------
@@ -206,8 +207,8 @@ class AdjudicationMixin:
             gold_values = self.project.variables(self.document_id, GOLD)
             for key, value in self.project.variables(self.document_id, coder).items():
                 if gold_values.get(key) != value:
-                    self.undo_stack.push(ops.SetVariable(self.project, self.document_id, GOLD,
-                                                         key, value))
+                    self.push(ops.SetVariable(self.project, self.document_id, GOLD, key,
+                                              value))
         finally:
             self.undo_stack.endMacro()
 
@@ -219,8 +220,8 @@ class AdjudicationMixin:
         category = self.project.scheme.category(span.category)
         plain = {k: v for k, v in span.attributes.items()
                  if category and (a := category.attribute(k)) and a.type != "link"}
-        self.undo_stack.push(ops.AddSpan(self.project, span.document_id, GOLD, span.category,
-                                         span.start, span.end, span.label, plain))
+        self.push(ops.AddSpan(self.project, span.document_id, GOLD, span.category,
+                              span.start, span.end, span.label, plain))
 
     def open_agreement(self: MainWindow) -> None:
         from annotator.ui.agreement_window import AgreementWindow

@@ -19,9 +19,25 @@ _MERGE_ATTRIBUTE = 1001
 
 
 class _Command(QUndoCommand):
+    """``apply`` does the change; ``redo`` is Qt's name for doing it again.
+
+    ``QUndoStack.push`` calls ``redo`` and keeps the command even when it raises, so the
+    window applies a command itself first and pushes it only once that succeeded.
+    """
+
     def __init__(self, project: Project, document_id: int, text: str) -> None:
         super().__init__(text)
         self.project, self.document_id = project, document_id
+        self.applied = False  # set by the window after its own first apply()
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self.applied:
+            self.applied = False  # that was push()'s call: the change is already made
+            return
+        self.apply()
 
 
 class AddSpan(_Command):
@@ -35,10 +51,10 @@ class AddSpan(_Command):
         self.span: Span | None = None
         self._deleted: DeletedSpan | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         if self._deleted is None:
             self.span = self.project.add_span(*self.args, span_id=self.span_id)
-        else:  # redo after undo: the same span (same id) comes back
+        else:  # again after undo: the same span (same id) comes back
             self.span = self.project.restore_span(self._deleted)
 
     def undo(self) -> None:
@@ -52,7 +68,7 @@ class DeleteSpan(_Command):
         self.span_id = span.id
         self._deleted: DeletedSpan | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self._deleted = self.project.delete_span(self.span_id)
 
     def undo(self) -> None:
@@ -69,7 +85,7 @@ class UpdateSpan(_Command):
         self.new = changes
         self.old = {key: getattr(span, key) for key in changes}
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.project.update_span(self.span_id, **self.new)
 
     def undo(self) -> None:
@@ -106,7 +122,7 @@ class SetVariable(_Command):
         self.coder, self.key, self.value = coder, key, value
         self.old = project.variables(document_id, coder).get(key)
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.project.set_variable(self.document_id, self.coder, self.key, self.value)
 
     def undo(self) -> None:
@@ -119,7 +135,7 @@ class SetStatus(_Command):
         self.coder, self.status = coder, status
         self.old = project.status(document_id, coder)
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.project.set_status(self.document_id, self.coder, self.status)
 
     def undo(self) -> None:

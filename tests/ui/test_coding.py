@@ -290,3 +290,25 @@ def test_list_shows_in_progress_after_the_first_span(make_window, qtbot) -> None
     window.view.select_range(0, 3)
     qtbot.keyClick(window.view, Qt.Key.Key_S)
     assert "in progress" in window.doc_model.data(status_cell)
+
+
+def test_a_refused_operation_is_shown_and_never_enters_the_undo_stack(make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.ui import operations as ops
+
+    window = make_window()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    length = len(window.view.text)
+    refused = ops.AddSpan(window.project, window.document_id, "ana", "speaker", length - 1,
+                          length + 5)
+    assert window.push(refused) is False
+    assert shown and shown[0].startswith("span [") and "Python override" not in shown[0]
+    assert window.undo_stack.count() == 0 and window.project.spans(window.document_id) == []
+    window.view.select_range(0, 3)
+    window.code("speaker", None)
+    assert window.undo_stack.count() == 1 and len(window.project.spans(window.document_id)) == 1
+    window.undo_stack.undo()
+    window.undo_stack.redo()
+    assert len(window.project.spans(window.document_id)) == 1
