@@ -16,7 +16,7 @@ from annotator.agreement.report import AgreementInput, AgreementReport, build_re
 from annotator.domain.errors import AnnotatorError, Cancelled
 from annotator.domain.model import DocumentRecord, NewDocument, Status
 from annotator.domain.scheme import CodingScheme
-from annotator.domain.scheme_change import SchemeUsage, plan_change
+from annotator.domain.scheme_change import plan_change
 from annotator.domain.scheme_loader import load_scheme
 from annotator.formats.codebook import codebook_html, codebook_markdown
 from annotator.formats.export import (
@@ -206,9 +206,7 @@ def merge_projects(target: Project, sources: list[Path],
                 raise AnnotatorError(f"{source}: cannot merge a project into itself")
             project = Project.open(source)
             opened.append(project)
-            usage = project.scheme_usage()
-            usage = SchemeUsage(usage.spans, usage.attributes, usage.variables)
-            plan_change(target.scheme, usage, source)  # raises if coded keys have no home
+            plan_change(target.scheme, project.scheme_usage(), source)  # coded keys need a home
             if project.scheme.data != target.scheme.data:
                 result.scheme_notes.append(
                     f"{source}: its scheme ({project.scheme.name} v{project.scheme.version}) "

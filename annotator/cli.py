@@ -244,8 +244,7 @@ def _gui(project: Path | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    if not argv or (argv[0] not in parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-                    and not argv[0].startswith("-")):
+    if not argv or (argv[0] not in {*COMMANDS, "gui"} and not argv[0].startswith("-")):
         argv = ["gui", *argv]
     args = parser.parse_args(argv)
     if args.command is None:

@@ -101,9 +101,6 @@ class DocumentsMixin:
             raise ProjectError(f"no document with id {document_id}")
         return Document(*row[:8], metadata=json.loads(row[8]))
 
-    def document_text(self, document_id: int) -> str:
-        return self.document(document_id).text
-
     def document_id_by_hash(self, content_hash: str) -> int | None:
         row = self.db.execute("SELECT id FROM documents WHERE content_hash = ?",
                               [content_hash]).fetchone()

@@ -153,10 +153,6 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
             self._scheme = CodingScheme.from_dict(json.loads(row[0]))
         return self._scheme
 
-    def scheme_history(self) -> list[tuple[int, str, int, str]]:
-        return [tuple(r) for r in self.db.execute(
-            "SELECT id, name, version, applied_at FROM coding_schemes ORDER BY id")]
-
     def _store_scheme(self, scheme: CodingScheme) -> None:
         with self.transaction():
             self.db.execute(
@@ -245,6 +241,3 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
             path.unlink(missing_ok=True)
             raise ProjectError(f"{path}: cannot write the copy ({exc})") from None
         target.close()
-
-    def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -7,6 +7,7 @@ after every committed change the store's notice makes it refresh what is on scre
 from __future__ import annotations
 
 import base64
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
@@ -34,7 +35,7 @@ from annotator.ui.bridge import StoreBridge
 from annotator.ui.coding import AdjudicationMixin, CodingMixin
 from annotator.ui.document_model import DocumentListModel
 from annotator.ui.forms import SpanEditor, VariablesForm
-from annotator.ui.menus import build_menus
+from annotator.ui.menus import build_menus, refresh_recent_menu
 from annotator.ui.scheme_panel import SchemePanel
 from annotator.ui.settings import Settings
 from annotator.ui.spans_model import SpansTableModel
@@ -199,8 +200,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         last = self.settings.last_document.get(str(project.path.resolve()))
         ids = self.doc_model.ids
         self.show_document(last if last in ids else (ids[0] if ids else None))
-        if hasattr(self, "recent_menu"):
-            self.refresh_recent_menu()
+        refresh_recent_menu(self)
 
     def _filter_changed(self) -> None:
         data = self.status_filter.currentData()  # Qt returns the enum's str value
@@ -384,8 +384,6 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
 
 
 def _esc(text: str | None) -> str:
-    import html
-
     return html.escape(text or "")
 
 
@@ -393,11 +391,3 @@ def _unmatched(mine: list[Span], theirs: list[Span]) -> set[str]:
     keys = {(s.category, s.label, s.start, s.end) for s in theirs}
     return {s.id for s in mine if (s.category, s.label, s.start, s.end) not in keys}
 
-
-def _install_recent(cls: type[MainWindow]) -> None:
-    from annotator.ui.menus import refresh_recent_menu
-
-    cls.refresh_recent_menu = refresh_recent_menu  # type: ignore[attr-defined]
-
-
-_install_recent(MainWindow)

@@ -292,7 +292,7 @@ def test_list_shows_in_progress_after_the_first_span(make_window, qtbot) -> None
     assert "in progress" in window.doc_model.data(status_cell)
 
 
-def test_a_refused_operation_is_shown_and_never_enters_the_undo_stack(make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_operation_leaves_no_undo_step(make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
     from annotator.ui import operations as ops
