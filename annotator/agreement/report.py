@@ -9,7 +9,7 @@ has no labels.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -113,29 +113,14 @@ def build_report(data: AgreementInput, *, bootstrap_samples: int = 1000) -> Agre
     return report
 
 
-def _ranges(by_coder: dict[str, list[Span]], values: set[str]
-            ) -> dict[str, dict[Hashable, list[tuple[int, int]]]]:
-    result: dict[str, dict[Hashable, list[tuple[int, int]]]] = {}
-    for coder, spans in by_coder.items():
-        per_value: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
-        for span in spans:
-            for with_label in (True, False):
-                value = _value_of(span, with_label)
-                if value in values:
-                    per_value[value].append((span.start, span.end))
-        result[coder] = dict(per_value)
-    return result
-
-
 def _span_rows(report: AgreementReport, data: AgreementInput, documents: list[int],
                by_doc: dict[int, dict[str, list[Span]]]) -> None:
     targets = _targets(data.scheme)
-    all_values = {v for _, values in targets for v in values} | {c.key for c in
-                                                                 data.scheme.categories}
     continua: list[Continuum] = []
     scopes: list[list[str]] = []
     for doc in documents:
-        continua.append(Continuum(data.lengths[doc], _ranges(by_doc.get(doc, {}), all_values)))
+        units = {c: dict(_group(spans)) for c, spans in by_doc.get(doc, {}).items()}
+        continua.append(Continuum(data.lengths[doc], units))
         scopes.append(data.in_scope[doc])
     coders = data.coders
     full = [c for c, s in zip(continua, scopes, strict=True) if set(coders) <= set(s)]

@@ -114,6 +114,8 @@ def value_parts(continua: Sequence[Continuum], coders: Sequence[str], value: Has
                  ) -> ValueParts:
     m = len(coders)
     total_length = sum(c.length for c in continua)
+    if m < 2 or total_length == 0:  # nothing to compare: combine_parts says which
+        return ValueParts(0.0, 0.0, 0)
     observed_sum = 0
     unit_lengths: list[int] = []
     gap_lengths: list[int] = []
@@ -146,15 +148,8 @@ def value_parts(continua: Sequence[Continuum], coders: Sequence[str], value: Has
 def unitizing_alpha(continua: Sequence[Continuum], coders: Sequence[str],
                     values: Sequence[Hashable]) -> Coefficient:
     """u-alpha for one value (one label) or, with several, over all of them together."""
-    name = "unitizing_alpha"
-    m = len(coders)
-    length = sum(c.length for c in continua)
-    if m < 2:
-        return Coefficient.undefined(name, "needs at least two coders", length, m)
-    if length == 0:
-        return Coefficient.undefined(name, "no text to compare", 0, m)
-    return combine_parts([value_parts(continua, coders, v) for v in values], length, m,
-                         len(continua))
+    return combine_parts([value_parts(continua, coders, v) for v in values],
+                         sum(c.length for c in continua), len(coders), len(continua))
 
 
 def combine_parts(parts: Sequence[ValueParts], length: int, m: int, documents: int

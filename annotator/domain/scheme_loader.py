@@ -60,11 +60,15 @@ def _parse(source: str, path: str | Path) -> tuple[Any, dict[JsonPath, int]]:
     if node is None:
         raise SchemeError(path, "the file is empty", line=1)
     lines: dict[JsonPath, int] = {}
-    return _to_data(node, (), lines, path), lines
+    loader = yaml.SafeLoader("")  # builds the scalars' Python values
+    try:
+        return _to_data(node, (), lines, path, loader), lines
+    finally:
+        loader.dispose()
 
 
 def _to_data(node: yaml.Node, where: JsonPath, lines: dict[JsonPath, int],
-             path: str | Path) -> Any:
+             path: str | Path, loader: yaml.SafeLoader) -> Any:
     lines[where] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
@@ -73,19 +77,12 @@ def _to_data(node: yaml.Node, where: JsonPath, lines: dict[JsonPath, int],
             if key in result:
                 raise SchemeError(path, f"key {key!r} appears twice in one mapping",
                                   line=key_node.start_mark.line + 1, field=_dotted(where + (key,)))
-            result[key] = _to_data(value_node, where + (key,), lines, path)
+            result[key] = _to_data(value_node, where + (key,), lines, path, loader)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, where + (i,), lines, path) for i, item in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
+        return [_to_data(item, where + (i,), lines, path, loader)
+                for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
 
 
 def _dotted(where: JsonPath) -> str:

@@ -47,9 +47,9 @@ class ExchangeMixin:
     def import_coding(self, document_id: int, coder: str, work: dict[str, Any],
                       result: CodingResult) -> None:
         """Add one coder's incoming work on a document; record conflicts in ``result``."""
-        mine = {s.id: s for s in self.spans(document_id, coder)}
+        others = {s.id: s for s in self.spans(document_id)}
+        mine = {i: s for i, s in others.items() if s.coder == coder}
         incoming = work.get("spans", [])
-        others = {s.id: s for s in self.spans(document_id)} if incoming else {}
         new, links = [], []
         for raw in incoming:
             span_id = raw["id"]

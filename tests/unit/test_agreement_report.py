@@ -112,3 +112,16 @@ def test_cli_agreement(project: Project, tmp_path: Path) -> None:
     assert code == 0 and "speaker" in stdout and "tone" not in stdout
     code, _, err = run_cli("agreement", str(path), "--category", "weather")
     assert code == 1 and "no category 'weather'" in err
+
+
+def test_no_document_coded_by_every_coder_leaves_u_alpha_undefined(project: Project) -> None:
+    code_seeds(project, "ana")
+    code_seeds(project, "ben", shift=1)
+    code_seeds(project, "cem")
+    for doc in project.all_document_ids():  # each document: two of the three coders done
+        project.set_status(doc, ["ana", "ben", "cem"][doc % 3], Status.IN_PROGRESS)
+    report = actions.agreement_report(project, bootstrap_samples=0)
+    u_alpha = report.find("spans", "*", "unitizing_alpha")
+    assert u_alpha.value is None and u_alpha.reason == "no text to compare"
+    assert u_alpha.details["documents_left_out"] == 5
+    assert report.find("spans", "speaker", "character_alpha").value is not None
