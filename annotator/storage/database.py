@@ -6,6 +6,7 @@ the version and ``PRAGMA application_id`` marks the file as an annotator project
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,18 +119,101 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def connect(path: Path) -> sqlite_utils.Database:
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0)
-    db = sqlite_utils.Database(conn)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def inspect_file(path: Path) -> None:
+    """Refuse what is not a project before SQLite touches it: reading the file's 100-byte
+    header changes nothing, whereas opening an empty file or a foreign database with SQLite
+    and switching it to WAL would rewrite it."""
+    if path.is_dir():
+        raise ProjectError(f"{path}: a folder, not a project file")
+    if not path.is_file():
+        raise ProjectError(f"{path}: no such project file")
     try:
-        db.execute("PRAGMA busy_timeout = 10000")
-        db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
+        with path.open("rb") as stream:
+            header = stream.read(100)
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    wal = Path(f"{path}-wal")
+    has_wal = wal.is_file() and wal.stat().st_size > 0
+    if not header:
+        if has_wal:  # a project killed before its first checkpoint: its pages are in -wal
+            return
+        raise ProjectError(f"{path}: an empty file, not an annotator project")
+    if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
+        raise ProjectError(f"{path}: not an annotator project (not an SQLite file)")
+    application_id = int.from_bytes(header[68:72], "big")
+    if application_id != APPLICATION_ID and not has_wal:
+        raise ProjectError(f"{path}: not an annotator project (an SQLite file of another kind)")
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def connect(path: Path, *, read_only: bool = False, new: bool = False
+            ) -> sqlite_utils.Database:
+    """Open the project file. ``new``: create it. ``read_only``: never write, and leave no
+    ``-wal``/``-shm`` behind where none could be made (a read-only file or folder)."""
+    if not new:
+        inspect_file(path)
+        read_only = read_only or not _writable(path)
+    uri = path.resolve().as_uri()
+    if read_only:
+        wal_exists = Path(f"{path}-wal").exists()
+        # immutable: nobody can be writing a file no one may write, and it needs no -shm
+        uri += "?mode=ro" if wal_exists or _writable(path) else "?immutable=1"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False,
+                           timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db.read_only = read_only  # type: ignore[attr-defined]
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not new:
+            found = int(db.execute("PRAGMA application_id").fetchone()[0])
+            if found != APPLICATION_ID and (found or db.table_names()):
+                raise ProjectError(f"{path}: not an annotator project "
+                                   f"(an SQLite file of another kind)")
+        if not read_only:
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ProjectError(f"{path}: not a project file ({exc})") from None
+        raise ProjectError(f"{path}: {describe(exc)}") from None
+    except BaseException:
+        conn.close()
+        raise
     return db
+
+
+def describe(exc: sqlite3.Error) -> str:
+    """What an SQLite error means for the user, in words they can act on."""
+    text = str(exc)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return (f"the project is locked by another program (waited "
+                f"{BUSY_TIMEOUT_MS // 1000} s); close the other program or window and try again")
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the project is read-only here (a read-only file, folder or disk); nothing saved"
+    if "disk is full" in lowered or "full" in lowered:
+        return "the disk is full; free some space, then try again (nothing was saved)"
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return (f"the project file is damaged ({text}); run 'annotator check' on it, "
+                f"or restore a backup")
+    if "unable to open" in lowered:
+        return f"cannot open the project file ({text})"
+    return f"the project file could not be used ({text})"
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Copy the -wal file into the project file, so the file alone is the whole project."""
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        pass  # a reader holding the WAL open: the next checkpoint catches up
 
 
 def version_of(db: sqlite_utils.Database) -> int:
@@ -143,11 +227,16 @@ def migrate(db: sqlite_utils.Database, path: Path, *, target: int = LATEST_VERSI
         raise ProjectError(f"{path}: made by a newer annotator (file version {version}, this "
                            f"one reads up to {LATEST_VERSION}); update annotator to open it")
     for step in range(version, target):
-        with db.atomic():
+        db.execute("BEGIN IMMEDIATE")
+        try:
             for statement in _statements(MIGRATIONS[step]):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {step + 1}")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
 
 def _statements(script: str) -> list[str]:
@@ -161,7 +250,3 @@ def _statements(script: str) -> list[str]:
     return result
 
 
-def check_is_project(db: sqlite_utils.Database, path: Path) -> None:
-    app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
-    if app_id != APPLICATION_ID:
-        raise ProjectError(f"{path}: not an annotator project (a SQLite file of another kind)")

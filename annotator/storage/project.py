@@ -35,6 +35,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
         self._pending: list[Change] = []
         self._coder_ids: dict[str, int] = {}
         self._scheme: CodingScheme | None = None
+        self.read_only = False
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -43,11 +44,12 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
         if path.exists():
             raise ProjectError(f"{path}: already exists; open it, or choose another name")
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = database.connect(path)
+        db = database.connect(path, new=True)
         try:
             database.migrate(db, path)
             project = cls(path, db)
             project._store_scheme(scheme)
+            project.checkpoint()  # the file alone is a project from the first moment
         except BaseException:
             db.close()
             for suffix in ("", "-wal", "-shm"):
@@ -56,29 +58,35 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
         return project
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Project:
+        """Open a project; ``read_only`` (or a file that cannot be written) changes nothing."""
         path = Path(path)
-        if not path.is_file():
-            raise ProjectError(f"{path}: no such project file")
-        db = database.connect(path)
+        db = database.connect(path, read_only=read_only)
         try:
-            if database.version_of(db) == 0 and db.table_names():
+            version = database.version_of(db)
+            if version == 0:
                 raise ProjectError(f"{path}: not an annotator project")
-            if database.version_of(db) > 0:
-                database.check_is_project(db, path)
+            if version < database.LATEST_VERSION and db.read_only:
+                raise ProjectError(f"{path}: made by an older annotator; open it once where "
+                                   f"it can be written to bring it up to date")
             database.migrate(db, path)
             project = cls(path, db)
+            project.read_only = db.read_only
             project.scheme  # noqa: B018 - fail now, not later, on a file without a scheme
         except sqlite3.DatabaseError as exc:
             db.close()
-            raise ProjectError(f"{path}: the project file is damaged or not a project ({exc})"
-                               ) from None
+            raise ProjectError(f"{path}: {database.describe(exc)}") from None
         except BaseException:
             db.close()
             raise
         return project
 
+    def checkpoint(self) -> None:
+        if not self.read_only:
+            database.checkpoint(self.db)
+
     def close(self) -> None:
+        self.checkpoint()
         self.db.close()
 
     def __enter__(self) -> Project:
@@ -97,15 +105,37 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One transaction; changes are announced only after it commits."""
-        outer = not self.db.conn.in_transaction
+        """One write transaction; changes are announced only after it commits.
+
+        It begins IMMEDIATE: a deferred one that reads first cannot wait for a second
+        writer (SQLite skips the busy timeout on the upgrade), so it would fail at once. Any
+        SQLite failure (locked past the timeout, disk full, read-only, damaged) becomes a
+        ``ProjectError`` saying so, after everything was rolled back.
+        """
+        if self.read_only:
+            raise ProjectError(f"{self.path}: opened read-only; nothing can be changed")
+        conn = self.db.conn
+        outer = not conn.in_transaction
+        name = f"sp{len(self._pending)}_{id(conn)}"
         try:
-            with self.db.atomic():
+            conn.execute("BEGIN IMMEDIATE" if outer else f"SAVEPOINT {name}")
+            try:
                 yield
-        except BaseException:
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK" if outer else f"ROLLBACK TO {name}")
+                    if not outer:
+                        conn.execute(f"RELEASE {name}")
+                raise
+            conn.execute("COMMIT" if outer else f"RELEASE {name}")
+        except BaseException as exc:
             if outer:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 self._pending.clear()
                 self._coder_ids.clear()
+            if isinstance(exc, sqlite3.Error):
+                raise ProjectError(f"not saved: {database.describe(exc)}") from exc
             raise
         if outer:
             pending, self._pending = self._pending, []
@@ -241,3 +271,4 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
             path.unlink(missing_ok=True)
             raise ProjectError(f"{path}: cannot write the copy ({exc})") from None
         target.close()
+

@@ -117,7 +117,7 @@ def test_document_ids_filter_and_sort(project: Project) -> None:
 
 def test_migration_from_version_1(tmp_path: Path) -> None:
     path = tmp_path / "old.annotator"
-    db = database.connect(path)
+    db = database.connect(path, new=True)
     database.migrate(db, path, target=1)
     db.execute("INSERT INTO documents (content_hash, title, text, length, imported_at) "
                "VALUES ('h', 'T', 'Putin spoke.', 12, 'x')")
