@@ -204,7 +204,7 @@ def merge_projects(target: Project, sources: list[Path],
         for source in sources:
             if source.resolve() == target.path.resolve():
                 raise AnnotatorError(f"{source}: cannot merge a project into itself")
-            project = Project.open(source)
+            project = Project.open(source, read_only=True)
             opened.append(project)
             plan_change(target.scheme, project.scheme_usage(), source)  # coded keys need a home
             if project.scheme.data != target.scheme.data:
@@ -219,10 +219,17 @@ def merge_projects(target: Project, sources: list[Path],
                     new = NewDocument(text=doc.text, title=doc.title, date=doc.date,
                                       outlet=doc.outlet, url=doc.url,
                                       source_path=doc.source_path, metadata=doc.metadata)
+                    if new.content_hash != doc.content_hash:
+                        raise AnnotatorError(
+                            f"{project.path}: document {doc.id} was changed outside annotator "
+                            f"(its text no longer matches its hash); nothing was merged. Run "
+                            f"'annotator check' on it")
                     imported = target.import_documents([new])
                     result.documents_added += imported.added
                     document_id = target.document_id_by_hash(doc.content_hash)
-                    assert document_id is not None
+                    if document_id is None:
+                        raise AnnotatorError(f"{project.path}: document {doc.id} could not be "
+                                             f"matched; nothing was merged")
                     for coder, work in record.coding.items():
                         coding = CodingResult()
                         target.import_coding(document_id, renames.get(coder, coder), {

@@ -16,7 +16,7 @@ from annotator import __version__, actions
 from annotator.agreement.render import RENDERERS
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.scheme_loader import load_scheme
-from annotator.storage import Project
+from annotator.storage import STORAGE_FAILURES, Project, describe
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -162,7 +162,7 @@ def _scheme(args: argparse.Namespace) -> int:
 
 @command("info")
 def _info(args: argparse.Namespace) -> int:
-    with Project.open(args.project) as project:
+    with Project.open(args.project, read_only=True) as project:
         info = project.info()
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
@@ -181,7 +181,7 @@ def _info(args: argparse.Namespace) -> int:
 @command("agreement")
 def _agreement(args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
-    with Project.open(args.project) as project:
+    with Project.open(args.project, read_only=True) as project:
         report = actions.agreement_report(project, coders, args.scope, args.category,
                                           args.bootstrap)
     text = RENDERERS[args.format](report)
@@ -195,7 +195,7 @@ def _agreement(args: argparse.Namespace) -> int:
 
 @command("copy")
 def _copy(args: argparse.Namespace) -> int:
-    with Project.open(args.project) as project:
+    with Project.open(args.project, read_only=True) as project:
         project.save_copy(args.copy)
     print(f"wrote {args.copy}")
     return 0
@@ -210,7 +210,7 @@ _SUFFIX = {"spans-csv": "-spans.csv", "matrix-csv": "-matrix.csv", "jsonl": ".js
 def _export(args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     output = args.output or args.project.with_name(args.project.stem + _SUFFIX[args.format])
-    with Project.open(args.project) as project:
+    with Project.open(args.project, read_only=True) as project:
         count = actions.export(project, args.format, output, coders=coders,
                                documents=args.documents, excel=args.excel,
                                progress=ProgressBar("exporting"))
@@ -257,9 +257,38 @@ def main(argv: list[str] | None = None) -> int:
     except AnnotatorError as exc:
         print(f"annotator: error: {exc}", file=sys.stderr)
         return 1
+    except STORAGE_FAILURES as exc:
+        where = getattr(args, "project", None) or getattr(args, "target", None) or "project"
+        print(f"annotator: error: {where}: {describe(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("annotator: interrupted; nothing was changed", file=sys.stderr)
         return 1
+    except (RecursionError, MemoryError) as exc:
+        print(f"annotator: error: the input is too large or too deeply nested to process "
+              f"({type(exc).__name__}); nothing was changed", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, no traceback
+        log = _log_traceback()
+        print(f"annotator: internal error: {type(exc).__name__}: {exc}. Nothing more was "
+              f"changed; the details are in {log}; please report them", file=sys.stderr)
+        return 1
+
+
+def _log_traceback() -> Path:
+    import traceback
+
+    from annotator import paths
+
+    log = paths.user_data_dir() / "logs" / "errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {sys.argv}\n")
+            stream.write(traceback.format_exc())
+    except OSError:
+        pass
+    return log
 
 
 if __name__ == "__main__":

@@ -22,6 +22,10 @@ from annotator.domain.scheme import CodingScheme
 
 JsonPath = tuple[str | int, ...]
 
+MAX_BYTES = 5_000_000  # a codebook is a few kilobytes; this is far past any real one
+MAX_NODES = 200_000  # values after aliases are expanded: stops "billion laughs" at once
+MAX_DEPTH = 64
+
 
 def load_scheme(path: str | Path) -> CodingScheme:
     """Read, validate and build the scheme in ``path``; raise ``SchemeError`` on any fault."""
@@ -30,6 +34,9 @@ def load_scheme(path: str | Path) -> CodingScheme:
         raw = path.read_bytes()
     except OSError as exc:
         raise SchemeError(path, f"cannot read the file ({exc.strerror or exc})") from None
+    if len(raw) > MAX_BYTES:
+        raise SchemeError(path, f"the file is {len(raw):,} bytes; a coding scheme is at most "
+                                f"{MAX_BYTES:,}")
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -57,32 +64,70 @@ def _parse(source: str, path: str | Path) -> tuple[Any, dict[JsonPath, int]]:
         raise SchemeError(path, f"syntax error: {exc.problem or exc}", line=line) from None
     except yaml.YAMLError as exc:
         raise SchemeError(path, f"syntax error: {exc}") from None
+    except RecursionError:
+        raise SchemeError(path, f"nested too deeply (a scheme needs at most {MAX_DEPTH} "
+                                f"levels)") from None
     if node is None:
         raise SchemeError(path, "the file is empty", line=1)
     lines: dict[JsonPath, int] = {}
-    loader = yaml.SafeLoader("")  # builds the scalars' Python values
+    builder = _Builder(path, lines)
     try:
-        return _to_data(node, (), lines, path, loader), lines
+        return builder.data(node, ()), lines
     finally:
-        loader.dispose()
+        builder.loader.dispose()
 
 
-def _to_data(node: yaml.Node, where: JsonPath, lines: dict[JsonPath, int],
-             path: str | Path, loader: yaml.SafeLoader) -> Any:
-    lines[where] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Plain data from YAML nodes, refusing what only a hostile or broken file holds:
+    aliases that expand past ``MAX_NODES``, recursive anchors, nesting past ``MAX_DEPTH``,
+    tags other than YAML's plain ones, and keys that are not scalars."""
+
+    def __init__(self, path: str | Path, lines: dict[JsonPath, int]) -> None:
+        self.path, self.lines = path, lines
+        self.loader = yaml.SafeLoader("")  # builds the scalars' Python values
+        self.nodes = 0
+        self.open: set[int] = set()
+
+    def fail(self, node: yaml.Node, where: JsonPath, message: str) -> SchemeError:
+        return SchemeError(self.path, message, line=node.start_mark.line + 1,
+                           field=_dotted(where))
+
+    def data(self, node: yaml.Node, where: JsonPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(node, where, f"more than {MAX_NODES:,} values once aliases are "
+                                         f"expanded; a coding scheme needs far fewer")
+        if len(where) > MAX_DEPTH:
+            raise self.fail(node, where, f"nested more than {MAX_DEPTH} levels deep")
+        if id(node) in self.open:
+            raise self.fail(node, where, "an alias refers to a value that contains it")
+        self.lines.setdefault(where, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            self.open.add(id(node))
+            try:
+                return self._collection(node, where)
+            finally:
+                self.open.discard(id(node))
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise self.fail(node, where, f"cannot read this value ({problem})") from None
+
+    def _collection(self, node: yaml.Node, where: JsonPath) -> Any:
+        if isinstance(node, yaml.SequenceNode):
+            return [self.data(item, where + (i,)) for i, item in enumerate(node.value)]
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, where, "a key must be a plain word, not a list or "
+                                                 "a mapping")
             key = key_node.value
             if key in result:
-                raise SchemeError(path, f"key {key!r} appears twice in one mapping",
-                                  line=key_node.start_mark.line + 1, field=_dotted(where + (key,)))
-            result[key] = _to_data(value_node, where + (key,), lines, path, loader)
+                raise self.fail(key_node, where + (key,), f"key {key!r} appears twice in one "
+                                                          f"mapping")
+            result[key] = self.data(value_node, where + (key,))
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, where + (i,), lines, path, loader)
-                for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
 
 
 def _dotted(where: JsonPath) -> str:

@@ -9,9 +9,11 @@ leaves no half file behind.
 from __future__ import annotations
 
 import csv
+import ctypes
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,36 +21,66 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import DocumentRecord, Span
 from annotator.domain.scheme import CodingScheme
 
 JSONL_FORMAT = "annotator-jsonl"
 
 
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}.annotator-tmp-"
+
+
+def clean_leftovers(path: Path) -> None:
+    """Remove what an export killed half-way left beside ``path`` (hidden temporary files
+    and folders); only names our exports make are touched."""
+    if not path.parent.is_dir():
+        return
+    for stale in path.parent.glob(_temporary_prefix(path) + "*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+
+
+def _private_to_public(name: str) -> None:
+    """mkstemp makes 0600 files; an export should get the user's usual mode (umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(name, (0o777 if os.path.isdir(name) else 0o666) & ~umask)
+
+
+def _writing_failed(path: Path, exc: OSError) -> AnnotatorError:
+    return AnnotatorError(f"{path}: cannot write the export ({exc.strerror or exc}); "
+                          f"nothing was written")
+
+
 @contextmanager
 def atomic_file(path: Path, *, encoding: str = "utf-8", newline: str | None = None
                 ) -> Iterator[IO[str]]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as stream:
-            yield stream
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, tmp.open("w", encoding=encoding, newline=newline) as stream:
+        yield stream
 
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` that becomes ``path`` when the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(path)
+        fd, name = tempfile.mkstemp(prefix=_temporary_prefix(path), dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise _writing_failed(path, exc) from None
     tmp = Path(name)
     try:
         yield tmp
+        _private_to_public(name)
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _writing_failed(path, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -56,16 +88,47 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 @contextmanager
 def atomic_folder(path: Path) -> Iterator[Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    """A temporary folder that replaces ``path`` whole when the block succeeds: swapped in
+    one step where the system can (Linux), so a kill leaves the old export or the new one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(path)
+        tmp = Path(tempfile.mkdtemp(prefix=_temporary_prefix(path), dir=path.parent))
+    except OSError as exc:
+        raise _writing_failed(path, exc) from None
     try:
         yield tmp
-        if path.exists():
-            shutil.rmtree(path)
-        os.replace(tmp, path)
+        _private_to_public(str(tmp))
+        if path.exists() and _exchange(tmp, path):
+            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old export
+        else:
+            if path.exists():
+                old = path.with_name(f"{_temporary_prefix(path)}old")
+                os.replace(path, old)
+                os.replace(tmp, path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, path)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _writing_failed(path, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
 
 
 def _attribute_keys(scheme: CodingScheme) -> list[str]:

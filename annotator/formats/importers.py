@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import normalise_newlines
+from annotator.formats.checks import check_coding, check_document
 from annotator.formats.decoding import read_text
 from annotator.formats.export import JSONL_FORMAT
 from annotator.formats.refiqda import read_qdpx
@@ -30,6 +32,8 @@ _KNOWN = {"title": "title", "headline": "title", "date": "date", "outlet": "outl
 _DATE_LINE = re.compile(r"^ ?date (\d{4}-\d{2}-\d{2}) ")
 _OUTLET = re.compile(r"^\(([^()\n]{2,80})\)\s?[-–—]")
 _TITLE_LIMIT = 200
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # an article may be far over 128 KB
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -60,7 +64,9 @@ def read_file(path: Path, encoding: str | None = None, text_field: str | None = 
         yield from read_qdpx(path, scheme)
         return
     if suffix == ".txt":
-        yield parse_txt(read_text(path, encoding), path)
+        document = parse_txt(read_text(path, encoding), path)
+        check_document(document, path)
+        yield document
     elif suffix == ".csv":
         yield from read_csv(path, encoding, text_field)
     elif suffix == ".jsonl":
@@ -122,9 +128,12 @@ def _record(fields: dict[str, Any], path: Path, line: int, text_field: str | Non
             known[target] = str(value)
         elif value not in (None, ""):
             metadata[name] = value
-    return NewDocument(text=normalise_newlines(text), title=known.get("title", ""),
-                       date=known.get("date"), outlet=known.get("outlet"), url=known.get("url"),
-                       source_path=f"{path}:{line}", metadata=metadata)
+    document = NewDocument(text=normalise_newlines(text), title=known.get("title", ""),
+                           date=known.get("date"), outlet=known.get("outlet"),
+                           url=known.get("url"), source_path=f"{path}:{line}",
+                           metadata=metadata)
+    check_document(document, path, line)
+    return document
 
 
 def read_csv(path: Path, encoding: str | None = None, text_field: str | None = None
@@ -158,6 +167,8 @@ def read_jsonl(path: Path, encoding: str | None = None, text_field: str | None =
         except json.JSONDecodeError as exc:
             raise ImportFailed(path, f"not valid JSON ({exc.msg}, column {exc.colno})",
                                line=number) from None
+        except RecursionError:
+            raise ImportFailed(path, "the JSON is nested too deeply", line=number) from None
         if not isinstance(data, dict):
             raise ImportFailed(path, "each line must be a JSON object", line=number)
         if data.get("format") == JSONL_FORMAT:
@@ -169,10 +180,15 @@ def read_jsonl(path: Path, encoding: str | None = None, text_field: str | None =
 def _exported_record(data: dict[str, Any], path: Path, line: int) -> NewDocument:
     """A line written by our JSONL exporter: the document and every coder's work."""
     try:
-        return NewDocument(
+        document = NewDocument(
             text=normalise_newlines(data["text"]), title=data.get("title") or "",
             date=data.get("date"), outlet=data.get("outlet"), url=data.get("url"),
             source_path=data.get("source_path"), metadata=data.get("metadata") or {},
             coding=data.get("coders") or {})
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise ImportFailed(path, f"an exported line without {exc}", line=line) from None
+    if not isinstance(document.metadata, dict):
+        raise ImportFailed(path, "'metadata' must be an object", line=line)
+    check_coding(document.coding, path, line)
+    check_document(document, path, line)
+    return document

@@ -17,6 +17,7 @@ or key; a code that matches none is an error naming it, and nothing is imported.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -26,16 +27,39 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from annotator import __version__
-from annotator.domain.errors import ImportFailed
+from annotator.domain.errors import ImportFailed, ProjectError
 from annotator.domain.model import DocumentRecord, NewDocument
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import normalise_newlines
+from annotator.formats.checks import check_document
 from annotator.formats.export import atomic_path
 
 NS = "urn:QDA-XML:project:1.0"
 PREFIX = "annotator:"
 _Q = f"{{{NS}}}"
 _NAMESPACE_ID = uuid.UUID("6f1c7c2e-4b7a-4f0e-9c7e-2b0d8a1f5e3a")
+# Sizes after unzipping, checked from the archive's directory before anything is read, so a
+# zip bomb is refused at once instead of filling memory.
+MAX_MEMBER = 256 * 1024 * 1024
+MAX_TOTAL = 1024 * 1024 * 1024
+
+
+# Characters XML 1.0 forbids: most C0 controls (form feed and vertical tab among them, from
+# PDF page breaks), lone surrogates and U+FFFE/U+FFFF. One of them makes project.qde
+# unreadable for every client, so none may reach the XML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text for a name or note: forbidden characters shown as U+FFFD (the selection's
+    exact text travels in the source file, and its offsets, not here)."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _xml_json(data: object) -> str:
+    """JSON whose forbidden characters are \\u escapes, so it survives XML losslessly."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                        json.dumps(data, ensure_ascii=False))
 
 
 def _guid(*parts: object) -> str:
@@ -60,17 +84,17 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
     book = ET.SubElement(ET.SubElement(root, f"{_Q}CodeBook"), f"{_Q}Codes")
     codes = _code_guids(scheme)
     for category in scheme.categories:
-        code = ET.SubElement(book, f"{_Q}Code", {"guid": codes[(category.key, None)],
-                                                  "name": category.name, "isCodable": "true",
-                                                  "color": category.colour})
-        ET.SubElement(code, f"{_Q}Description").text = f"key: {category.key}\n" \
-                                                        f"{category.description}"
+        code = ET.SubElement(book, f"{_Q}Code", {
+            "guid": codes[(category.key, None)], "name": _xml_text(category.name),
+            "isCodable": "true", "color": category.colour})
+        ET.SubElement(code, f"{_Q}Description").text = _xml_text(
+            f"key: {category.key}\n{category.description}")
         for label in category.labels:
-            sub = ET.SubElement(code, f"{_Q}Code", {"guid": codes[(category.key, label.key)],
-                                                     "name": label.name, "isCodable": "true",
-                                                     "color": category.colour})
-            ET.SubElement(sub, f"{_Q}Description").text = f"key: {label.key}\n" \
-                                                           f"{label.description}"
+            sub = ET.SubElement(code, f"{_Q}Code", {
+                "guid": codes[(category.key, label.key)], "name": _xml_text(label.name),
+                "isCodable": "true", "color": category.colour})
+            ET.SubElement(sub, f"{_Q}Description").text = _xml_text(
+                f"key: {label.key}\n{label.description}")
     sources = ET.SubElement(root, f"{_Q}Sources")
     users: dict[str, str] = {}
     texts: list[tuple[str, str]] = []
@@ -79,28 +103,31 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
         doc = record.document
         source_guid = _guid("source", doc.content_hash)
         source = ET.SubElement(sources, f"{_Q}TextSource", {
-            "guid": source_guid, "name": doc.title or f"document {doc.id}",
+            "guid": source_guid, "name": _xml_text(doc.title or f"document {doc.id}"),
             "plainTextPath": f"internal://{source_guid}.txt"})
         texts.append((source_guid, doc.text))
         for coder, work in record.coding.items():
             user = users.setdefault(coder, _guid("user", coder))
             for span in work.spans:
                 selection = ET.SubElement(source, f"{_Q}PlainTextSelection", {
-                    "guid": span.id, "name": span.text[:60], "startPosition": str(span.start),
-                    "endPosition": str(span.end), "creatingUser": user,
+                    "guid": span.id, "name": _xml_text(span.text[:60]),
+                    "startPosition": str(span.start), "endPosition": str(span.end),
+                    "creatingUser": user,
                     "creationDateTime": span.created_at})
                 extra = {"category": span.category, "label": span.label,
                          "attributes": span.attributes, "updated_at": span.updated_at}
                 ET.SubElement(selection, f"{_Q}Description").text = \
-                    PREFIX + json.dumps(extra, ensure_ascii=False)
+                    PREFIX + _xml_json(extra)
                 coding = ET.SubElement(selection, f"{_Q}Coding", {
                     "guid": _guid("coding", span.id), "creatingUser": user})
-                ET.SubElement(coding, f"{_Q}CodeRef", {
-                    "targetGUID": codes.get((span.category, span.label),
-                                            codes[(span.category, None)])})
+                code = codes.get((span.category, span.label)) or codes.get((span.category, None))
+                if code is None:
+                    raise ProjectError(f"span {span.id} uses category {span.category!r}, which "
+                                       f"the coding scheme lacks; apply a scheme that has it")
+                ET.SubElement(coding, f"{_Q}CodeRef", {"targetGUID": code})
         count += 1
     for coder, guid in users.items():
-        ET.SubElement(users_el, f"{_Q}User", {"guid": guid, "name": coder})
+        ET.SubElement(users_el, f"{_Q}User", {"guid": guid, "name": _xml_text(coder)})
     with atomic_path(path) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("project.qde", ET.tostring(root, encoding="utf-8",
@@ -165,6 +192,7 @@ def read_qdpx(path: Path, scheme: CodingScheme) -> list[NewDocument]:
     except (OSError, zipfile.BadZipFile) as exc:
         raise ImportFailed(path, f"not a REFI-QDA project (.qdpx is a zip file): {exc}") from None
     with archive:
+        _check_sizes(archive, path)
         try:
             root = ET.fromstring(archive.read("project.qde"))
         except KeyError:
@@ -175,13 +203,58 @@ def read_qdpx(path: Path, scheme: CodingScheme) -> list[NewDocument]:
         if root.tag != f"{_Q}Project":
             raise ImportFailed(path, f"not a REFI-QDA project (root element {root.tag})")
         codes = _match_codes(root, scheme, path)
-        users = {u.get("guid"): u.get("name") or u.get("id") or u.get("guid")
-                 for u in root.iter(f"{_Q}User")}
+        users = _users(root, path)
+        _check_unique_guids(root, path)
         documents = []
         for source in root.iter(f"{_Q}TextSource"):
             text = _source_text(archive, source, path)
-            documents.append(_document(source, text, codes, users, path))
+            document = _document(source, text, codes, users, path)
+            check_document(document, path)
+            documents.append(document)
         return documents
+
+
+def _check_sizes(archive: zipfile.ZipFile, path: Path) -> None:
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > MAX_MEMBER or total > MAX_TOTAL:
+            raise ImportFailed(path, f"{info.filename} unpacks to {info.file_size:,} bytes "
+                                     f"(archive total so far {total:,}); more than a REFI-QDA "
+                                     f"project of texts holds, so it is refused unread")
+
+
+def _users(root: ET.Element, path: Path) -> dict[str | None, str]:
+    users: dict[str | None, str] = {}
+    for user in root.iter(f"{_Q}User"):
+        name = (user.get("name") or user.get("id") or "").strip()
+        if not name:
+            raise ImportFailed(path, f"user {user.get('guid')} has no name; every coder needs "
+                                     f"one")
+        users[user.get("guid")] = name
+    return users
+
+
+def _check_unique_guids(root: ET.Element, path: Path) -> None:
+    seen: set[str] = set()
+    for element in root.iter():
+        if element.tag in (f"{_Q}PlainTextSelection", f"{_Q}TextSource"):
+            guid = element.get("guid", "")
+            if not guid:
+                raise ImportFailed(path, f"a {element.tag.removeprefix(_Q)} has no guid")
+            if guid in seen:
+                raise ImportFailed(path, f"guid {guid} is used twice")
+            seen.add(guid)
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member by name; MAXQDA, QualCoder and REFI-QDA 1.0 itself write ``sources/``."""
+    for candidate in (name, name[:1].lower() + name[1:], name[:1].upper() + name[1:]):
+        try:
+            return archive.read(candidate)
+        except KeyError:
+            continue
+    raise KeyError(name)
 
 
 def _source_text(archive: zipfile.ZipFile, source: ET.Element, path: Path) -> str:
@@ -191,32 +264,52 @@ def _source_text(archive: zipfile.ZipFile, source: ET.Element, path: Path) -> st
     location = source.get("plainTextPath", "")
     name = "Sources/" + location.removeprefix("internal://")
     try:
-        return normalise_newlines(archive.read(name).decode("utf-8-sig"))
+        return normalise_newlines(_member(archive, name).decode("utf-8-sig"))
     except KeyError:
         raise ImportFailed(path, f"source text {name} is missing from the archive") from None
     except UnicodeDecodeError:
         raise ImportFailed(path, f"source text {name} is not UTF-8") from None
 
 
+def _extra(selection: ET.Element, guid: str, path: Path) -> dict[str, Any]:
+    """What annotator wrote into the description: label, attributes, links, updated_at."""
+    description = selection.findtext(f"{_Q}Description") or ""
+    if not description.startswith(PREFIX):
+        return {}
+    try:
+        extra = json.loads(description[len(PREFIX):])
+    except (ValueError, RecursionError):
+        extra = None
+    if not isinstance(extra, dict) or not isinstance(extra.get("attributes", {}), dict):
+        raise ImportFailed(path, f"selection {guid}: the '{PREFIX}' note is not the JSON "
+                                 f"object annotator writes")
+    return extra
+
+
 def _document(source: ET.Element, text: str, codes: dict[str, _Code],
               users: dict[str | None, str | None], path: Path) -> NewDocument:
     coding: dict[str, list[dict[str, Any]]] = {}
     for selection in source.findall(f"{_Q}PlainTextSelection"):
-        start, end = int(selection.get("startPosition", -1)), int(selection.get("endPosition", -1))
+        guid = selection.get("guid", "")
+        try:
+            start = int(selection.get("startPosition", ""))
+            end = int(selection.get("endPosition", ""))
+        except ValueError:
+            raise ImportFailed(path, f"selection {guid}: startPosition and endPosition must "
+                                     f"be whole numbers") from None
         if not 0 <= start < end <= len(text):
-            raise ImportFailed(path, f"selection {selection.get('guid')} [{start}, {end}) lies "
+            raise ImportFailed(path, f"selection {guid} [{start}, {end}) lies "
                                      f"outside its source of {len(text)} characters")
-        extra: dict[str, Any] = {}
-        description = selection.findtext(f"{_Q}Description") or ""
-        if description.startswith(PREFIX):
-            extra = json.loads(description[len(PREFIX):])
-        for code_ref in selection.iter(f"{_Q}CodeRef"):
-            code = codes.get(code_ref.get("targetGUID", ""))
-            if code is None:
-                continue
+        extra = _extra(selection, guid, path)
+        refs = [codes[ref.get("targetGUID", "")] for ref in selection.iter(f"{_Q}CodeRef")
+                if ref.get("targetGUID", "") in codes]
+        for number, code in enumerate(refs):
             coder = users.get(selection.get("creatingUser")) or "imported"
+            # a quotation with several codes (ATLAS.ti) is one span per code
+            span_id = guid if number == 0 else str(uuid.uuid5(uuid.UUID(int=0), f"{guid}/"
+                                                              f"{number}"))
             coding.setdefault(coder, []).append({
-                "id": selection.get("guid"), "category": code.category,
+                "id": span_id, "category": code.category,
                 "label": code.label or extra.get("label"), "start": start, "end": end,
                 "attributes": extra.get("attributes", {}),
                 "created_at": selection.get("creationDateTime", ""),

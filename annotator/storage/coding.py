@@ -107,6 +107,9 @@ class CodingMixin:
     @staticmethod
     def _row_to_span(r: tuple[Any, ...], links: dict[str, dict[str, str]]) -> Span:
         attributes = json.loads(r[8])
+        if not isinstance(attributes, dict):
+            raise ProjectError(f"span {r[0]} has damaged attributes ({r[8][:40]}); run "
+                               f"'annotator check' on the project")
         attributes.update(links.get(r[0], {}))
         return Span(id=r[0], document_id=r[1], coder=r[2], category=r[3], start=r[4], end=r[5],
                     text=r[6], label=r[7], attributes=attributes, created_at=r[9],

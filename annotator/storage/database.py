@@ -157,14 +157,17 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False
             ) -> sqlite_utils.Database:
     """Open the project file. ``new``: create it. ``read_only``: never write, and leave no
     ``-wal``/``-shm`` behind where none could be made (a read-only file or folder)."""
+    writable = True
     if not new:
         inspect_file(path)
-        read_only = read_only or not _writable(path)
+        writable = _writable(path)
+        read_only = read_only or not writable
     uri = path.resolve().as_uri()
-    if read_only:
-        wal_exists = Path(f"{path}-wal").exists()
-        # immutable: nobody can be writing a file no one may write, and it needs no -shm
-        uri += "?mode=ro" if wal_exists or _writable(path) else "?immutable=1"
+    if not writable:
+        # immutable: no one can be writing where no one may write, and it needs no -shm
+        uri += "?mode=ro" if Path(f"{path}-wal").exists() else "?immutable=1"
+    # A read-only use of a writable file opens it normally but refuses every write
+    # (query_only): SQLite then removes its -wal and -shm at close, leaving nothing behind.
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False,
                            timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     db = sqlite_utils.Database(conn)
@@ -176,7 +179,9 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False
             if found != APPLICATION_ID and (found or db.table_names()):
                 raise ProjectError(f"{path}: not an annotator project "
                                    f"(an SQLite file of another kind)")
-        if not read_only:
+        if read_only:
+            db.execute("PRAGMA query_only = ON")
+        else:
             db.enable_wal()
             db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")

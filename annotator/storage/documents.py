@@ -61,9 +61,10 @@ class DocumentsMixin:
                     raise Cancelled()
                 for doc in batch:
                     cursor = self.db.execute(
-                        "INSERT OR IGNORE INTO documents (content_hash, title, date, outlet, url, "
+                        "INSERT INTO documents (content_hash, title, date, outlet, url, "
                         "source_path, text, length, metadata, imported_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (content_hash) DO NOTHING",  # only a real duplicate
                         [doc.content_hash, doc.title, doc.date, doc.outlet, doc.url,
                          doc.source_path, doc.text, len(doc.text),
                          json.dumps(doc.metadata, ensure_ascii=False), stamp])

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from annotator.domain.errors import ProjectError
 from annotator.domain.model import CoderWork, DocumentRecord, Span, Status
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ class ExchangeMixin:
         def add_span(self, *args: Any, **kwargs: Any) -> Span: ...
         def document(self, document_id: int) -> Document: ...
         def transaction(self) -> Any: ...
+        def _check_link_target(self, targets: tuple[str, ...], key: str, value: Any
+                               ) -> None: ...
+        scheme: Any
 
     def import_coding(self, document_id: int, coder: str, work: dict[str, Any],
                       result: CodingResult) -> None:
@@ -77,6 +81,7 @@ class ExchangeMixin:
                           updated_at=raw.get("updated_at") or None)
             result.spans_added += 1
         for source, attribute, target in links:
+            self._check_incoming_link(source, attribute, target)
             self.db.execute("INSERT OR IGNORE INTO span_links (span_id, attribute, target_id) "
                             "VALUES (?, ?, ?)", [source, attribute, target])
         values = self.variables(document_id, coder)
@@ -90,6 +95,15 @@ class ExchangeMixin:
         status = Status(work.get("status", "in_progress"))
         if _RANK[status] > _RANK[self.status(document_id, coder)]:
             self.set_status(document_id, coder, status)
+
+    def _check_incoming_link(self, source: str, attribute: str, target: Any) -> None:
+        """A link from outside obeys the scheme like one made in the window."""
+        row = self.db.execute("SELECT category FROM spans WHERE id = ?", [source]).fetchone()
+        definition = self.scheme.category(row[0]).attribute(attribute)  # type: ignore[union-attr]
+        try:
+            self._check_link_target(definition.targets, attribute, target)  # type: ignore[union-attr]
+        except ProjectError as exc:
+            raise ProjectError(f"span {source}: {exc}") from None
 
     def iter_records(self, coders: Iterable[str] | None = None, documents: str = "all"
                      ) -> Iterator[DocumentRecord]:

@@ -180,7 +180,12 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
                 "SELECT definition FROM coding_schemes ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 raise ProjectError(f"{self.path}: the project has no coding scheme")
-            self._scheme = CodingScheme.from_dict(json.loads(row[0]))
+            try:
+                self._scheme = CodingScheme.from_dict(json.loads(row[0]))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise ProjectError(f"{self.path}: the stored coding scheme is damaged "
+                                   f"({type(exc).__name__}: {exc}); run 'annotator check', "
+                                   f"or apply the scheme file again") from None
         return self._scheme
 
     def _store_scheme(self, scheme: CodingScheme) -> None:
