@@ -118,6 +118,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("project", type=Path)
     s.add_argument("copy", type=Path)
 
+    s = sub.add_parser("check", help="check a project file; --repair writes a repaired copy")
+    s.add_argument("project", type=Path)
+    s.add_argument("--repair", action="store_true",
+                   help="write PROJECT.repaired.annotator beside it from what is readable")
+
+    s = sub.add_parser("backup", help="back the project up now (the window does at open)")
+    s.add_argument("project", type=Path)
+
+    s = sub.add_parser("restore", help="list a project's backups, or restore one")
+    s.add_argument("project", type=Path)
+    s.add_argument("backup", nargs="?", help="the number from the list (1: newest) or a path")
+
     s = sub.add_parser("gui", help="open the window (the default)")
     s.add_argument("project", type=Path, nargs="?")
     return p
@@ -232,6 +244,70 @@ def _merge(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     print(f"merged: {result.documents_added} new documents, {result.spans_added} spans, "
           f"{result.values_added} variable values")
+    return 0
+
+
+@command("check")
+def _check(args: argparse.Namespace) -> int:
+    from annotator.storage.check import check_project, repair_project
+
+    if args.repair:
+        result = repair_project(args.project)
+        copied = ", ".join(f"{n} {t}" for t, n in result.copied.items())
+        print(f"wrote {result.path} ({copied})")
+        for problem in result.lost:
+            print(f"  not saved: {problem}")
+        return 0
+    problems = check_project(args.project)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"annotator: error: {args.project}: {len(problems)} problem(s); "
+              f"'annotator check --repair' writes a repaired copy", file=sys.stderr)
+        return 1
+    print(f"{args.project}: ok")
+    return 0
+
+
+def _settings_backup_options() -> tuple[int, bool]:
+    from annotator.ui.settings import Settings  # plain data, no Qt
+
+    settings = Settings.load()
+    return settings.backups_keep, settings.backups_beside
+
+
+@command("backup")
+def _backup(args: argparse.Namespace) -> int:
+    from annotator.storage.backup import make_backup
+
+    keep, beside = _settings_backup_options()
+    made = make_backup(args.project, keep=keep, beside=beside)
+    print(f"wrote {made.path if made else '(nothing)'}")
+    return 0
+
+
+@command("restore")
+def _restore(args: argparse.Namespace) -> int:
+    from annotator.storage.backup import list_backups, restore_backup
+
+    keep, beside = _settings_backup_options()
+    backups = list_backups(args.project, beside)
+    if args.backup is None:
+        if not backups:
+            print(f"no backups of {args.project} yet")
+        for number, backup in enumerate(backups, start=1):
+            print(f"{number:3}  {backup}")
+        return 0
+    if args.backup.isdigit():
+        number = int(args.backup)
+        if not 1 <= number <= len(backups):
+            raise AnnotatorError(f"there are {len(backups)} backups; choose 1 to {len(backups)}")
+        chosen = backups[number - 1].path
+    else:
+        chosen = Path(args.backup)
+    saved = restore_backup(chosen, args.project, keep=keep, beside=beside)
+    print(f"restored {args.project} from {chosen}"
+          + (f"; the project as it was is in {saved.path}" if saved else ""))
     return 0
 
 

@@ -29,6 +29,8 @@ class Settings:
     recent_projects: list[str] = field(default_factory=list)
     last_document: dict[str, int] = field(default_factory=dict)  # project path → document id
     blind: bool = True
+    backups_keep: int = 10  # rotating backups made at open and daily while open
+    backups_beside: bool = False  # in "<project>.backups" beside it, not the data folder
 
     @staticmethod
     def path() -> Path:

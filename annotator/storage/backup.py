@@ -1,0 +1,102 @@
+"""Automatic backups: rotating copies of a project made with SQLite's online backup API.
+
+A copy is consistent even while the project is open and being coded (a plain file copy can
+miss what is still in the ``-wal`` file). Backups live in the data folder
+(``<data>/backups/<project name>-<short hash of its path>/``) or, by setting, in a
+``<project>.backups`` folder beside the project; the newest ``keep`` are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from annotator import paths
+from annotator.domain.errors import ProjectError
+from annotator.storage import database
+
+SUFFIX = ".annotator-backup"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    made: datetime
+    size: int
+
+    def __str__(self) -> str:
+        return f"{self.made:%Y-%m-%d %H:%M:%S}  {self.size / 1e6:8.1f} MB  {self.path}"
+
+
+def backup_folder(project: Path, beside: bool = False) -> Path:
+    project = project.resolve()
+    if beside:
+        return project.with_name(project.name + ".backups")
+    digest = hashlib.sha256(str(project).encode("utf-8")).hexdigest()[:10]
+    return paths.user_data_dir() / "backups" / f"{project.stem}-{digest}"
+
+
+def list_backups(project: Path, beside: bool = False) -> list[Backup]:
+    """Newest first."""
+    folder = backup_folder(project, beside)
+    found = []
+    for path in folder.glob(f"*{SUFFIX}") if folder.is_dir() else ():
+        stat = path.stat()
+        found.append(Backup(path, datetime.fromtimestamp(stat.st_mtime), stat.st_size))
+    return sorted(found, key=lambda b: b.path.name, reverse=True)
+
+
+def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
+                min_age_seconds: float = 0) -> Backup | None:
+    """Copy the project now (its own connection, so it can run off the UI thread); drop
+    all but the newest ``keep``. None if the newest is younger than ``min_age_seconds``."""
+    existing = list_backups(project, beside)
+    if existing and time.time() - existing[0].path.stat().st_mtime < min_age_seconds:
+        return None
+    folder = backup_folder(project, beside)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{project.stem}-{stamp}{SUFFIX}"
+    tmp = target.with_name(f".{target.name}.tmp")
+    source = database.connect(project, read_only=True).conn
+    try:
+        copy = sqlite3.connect(tmp)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+        os.replace(tmp, target)
+    except (sqlite3.Error, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProjectError(f"{target}: cannot write the backup ({exc})") from None
+    finally:
+        source.close()
+    for old in list_backups(project, beside)[max(keep, 1):]:
+        old.path.unlink(missing_ok=True)
+    stat = target.stat()
+    return Backup(target, datetime.fromtimestamp(stat.st_mtime), stat.st_size)
+
+
+def restore_backup(backup: Path, project: Path, *, keep: int = 10, beside: bool = False
+                   ) -> Backup | None:
+    """Make ``project`` what ``backup`` holds. The project as it was is backed up first, so
+    a restore can itself be undone. The project must not be open for coding meanwhile."""
+    database.inspect_file(backup)
+    saved = make_backup(project, keep=keep + 1, beside=beside) if project.exists() else None
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        target = database.connect(project, new=not project.exists()).conn
+        try:
+            source.backup(target)  # one step for SQLite: readers see old or new, never half
+        finally:
+            target.close()
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{project}: cannot restore ({database.describe(exc)})") from None
+    finally:
+        source.close()
+    return saved

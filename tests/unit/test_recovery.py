@@ -1,0 +1,227 @@
+"""Recovery and durability: `annotator check` and `--repair`, backups and restore, exports
+killed half-way, a full disk, and SIGKILL while coding."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from annotator import actions, cli
+from annotator.domain.model import NewDocument, Status
+from annotator.storage import Project
+from annotator.storage.backup import list_backups, make_backup, restore_backup
+from annotator.storage.check import check_project, repair_project
+from tests.conftest import SEEDS
+from tests.unit.test_hostile_inputs import coded_project, snapshot
+
+
+def test_check_finds_a_tampered_span_and_a_wrong_link(tmp_path: Path) -> None:
+    path = coded_project(tmp_path)
+    assert check_project(path) == []
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER spans_inside_document_update")  # as a careless script might
+    conn.execute("UPDATE spans SET text = 'Tampered' WHERE category = 'speaker'")
+    conn.execute("UPDATE span_links SET target_id = span_id")  # an accusation → itself
+    conn.commit()
+    conn.close()
+    problems = [str(p) for p in check_project(path)]
+    assert any(p.startswith("spans ") and "is not the document's text" in p for p in problems)
+    assert any(p.startswith("span_links ") and "links to a accusation span" in p
+               for p in problems)
+
+
+def damage_pages(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for at in range(4096 * 4, 4096 * 4 + 3000):  # most of one page
+        data[at] = 0x5A
+    path.write_bytes(bytes(data))
+
+
+def big_project(tmp_path: Path) -> Path:
+    path = tmp_path / "big.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS])
+        for doc in project.all_document_ids():
+            for i in range(40):
+                project.add_span(doc, "ana", "speaker", i, i + 1)
+            project.set_status(doc, "ana", Status.DONE)
+    return path
+
+
+def test_check_finds_a_damaged_page_and_repair_saves_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = big_project(tmp_path)
+    damage_pages(path)
+    original = path.read_bytes()
+    assert cli.main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "file -:" in out  # SQLite's integrity check names the damage
+    assert cli.main(["check", "--repair", str(path)]) == 0
+    out = capsys.readouterr().out
+    repaired = tmp_path / "big.repaired.annotator"
+    assert f"wrote {repaired}" in out
+    assert path.read_bytes() == original  # never in place
+    with Project.open(repaired) as project:
+        assert project.document_count() >= 1
+        assert project.scheme.name
+    assert check_project(repaired) == []
+    conn = sqlite3.connect(repaired)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x414E4E54
+    conn.close()
+
+
+def test_repair_reports_what_it_could_not_save(tmp_path: Path) -> None:
+    path = coded_project(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER spans_inside_document_update")
+    conn.execute("UPDATE spans SET text = 'Tampered' WHERE category = 'speaker'")
+    conn.commit()
+    conn.close()
+    result = repair_project(path)
+    assert any("is not the document's text" in str(p) for p in result.lost)
+    with Project.open(result.path) as project:
+        assert [s.category for s in project.iter_spans()] == ["accusation"]  # link dropped
+
+
+def test_backups_rotate_and_restore(tmp_path: Path) -> None:
+    path = coded_project(tmp_path)
+    for _ in range(4):
+        make_backup(path, keep=3)
+    assert len(list_backups(path)) == 3
+    with Project.open(path) as project:
+        project.add_span(project.all_document_ids()[1], "ana", "speaker", 0, 3)
+        assert sum(1 for _ in project.iter_spans()) == 3
+        # an open project is backed up whole, WAL included
+        newest = make_backup(path, keep=3)
+    assert newest is not None
+    restore_backup(list_backups(path)[1].path, path)  # the one before the new span
+    with Project.open(path) as project:
+        assert sum(1 for _ in project.iter_spans()) == 2
+    restore_backup(newest.path, path)
+    with Project.open(path) as project:
+        assert sum(1 for _ in project.iter_spans()) == 3
+
+
+def test_restore_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    path = coded_project(tmp_path)
+    assert cli.main(["backup", str(path)]) == 0
+    with Project.open(path) as project:
+        project.add_coder("ben")
+    assert cli.main(["restore", str(path)]) == 0
+    assert "  1  " in capsys.readouterr().out
+    assert cli.main(["restore", str(path), "1"]) == 0
+    with Project.open(path) as project:
+        assert project.coders() == ["ana"]
+
+
+EXPORTER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from annotator import actions
+    from annotator.storage import Project
+    with Project.open(sys.argv[1], read_only=True) as project:
+        actions.export(project, "brat", Path(sys.argv[2]))
+""")
+
+
+def test_a_killed_brat_export_leaves_the_old_or_the_new_one_whole(tmp_path: Path) -> None:
+    path = tmp_path / "many.annotator"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(1500):
+        (corpus / f"{i:05}.txt").write_text(f"Title {i}\n\nPutin spoke {i}.", encoding="utf-8")
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [corpus])
+        for doc in project.all_document_ids():
+            project.add_span(doc, "ana", "speaker", 0, 5)
+    out = tmp_path / "brat"
+    subprocess.run([sys.executable, "-c", EXPORTER, str(path), str(out)], check=True)
+    whole = sorted(p.relative_to(out) for p in out.rglob("*"))
+    rng = random.Random(7)
+    for _ in range(6):
+        proc = subprocess.Popen([sys.executable, "-c", EXPORTER, str(path), str(out)])
+        time.sleep(rng.uniform(0.3, 2.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == whole
+    subprocess.run([sys.executable, "-c", EXPORTER, str(path), str(out)], check=True)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".brat")] == []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 3 MB file system: a real 'disk full' for SQLite and for exports."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if sys.platform != "linux" or os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+            capture_output=True).returncode != 0:
+        pytest.skip("needs root on Linux to mount a small tmpfs")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_during_import_and_export_changes_nothing(
+        tiny_disk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = coded_project(tiny_disk)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(400):
+        (corpus / f"{i:04}.txt").write_text(f"T{i}\n\n" + f"{i} words " * 1000, encoding="utf-8")
+    before = snapshot(tiny_disk)
+    assert cli.main(["import", str(path), str(corpus)]) == 1
+    assert "disk is full" in capsys.readouterr().err
+    assert snapshot(tiny_disk) == before
+    with Project.open(path) as project:
+        project.import_documents([NewDocument(text="x" * 600_000)])
+    stat = os.statvfs(tiny_disk)
+    (tiny_disk / "filler").write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize - 200_000))
+    before = snapshot(tiny_disk)
+    assert cli.main(["export", str(path), "--format", "jsonl", "-o",
+                     str(tiny_disk / "out.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and len(err.strip().splitlines()) == 1
+    assert snapshot(tiny_disk) == before
+
+
+CODER = textwrap.dedent("""
+    import sys
+    from annotator.storage import Project
+    path, coder = sys.argv[1], sys.argv[2]
+    with Project.open(path) as project:
+        ids = project.all_document_ids()
+        for i in range(100000):
+            span = project.add_span(ids[i % len(ids)], coder, "speaker", i % 40, i % 40 + 2)
+            print(span.id, flush=True)  # acknowledged: the coder saw it saved
+""")
+
+
+def test_sigkill_while_coding_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    path = tmp_path / "kill.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS])
+    acknowledged: set[str] = set()
+    rng = random.Random(11)
+    for round_ in range(50):
+        coders = [subprocess.Popen([sys.executable, "-c", CODER, str(path), f"c{round_}{k}"],
+                                   stdout=subprocess.PIPE, text=True) for k in range(4)]
+        time.sleep(rng.uniform(0.4, 0.9))
+        for proc in coders:
+            proc.send_signal(signal.SIGKILL)
+        for proc in coders:
+            out, _ = proc.communicate()
+            acknowledged |= {line for line in out.split("\n") if len(line) == 36}
+    with Project.open(path) as project:
+        stored = {s.id for s in project.iter_spans()}
+        assert project.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert acknowledged and acknowledged <= stored
