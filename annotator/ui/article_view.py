@@ -21,6 +21,14 @@ SELECTED_ALPHA = 150
 BASE_POINT_SIZE = 12
 
 
+def qt_text(text: str) -> str:
+    """The text as Qt must receive it to show it unchanged. PySide reads a leading U+FEFF
+    as a byte order mark and drops it, and a leading U+FFFE as a byte-swapped one (the
+    whole text garbled and one unit short); it strips exactly one such mark, so one more
+    U+FEFF in front keeps every character, and every offset, where it is."""
+    return "\ufeff" + text if text[:1] in ("\ufeff", "\ufffe") else text
+
+
 class ArticleView(QTextEdit):
     sig_code_requested = Signal(str)  # a shortcut key (upper case) was pressed
     sig_delete_requested = Signal()
@@ -52,7 +60,7 @@ class ArticleView(QTextEdit):
         self.offsets = OffsetMap(self.text)
         self.spans, self.selected_span_id = [], None
         self._cache.clear()
-        self.setPlainText(self.text)
+        self.setPlainText(qt_text(self.text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def set_spans(self, spans: list[Span], scheme: CodingScheme,
