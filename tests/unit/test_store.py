@@ -17,7 +17,7 @@ from tests.conftest import DEFAULT_SCHEME
 def test_pragmas_and_version(project: Project) -> None:
     one = lambda sql: project.db.execute(sql).fetchone()[0]  # noqa: E731
     assert one("PRAGMA journal_mode") == "wal"
-    assert one("PRAGMA synchronous") == 1  # NORMAL
+    assert one("PRAGMA synchronous") == 2  # FULL: a commit survives a power cut
     assert one("PRAGMA foreign_keys") == 1
     assert one("PRAGMA busy_timeout") >= 5000
     assert one("PRAGMA user_version") == database.LATEST_VERSION
