@@ -50,7 +50,9 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
             if progress:
                 progress(done, len(files))
 
-    return project.import_documents(documents(), cancelled=cancelled)
+    result = project.import_documents(documents(), cancelled=cancelled)
+    project.checkpoint()  # the project file alone holds the import, not only its -wal
+    return result
 
 
 def open_or_create_sample(path: Path | None = None) -> Project:
@@ -247,4 +249,5 @@ def merge_projects(target: Project, sources: list[Path],
     finally:
         for project in opened:
             project.close()
+    target.checkpoint()
     return result

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import actions, paths
 from annotator.domain.errors import AnnotatorError
-from annotator.storage import Project
+from annotator.storage import Project, lock
 from annotator.ui.dialogs import ask_coder
 from annotator.ui.main_window import MainWindow
+from annotator.ui.session import end_crash_log, start_crash_log
 from annotator.ui.settings import Settings
 
 
@@ -31,7 +32,12 @@ def open_window(project_path: Path | None, settings: Settings | None = None,
     """Open the project (the sample if none) and the window; None if the user gave up."""
     settings = settings or Settings.load()
     try:
-        project = Project.open(project_path) if project_path else actions.open_or_create_sample()
+        path = project_path or paths.default_project_path()
+        read_only = _opened_elsewhere(path)
+        if read_only is None:
+            return None
+        project = Project.open(path, read_only=read_only) if project_path or path.exists() \
+            else actions.open_or_create_sample(path)
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Cannot open project", str(exc))
         return None
@@ -45,10 +51,39 @@ def open_window(project_path: Path | None, settings: Settings | None = None,
     return window
 
 
+def _opened_elsewhere(path: Path) -> bool | None:
+    """If another window or process has the project open, ask: read-only (True), anyway
+    (False), or not at all (None). Nobody else: False."""
+    other = lock.holder(path) if path.exists() else None
+    if other is None:
+        return False
+    box = QMessageBox(QMessageBox.Icon.Warning, "Project already open",
+                      f"{path.name} is already open: {other}.\n\nTwo people coding one "
+                      f"file at once is safe for the data, but each sees the other's changes "
+                      f"only after reopening a document.")
+    read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Open anyway", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(read_only)
+    box.exec()
+    if box.clickedButton() is cancel:
+        return None
+    return box.clickedButton() is read_only
+
+
 def run(project_path: Path | None = None) -> int:
     app = application()
+    crashed = start_crash_log()
+    if crashed is not None:
+        QMessageBox.information(None, "annotator", "annotator did not close properly last "
+                                f"time (a crash, or it was killed). Everything it showed as "
+                                f"saved is in the project. If it crashed, the details are "
+                                f"in {crashed}.")
     window = open_window(project_path)
     if window is None:
+        end_crash_log()
         return 1
     window.show()
-    return app.exec()
+    code = app.exec()
+    end_crash_log()
+    return code

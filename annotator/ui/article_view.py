@@ -33,6 +33,7 @@ class ArticleView(QTextEdit):
     sig_code_requested = Signal(str)  # a shortcut key (upper case) was pressed
     sig_delete_requested = Signal()
     sig_span_clicked = Signal(object)  # span id, or None for a click on no span
+    sig_step_span_requested = Signal(int)  # ] or [: select the next or previous span
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +42,7 @@ class ArticleView(QTextEdit):
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
+        self.setTabChangesFocus(True)  # Tab leaves the article for the span's fields
         self.setObjectName("article")
         self.text = ""
         self.offsets = OffsetMap("")
@@ -159,6 +161,9 @@ class ArticleView(QTextEdit):
         if key in self.shortcut_keys and mods in (Qt.KeyboardModifier.NoModifier,
                                                   Qt.KeyboardModifier.ShiftModifier):
             self.sig_code_requested.emit(key)
+            return
+        if event.text() in ("]", "[") and not mods & ~Qt.KeyboardModifier.ShiftModifier:
+            self.sig_step_span_requested.emit(1 if event.text() == "]" else -1)
             return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods:
             self.sig_delete_requested.emit()

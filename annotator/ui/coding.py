@@ -28,8 +28,9 @@ class CodingMixin:
         try:
             command.apply()  # one transaction: on error the store rolled it back
         except AnnotatorError as exc:
+            self.show_saved("failed", str(exc))
+            self.refresh_coding()  # show what is really stored
             QMessageBox.warning(self, "Not saved", str(exc))
-            self.refresh_coding()
             return False
         command.applied = True
         self.undo_stack.push(command)
@@ -115,6 +116,7 @@ class CodingMixin:
             self.statusBar().showMessage("All documents in the list are done.", 5000)
         else:
             self.show_document(following)
+        self.focus_article()
 
     def set_status(self: MainWindow, status: Status) -> None:
         if self.document_id is not None:
@@ -131,10 +133,12 @@ class CodingMixin:
         self.undo_stack.clear()  # one coder's undo must not touch another's work
         self.compare_coder = None if self.compare_coder == name else self.compare_coder
         self.doc_model.set_coder(name)
+        self.actions_by_name["blind"].setChecked(self.blind)
         self.show_document(self.document_id)
 
     def set_blind(self: MainWindow, blind: bool) -> None:
-        self.settings.blind = blind
+        self.settings.blind_by_project[self._blind_key()] = blind
+        self.settings.save()
         self.refresh_coding()
         self._update_status_bar()
 
@@ -158,11 +162,55 @@ class CodingMixin:
         self.view.set_zoom(steps)
         self.compare_view.set_zoom(steps)
         self.settings.zoom = self.view.zoom
+        self.session.place_changed()
 
     def show_find(self: MainWindow) -> None:
         self.find_box.show()
         self.find_box.setFocus()
         self.find_box.selectAll()
+
+    def find_next_and_return(self: MainWindow) -> None:
+        """Enter in the find bar: find, and give the keyboard back to the article, so the
+        found words can be coded at once (F3 finds the next)."""
+        if self.find_next():
+            self.view.setFocus()
+
+    def close_find(self: MainWindow) -> None:
+        self.find_box.hide()
+        self.view.setFocus()
+
+    # -- keyboard focus ------------------------------------------------------------------
+    def focus_article(self: MainWindow) -> None:
+        self.view.setFocus()
+
+    def focus_span_editor(self: MainWindow) -> None:
+        field = self.span_editor.first_field()
+        if field is None:
+            self.statusBar().showMessage("Select a span first (Ctrl+] moves to the next).", 4000)
+            return
+        self.forms_scroll.ensureWidgetVisible(field)
+        field.setFocus()
+
+    def focus_variables(self: MainWindow) -> None:
+        field = self.variables_form.first_field()
+        if field is not None:
+            self.forms_scroll.ensureWidgetVisible(field)
+            field.setFocus()
+
+    def focus_documents(self: MainWindow) -> None:
+        self.doc_table.setFocus()
+
+    def step_span(self: MainWindow, step: int) -> None:
+        """Select the next (or previous) span in text order; it scrolls into view."""
+        if not self.spans:
+            return
+        ids = [s.id for s in self.spans]
+        if self.selected_span_id in ids:
+            position = (ids.index(self.selected_span_id) + step) % len(ids)
+        else:
+            position = 0 if step > 0 else len(ids) - 1
+        self._span_row_chosen(position)
+        self.view.setFocus()
 
     def find_next(self: MainWindow) -> bool:
         needle = self.find_box.text()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from annotator.domain.scheme import Option
@@ -20,8 +20,13 @@ from annotator.domain.scheme import Option
 NONE_TEXT = "—"
 
 
+# Typed text is stored after this pause, so a crash loses at most the last half second.
+TYPING_PAUSE_MS = 400
+
+
 class FieldEditor(QObject):
     changed = Signal(object)  # the new value, or None
+    edited = Signal()  # the user typed: a value is on its way but not stored yet
 
     def __init__(self, widget: QWidget, get: Callable[[], Any], set_: Callable[[Any], None]
                  ) -> None:
@@ -75,9 +80,12 @@ def _line(parse: Callable[[str], Any], placeholder: str, show: Callable[[Any], s
             return None
 
     def set_(value: Any) -> None:
+        if line.hasFocus() and get() == value:
+            return  # what the coder is typing was just stored: keep their cursor and text
         line.setText("" if value is None else show(value))
 
     editor = FieldEditor(line, get, set_)
+    pause = QTimer(line, singleShot=True, interval=TYPING_PAUSE_MS)
 
     def finished() -> None:
         text = line.text().strip()
@@ -91,7 +99,17 @@ def _line(parse: Callable[[str], Any], placeholder: str, show: Callable[[Any], s
         line.setToolTip("")
         editor.changed.emit(value)
 
-    line.editingFinished.connect(finished)
+    def typed(_text: str) -> None:
+        editor.edited.emit()
+        pause.start()
+
+    def finish_now() -> None:
+        pause.stop()
+        finished()
+
+    pause.timeout.connect(finished)
+    line.textEdited.connect(typed)
+    line.editingFinished.connect(finish_now)
     return editor
 
 

@@ -19,18 +19,27 @@ from annotator.ui.fields import FieldEditor, LinkChoice, make_field
 
 
 def _clear(layout: QFormLayout) -> None:
+    """Empty the form without deleting a widget now: the change that asks for a new form
+    often arrives inside a signal of one of these very widgets (a combo box's popup closing
+    on Return), and deleting a widget inside its own signal crashes Qt."""
     while layout.rowCount():
-        layout.removeRow(0)
+        row = layout.takeRow(0)
+        for item in (row.labelItem, row.fieldItem):
+            if item is not None and (widget := item.widget()) is not None:
+                widget.hide()
+                widget.deleteLater()
 
 
 class SpanEditor(QGroupBox):
     sig_label_requested = Signal(str, object)  # span id, label key or None
     sig_attribute_requested = Signal(str, str, object)  # span id, attribute key, value
+    sig_editing = Signal()  # typed text not stored yet (it is, after a short pause)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Selected span", parent)
         self.span: Span | None = None
         self.editors: dict[str, FieldEditor] = {}
+        self._shape: tuple[str, str, str] | None = None
         self.heading = QLabel("Select text and press a category key, or click a span.")
         self.heading.setWordWrap(True)
         self.form = QFormLayout()
@@ -39,38 +48,57 @@ class SpanEditor(QGroupBox):
         layout.addLayout(self.form)
 
     def show_span(self, span: Span | None, scheme: CodingScheme, others: list[Span]) -> None:
-        """Fill the editor for ``span``; ``others`` are the spans a link may point to."""
+        """Show ``span``; ``others`` are the spans a link may point to. The same span with
+        the same link choices keeps its widgets and only gets its values (see ``_clear``)."""
+        category = scheme.category(span.category) if span else None
+        links = {a.key: [LinkChoice(o.id, f"{o.category}: {excerpt(o.text, 40)}")
+                         for o in others if o.category in a.targets and o.id != span.id]
+                 for a in category.attributes if a.type == "link"} if span and category else {}
+        shape = (span.id, category.key, repr(links)) if span and category else None
         self.span = span
+        if shape is not None and shape == self._shape:
+            self._fill(span)  # type: ignore[arg-type]
+            self._heading(span, category)  # type: ignore[arg-type]
+            return
+        self._shape = shape
         self.editors.clear()
         _clear(self.form)
         if span is None:
             self.heading.setText("Select text and press a category key, or click a span.")
             return
-        category = scheme.category(span.category)
         if category is None:
             self.heading.setText(f"Category {span.category!r} is not in the scheme.")
             return
-        self.heading.setText(f"<span style='color:{category.colour}'>■</span> "
-                             f"<b>{html.escape(category.name)}</b> — "
-                             f"“{html.escape(excerpt(span.text, 70))}” "
-                             f"<small>[{span.start}, {span.end})</small>")
+        self._heading(span, category)
         if category.labels:
             editor = make_field("choice", tuple(Option(lb.key, lb.name) for lb in category.labels))
-            editor.set_value(span.label)
             editor.changed.connect(lambda value, sid=span.id: self._label(sid, value))
+            editor.widget.setObjectName("span_label")
             self.editors["label"] = editor
-            self.form.addRow("Label", editor.widget)
+            self.form.addRow("&Label", editor.widget)
         for attribute in category.attributes:
-            links = [LinkChoice(o.id, f"{o.category}: {excerpt(o.text, 40)}")
-                     for o in others if o.category in attribute.targets and o.id != span.id]
-            editor = make_field(attribute.type, attribute.options, links)
-            editor.set_value(span.attributes.get(attribute.key))
+            editor = make_field(attribute.type, attribute.options, links.get(attribute.key))
             editor.changed.connect(
                 lambda value, key=attribute.key, sid=span.id: self._attribute(sid, key, value))
+            editor.edited.connect(self.sig_editing)
             editor.widget.setToolTip(attribute.description)
             editor.widget.setObjectName(f"attribute_{attribute.key}")
             self.editors[attribute.key] = editor
             self.form.addRow(attribute.name, editor.widget)
+        self._fill(span)
+
+    def _heading(self, span: Span, category: Any) -> None:
+        self.heading.setText(f"<span style='color:{category.colour}'>■</span> "
+                             f"<b>{html.escape(category.name)}</b> — "
+                             f"“{html.escape(excerpt(span.text, 70))}” "
+                             f"<small>[{span.start}, {span.end})</small>")
+
+    def _fill(self, span: Span) -> None:
+        for key, editor in self.editors.items():
+            editor.set_value(span.label if key == "label" else span.attributes.get(key))
+
+    def first_field(self) -> QWidget | None:
+        return next((e.widget for e in self.editors.values()), None)
 
     def _label(self, span_id: str, value: Any) -> None:
         if self.span and value != self.span.label:
@@ -83,6 +111,7 @@ class SpanEditor(QGroupBox):
 
 class VariablesForm(QGroupBox):
     sig_variable_requested = Signal(str, object)  # variable key, value
+    sig_editing = Signal()  # typed text not stored yet
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Document variables", parent)
@@ -96,6 +125,7 @@ class VariablesForm(QGroupBox):
         for variable in scheme.variables:
             editor = make_field(variable.type, variable.options)
             editor.changed.connect(lambda value, key=variable.key: self._changed(key, value))
+            editor.edited.connect(self.sig_editing)
             editor.widget.setToolTip(variable.description)
             editor.widget.setObjectName(f"variable_{variable.key}")
             self.editors[variable.key] = editor
@@ -105,6 +135,9 @@ class VariablesForm(QGroupBox):
         self.values = dict(values)
         for key, editor in self.editors.items():
             editor.set_value(values.get(key))
+
+    def first_field(self) -> QWidget | None:
+        return next((e.widget for e in self.editors.values()), None)
 
     def _changed(self, key: str, value: Any) -> None:
         if value != self.values.get(key):

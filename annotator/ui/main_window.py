@@ -11,34 +11,20 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QWidget
 
 from annotator.domain.model import Change, Span, Status
 from annotator.domain.text import excerpt
-from annotator.storage import Project
+from annotator.storage import Project, lock
 from annotator.ui import operations as ops
-from annotator.ui.article_view import ArticleView
 from annotator.ui.bridge import StoreBridge
 from annotator.ui.coding import AdjudicationMixin, CodingMixin
 from annotator.ui.document_model import DocumentListModel
-from annotator.ui.forms import SpanEditor, VariablesForm
 from annotator.ui.menus import build_menus, refresh_recent_menu
-from annotator.ui.scheme_panel import SchemePanel
+from annotator.ui.session import Session
 from annotator.ui.settings import Settings
-from annotator.ui.spans_model import SpansTableModel
+from annotator.ui.window_layout import build_widgets
 
 
 def _b64(data: QByteArray) -> str:
@@ -60,99 +46,14 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.compare_selected_span_id: str | None = None
         self.spans: list[Span] = []
         self.undo_stack = QUndoStack(self)
-        self._build()
+        self.session = Session(self)
+        build_widgets(self)
+        self._connect()
         build_menus(self)
         self.set_project(project)
         self._restore_layout()
 
-    # -- building ------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.search_box = QLineEdit(placeholderText="Filter by title, outlet or text…")
-        self.search_box.setClearButtonEnabled(True)
-        self.status_filter = QComboBox()
-        self.status_filter.addItem("All", None)
-        for status in Status:
-            self.status_filter.addItem(status.display.capitalize(), status)
-        self.doc_table = QTableView()
-        self.doc_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.doc_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.doc_table.setSortingEnabled(True)
-        self.doc_table.verticalHeader().hide()
-        self.doc_table.setWordWrap(False)
-        self.doc_table.setObjectName("documents")
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_box, 1)
-        filters.addWidget(self.status_filter)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(4, 4, 4, 4)
-        lv.addLayout(filters)
-        lv.addWidget(self.doc_table)
-
-        self.header = QLabel()
-        self.header.setObjectName("header")
-        self.header.setWordWrap(True)
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.find_box = QLineEdit(placeholderText="Find in article (Enter: next)")
-        self.find_box.hide()
-        self.view = ArticleView()
-        self.compare_view = ArticleView()
-        self.compare_view.setObjectName("compare")
-        self.compare_label = QLabel()
-        compare_box = QWidget()
-        cv = QVBoxLayout(compare_box)
-        cv.setContentsMargins(0, 0, 0, 0)
-        cv.addWidget(self.compare_label)
-        cv.addWidget(self.compare_view)
-        self.compare_box = compare_box
-        compare_box.hide()
-        texts = QSplitter(Qt.Orientation.Horizontal)
-        texts.addWidget(self.view)
-        texts.addWidget(compare_box)
-        self.spans_model = SpansTableModel()
-        self.spans_table = QTableView()
-        self.spans_table.setModel(self.spans_model)
-        self.spans_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.spans_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.spans_table.verticalHeader().hide()
-        header = self.spans_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # not per-row sizing
-        header.setStretchLastSection(True)
-        for column, width in enumerate((115, 150, 260)):
-            header.resizeSection(column, width)
-        self.spans_table.setWordWrap(False)
-        self.spans_table.setObjectName("spans")
-        centre_split = QSplitter(Qt.Orientation.Vertical)
-        article = QWidget()
-        av = QVBoxLayout(article)
-        av.setContentsMargins(4, 4, 4, 4)
-        av.addWidget(self.header)
-        av.addWidget(self.find_box)
-        av.addWidget(texts, 1)
-        centre_split.addWidget(article)
-        centre_split.addWidget(self.spans_table)
-        centre_split.setSizes([600, 180])
-
-        self.scheme_panel = SchemePanel()
-        self.span_editor = SpanEditor()
-        self.variables_form = VariablesForm()
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.scheme_panel)
-        right.addWidget(self.span_editor)
-        right.addWidget(self.variables_form)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(centre_split)
-        self.splitter.addWidget(right)
-        self.splitter.setSizes([420, 640, 340])
-        self.setCentralWidget(self.splitter)
-        self.resize(1400, 860)
-
-        self.position_label, self.coder_label, self.saved_label = QLabel(), QLabel(), QLabel()
-        for label in (self.position_label, self.coder_label, self.saved_label):
-            self.statusBar().addPermanentWidget(label)
-
+    def _connect(self) -> None:
         # searching 100,000 article texts takes SQLite most of a second: wait for a pause
         self.filter_timer = QTimer(self, singleShot=True, interval=250)
         self.filter_timer.timeout.connect(self._filter_changed)
@@ -161,20 +62,41 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.view.sig_code_requested.connect(self.code_with_key)
         self.view.sig_delete_requested.connect(self.delete_selected_span)
         self.view.sig_span_clicked.connect(self.select_span)
+        self.view.sig_step_span_requested.connect(self.step_span)
         self.compare_view.sig_span_clicked.connect(self._compare_span_clicked)
         self.scheme_panel.sig_code_requested.connect(self.code)
         self.span_editor.sig_label_requested.connect(self.relabel)
         self.span_editor.sig_attribute_requested.connect(self.set_attribute)
         self.variables_form.sig_variable_requested.connect(self.set_variable)
-        self.find_box.returnPressed.connect(self.find_next)
+        for form in (self.span_editor, self.variables_form):
+            form.sig_editing.connect(lambda: self.show_saved("editing"))
+        self.find_box.returnPressed.connect(self.find_next_and_return)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_box, self.close_find)
+        for form in (self.span_editor, self.variables_form, self.doc_table, self.spans_table):
+            QShortcut(QKeySequence(Qt.Key.Key_Escape), form, self.focus_article,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_stack.indexChanged.connect(self._undo_moved)
+        self.splitter.splitterMoved.connect(lambda *_: self.session.place_changed())
+
+    def show_saved(self, state: str, reason: str = "") -> None:
+        """The status bar's promise: "✓ saved" only when everything shown is stored."""
+        text, colour = {"saved": ("✓ saved", ""),
+                        "editing": ("● typing — saved in a moment", "#9a6700"),
+                        "failed": (f"✗ NOT SAVED: {reason}", "#c00000")}[state]
+        self.saved_label.setText(text)
+        self.saved_label.setStyleSheet(f"color: {colour}; font-weight: bold" if colour else "")
+        self.saved_label.setToolTip(reason)
 
     # -- project -------------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
         if getattr(self, "bridge", None):
             self.bridge.detach()
+            lock.release(self.project.path)
             self.project.close()
         self.project = project
+        if not project.read_only:
+            lock.acquire(project.path)
+            self.session.back_up()
         self.undo_stack.clear()
         self.project.add_coder(self.coder)
         self.bridge = StoreBridge(project)
@@ -196,10 +118,13 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             lambda current, _prev: self._document_chosen(current.row()))
         self.spans_table.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self._span_row_chosen(current.row()))
-        self.setWindowTitle(f"{project.path.name} — annotator")
+        self.doc_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.setWindowTitle(f"{project.path.name}{' (read-only)' * project.read_only}"
+                            f" — annotator")
         last = self.settings.last_document.get(str(project.path.resolve()))
         ids = self.doc_model.ids
         self.show_document(last if last in ids else (ids[0] if ids else None))
+        self.actions_by_name["blind"].setChecked(self.blind)
         refresh_recent_menu(self)
 
     def _filter_changed(self) -> None:
@@ -215,13 +140,14 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         document = self.project.document(document_id) if document_id is not None else None
         self.view.set_document(document)
         self.compare_view.set_document(document if self.compare_coder else None)
+        self.scheme_panel.show_category(None)
         if document is None:
-            self.header.setText("<i>No documents yet: File → Import files or folder.</i>")
+            self.header.show_notice("<i>No documents yet: File → Import files or folder.</i>")
         else:
             bits = [b for b in (document.date, document.outlet) if b]
-            self.header.setText(f"<b style='font-size:14pt'>{_esc(document.title)}</b><br>"
-                                f"<span style='color:#555'>{_esc(' · '.join(bits))}</span>")
+            self.header.show_document(document.title, " · ".join(bits))
             self.settings.last_document[str(self.project.path.resolve())] = document.id
+            self.session.place_changed()
         self._select_list_row()
         self.refresh_coding()
         self._update_status_bar()
@@ -250,7 +176,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
     def visible_spans(self) -> list[Span]:
         if self.document_id is None:
             return []
-        if self.settings.blind or self.compare_coder:
+        if self.blind or self.compare_coder:
             return self.project.spans(self.document_id, self.coder)
         return self.project.spans(self.document_id)
 
@@ -268,8 +194,11 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
                                         different)
             self.compare_label.setText(f"<b>{_esc(self.compare_coder)}</b> — "
                                        f"{len(theirs)} spans; wavy red: no exact match")
+            self.view_label.setText(f"<b>{_esc(self.coder)}</b> (you) — {len(self.spans)} "
+                                    f"spans")
+        self.view_label.setVisible(bool(self.compare_coder))
         self.view.set_spans(self.spans, scheme, self.selected_span_id, different)
-        self.spans_model.set_spans(self.spans, scheme, show_coder=not self.settings.blind)
+        self.spans_model.set_spans(self.spans, scheme, show_coder=not self.blind)
         self._show_selected_span()
         values = self.project.variables(self.document_id, self.coder) \
             if self.document_id is not None else {}
@@ -281,6 +210,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         mine = [s for s in self.spans if s.coder == self.coder]
         self.span_editor.show_span(span, self.project.scheme, mine)
         self.span_editor.setEnabled(span is None or span.coder == self.coder)
+        self._chain_focus()
         if span:
             self.scheme_panel.show_category(span.category)
         row = self.spans_model.row_of(self.selected_span_id)
@@ -294,6 +224,14 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
                                       | QItemSelectionModel.SelectionFlag.Rows)
         selection.blockSignals(False)
         self.spans_table.viewport().update()
+
+    def _chain_focus(self) -> None:
+        """Tab goes article → the span's fields → the variables → spans → documents."""
+        chain = [self.view, *(e.widget for e in self.span_editor.editors.values()),
+                 *(e.widget for e in self.variables_form.editors.values()),
+                 self.spans_table, self.doc_table, self.search_box]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def select_span(self, span_id: str | None) -> None:
         self.selected_span_id = span_id
@@ -328,7 +266,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             self.doc_model.refresh_document(change.document_id)  # coding starts a document
         if change.document_id == self.document_id or change.kind == "scheme_applied":
             self.refresh_coding()
-        self.saved_label.setText("✓ saved")
+        self.show_saved("saved")
+        self.session.project_changed()
         self._update_status_bar()
 
     def _undo_moved(self, index: int) -> None:
@@ -349,7 +288,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         if shown != total:
             where += f" (filtered from {total})"
         self.position_label.setText(f"{where} · {done} done")
-        mode = "blind" if self.settings.blind else "all coders"
+        mode = "blind" if self.blind else "all coders"
         if self.compare_coder:
             mode = f"comparing with {self.compare_coder}"
         self.coder_label.setText(f"Coder: {self.coder} ({mode})")
@@ -374,13 +313,25 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.settings.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        focused = self.focusWidget()
+        if focused is not None:
+            focused.clearFocus()  # a text being typed is stored now, before the project closes
         self.save_layout()
         self.bridge.detach()
+        lock.release(self.project.path)
         self.project.close()
         super().closeEvent(event)
 
     def open_project_path(self, path: Path) -> None:
         self.set_project(Project.open(path))
+
+    @property
+    def blind(self) -> bool:
+        """Blind coding is each coder's own choice in each project (default: on)."""
+        return self.settings.blind_by_project.get(self._blind_key(), True)
+
+    def _blind_key(self) -> str:
+        return f"{self.project.path.resolve()}|{self.coder}"
 
 
 def _esc(text: str | None) -> str:

@@ -62,6 +62,9 @@ def build_menus(w: MainWindow) -> None:
     _action(w, edit, "&Resize span to selection", w.resize_selected_span, "Ctrl+R", "resize")
     _action(w, edit, "&Find in article…", w.show_find, KS.Find, "find")
     _action(w, edit, "Find &next", w.find_next, KS.FindNext, "find_next")
+    edit.addSeparator()
+    _action(w, edit, "Ne&xt span", lambda: w.step_span(1), "Ctrl+]", "next_span")
+    _action(w, edit, "Pre&vious span", lambda: w.step_span(-1), "Ctrl+[", "previous_span")
 
     coding = bar.addMenu("&Coding")
     _action(w, coding, "&Previous document", lambda: w.step_document(-1), "Alt+Left", "previous")
@@ -71,8 +74,7 @@ def build_menus(w: MainWindow) -> None:
             "in_progress")
     coding.addSeparator()
     _action(w, coding, "&Switch coder…", lambda: w.switch_coder(), "Ctrl+Shift+C", "coder")
-    blind = _action(w, coding, "&Blind coding (only my spans)", w.set_blind, None, "blind", True)
-    blind.setChecked(w.settings.blind)
+    _action(w, coding, "&Blind coding (only my spans)", w.set_blind, None, "blind", True)
     _action(w, coding, "&Compare with coder…", lambda: w.compare_with(), "Ctrl+Shift+M",
             "compare")
     _action(w, coding, "&Stop comparing", lambda: w.compare_with(""), None, "stop_compare")
@@ -86,6 +88,18 @@ def build_menus(w: MainWindow) -> None:
     _action(w, tools, "&Agreement…", lambda: w.open_agreement(), "Ctrl+Shift+A", "agreement")
 
     view = bar.addMenu("&View")
+    _action(w, view, "Go to &article", w.focus_article, "Ctrl+1", "focus_article")
+    _action(w, view, "Go to selected &span's fields", w.focus_span_editor, "Ctrl+2",
+            "focus_span")
+    _action(w, view, "Go to document &variables", w.focus_variables, "Ctrl+3",
+            "focus_variables")
+    _action(w, view, "Go to document &list", w.focus_documents, "Ctrl+L", "focus_documents")
+    view.addSeparator()
+    _action(w, view, "Show document &list", w.left_panel.setVisible, "Ctrl+Shift+L",
+            "toggle_documents", True).setChecked(True)
+    _action(w, view, "Show &codebook and fields", w.right_panel.setVisible, "Ctrl+Shift+K",
+            "toggle_fields", True).setChecked(True)
+    view.addSeparator()
     _action(w, view, "Zoom &in", lambda: w.zoom(1), "Ctrl+=", "zoom_in").setShortcuts(
         [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
     _action(w, view, "Zoom &out", lambda: w.zoom(-1), "Ctrl+-", "zoom_out")

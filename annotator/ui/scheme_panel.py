@@ -61,12 +61,15 @@ class SchemePanel(QWidget):
             self.tree.addTopLevelItem(item)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
-        self.codebook.setHtml(f"<h3>{html.escape(scheme.name)}</h3>"
-                              f"<p>{html.escape(scheme.description)}</p>")
+        self.show_category(None)
 
-    def show_category(self, category_key: str) -> None:
-        if self.scheme and (category := self.scheme.category(category_key)):
+    def show_category(self, category_key: str | None) -> None:
+        """The codebook text of a category; None: the scheme's own (no span selected)."""
+        if self.scheme and category_key and (category := self.scheme.category(category_key)):
             self.codebook.setHtml(category_html(category))
+        elif self.scheme and category_key is None:
+            self.codebook.setHtml(f"<h3>{html.escape(self.scheme.name)}</h3>"
+                                  f"<p>{html.escape(self.scheme.description)}</p>")
 
     def _describe(self, item: QTreeWidgetItem | None) -> None:
         if item is None or self.scheme is None:

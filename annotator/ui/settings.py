@@ -28,7 +28,7 @@ class Settings:
     splitter_state: str = ""
     recent_projects: list[str] = field(default_factory=list)
     last_document: dict[str, int] = field(default_factory=dict)  # project path → document id
-    blind: bool = True
+    blind_by_project: dict[str, bool] = field(default_factory=dict)  # "path|coder" → blind
     backups_keep: int = 10  # rotating backups made at open and daily while open
     backups_beside: bool = False  # in "<project>.backups" beside it, not the data folder
 

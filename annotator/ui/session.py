@@ -1,0 +1,106 @@
+"""What keeps a coding session safe beyond each action's own transaction.
+
+- The window's place (document, layout, zoom) is saved a moment after it changes, not only
+  at a clean quit, so after a crash the coder lands where they were.
+- The project is checkpointed when the coder pauses (the WAL copied into the project file),
+  so the one file a researcher e-mails is never more than a few seconds behind.
+- A backup is made at open and daily while open, off the UI thread.
+- A crash log: faulthandler writes a fatal error's stack to the data folder, and the next
+  start says once that the last session did not end cleanly, and where the log is.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import threading
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+
+from annotator import paths
+from annotator.domain.errors import AnnotatorError
+from annotator.storage.backup import make_backup
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+STATE_DELAY_MS = 800
+IDLE_CHECKPOINT_MS = 5000
+DAY = 24 * 3600
+BACKUP_AT_OPEN_MIN_AGE = 600  # reopening within ten minutes does not add another copy
+
+
+class Session(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.state_timer = QTimer(self, singleShot=True, interval=STATE_DELAY_MS)
+        self.state_timer.timeout.connect(window.save_layout)
+        self.idle_timer = QTimer(self, singleShot=True, interval=IDLE_CHECKPOINT_MS)
+        self.idle_timer.timeout.connect(lambda: window.project.checkpoint())
+        self.daily = QTimer(self, interval=3600 * 1000)
+        self.daily.timeout.connect(lambda: self.back_up(DAY))
+        self.daily.start()
+        self.last_backup_error: str | None = None
+
+    def place_changed(self) -> None:
+        self.state_timer.start()
+
+    def project_changed(self) -> None:
+        self.idle_timer.start()
+
+    def back_up(self, min_age: float = BACKUP_AT_OPEN_MIN_AGE) -> threading.Thread:
+        """Back the project up on a thread of its own (its own connection)."""
+        settings = self.window.settings
+        path = self.window.project.path
+
+        def run() -> None:
+            try:
+                make_backup(path, keep=settings.backups_keep, beside=settings.backups_beside,
+                            min_age_seconds=min_age)
+                self.last_backup_error = None
+            except (AnnotatorError, OSError) as exc:
+                self.last_backup_error = str(exc)
+
+        thread = threading.Thread(target=run, name="backup", daemon=True)
+        thread.start()
+        return thread
+
+
+# -- crash log ---------------------------------------------------------------------------
+_log_stream: IO[str] | None = None
+
+
+def _marker() -> Path:
+    return paths.user_data_dir() / "session.running"
+
+
+def crash_log() -> Path:
+    return paths.user_data_dir() / "logs" / "crash.log"
+
+
+def start_crash_log() -> Path | None:
+    """Enable faulthandler into the crash log; the log's path if the last session did not
+    end cleanly (it crashed or was killed), else None."""
+    global _log_stream
+    marker = _marker()
+    previous = None
+    try:
+        if marker.exists():
+            pid = int(marker.read_text(encoding="utf-8").strip() or 0)
+            if pid != os.getpid():
+                previous = crash_log()
+        crash_log().parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+        _log_stream = crash_log().open("a", encoding="utf-8")
+        faulthandler.enable(_log_stream)
+    except (OSError, ValueError):
+        return None
+    return previous
+
+
+def end_crash_log() -> None:
+    """A clean exit: the next start has nothing to report."""
+    _marker().unlink(missing_ok=True)

@@ -1,0 +1,213 @@
+"""The coding window's widgets and how they sit: document list | article (and the compared
+coder's pane) over the spans table | codebook, selected span and variables in a scroll area.
+
+Built in code, once; ``MainWindow`` fills the widgets from the project. Sizes are chosen
+so that 1366×768 shows every field unclipped and 800×600 still leaves the article room:
+the side panels collapse (View menu), the headline keeps to two lines.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.model import Status
+from annotator.ui.article_view import ArticleView
+from annotator.ui.forms import SpanEditor, VariablesForm
+from annotator.ui.scheme_panel import SchemePanel
+from annotator.ui.spans_model import SpansTableModel
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+MIN_PANE_CHARACTERS = 40
+
+
+class Headline(QLabel):
+    """The document's title (at most two lines, elided) over its date and outlet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("header")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.title, self.details, self.notice = "", "", ""
+
+    def show_document(self, title: str, details: str) -> None:
+        self.title, self.details, self.notice = title, details, ""
+        self._render()
+
+    def show_notice(self, html_text: str) -> None:
+        self.title = self.details = ""
+        self.notice = html_text
+        self._render()
+
+    def _render(self) -> None:
+        import html
+
+        if self.notice:
+            self.setText(self.notice)
+            return
+        font = self.font()
+        font.setPointSize(14)
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        width = max(self.width(), 200)
+        title = self.title  # two lines' worth, elided at the end
+        if metrics.horizontalAdvance(title) > 2 * width - 40:
+            title = metrics.elidedText(title, Qt.TextElideMode.ElideRight, 2 * width - 40)
+        self.setToolTip(self.title if title != self.title else "")
+        muted = self.palette().placeholderText().color().name()
+        self.setText(f"<b style='font-size:14pt'>{html.escape(title)}</b><br>"
+                     f"<span style='color:{muted}'>{html.escape(self.details)}</span>")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.title:
+            QTimer.singleShot(0, self._render)
+
+
+def _table(name: str) -> QTableView:
+    table = QTableView()
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move within it
+    table.setObjectName(name)
+    return table
+
+
+def _pane(label: QLabel, view: ArticleView) -> QWidget:
+    pane = QWidget()
+    layout = QVBoxLayout(pane)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(label)
+    layout.addWidget(view, 1)
+    view.setMinimumWidth(view.fontMetrics().averageCharWidth() * MIN_PANE_CHARACTERS)
+    return pane
+
+
+def build_widgets(w: MainWindow) -> None:
+    w.search_box = QLineEdit(placeholderText="Filter by title, outlet or text…")
+    w.search_box.setClearButtonEnabled(True)
+    w.status_filter = QComboBox()
+    w.status_filter.addItem("All", None)
+    for status in Status:
+        w.status_filter.addItem(status.display.capitalize(), status)
+    w.doc_table = _table("documents")
+    w.doc_table.setSortingEnabled(True)
+    filters = QHBoxLayout()
+    filters.addWidget(w.search_box, 1)
+    filters.addWidget(w.status_filter)
+    left = QWidget()
+    lv = QVBoxLayout(left)
+    lv.setContentsMargins(4, 4, 4, 4)
+    lv.addLayout(filters)
+    lv.addWidget(w.doc_table)
+
+    w.header = Headline()
+    w.find_box = QLineEdit(placeholderText="Find in article (Enter: next, Esc: close)")
+    w.find_box.setObjectName("find")
+    w.find_box.hide()
+    w.view = ArticleView()
+    w.compare_view = ArticleView()
+    w.compare_view.setObjectName("compare")
+    w.view_label, w.compare_label = QLabel(), QLabel()
+    w.view_label.setObjectName("view_label")
+    w.compare_label.setObjectName("compare_label")
+    w.view_label.hide()
+    w.compare_box = _pane(w.compare_label, w.compare_view)
+    w.compare_box.hide()
+    texts = QSplitter(Qt.Orientation.Horizontal)
+    texts.setChildrenCollapsible(False)  # each pane keeps its 40 characters
+    texts.addWidget(_pane(w.view_label, w.view))
+    texts.addWidget(w.compare_box)
+
+    w.spans_model = SpansTableModel()
+    w.spans_table = _table("spans")
+    w.spans_table.setModel(w.spans_model)
+    header = w.spans_table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # not per-row sizing
+    header.setStretchLastSection(True)
+    for column, width in enumerate((115, 150, 260)):
+        header.resizeSection(column, width)
+    centre_split = QSplitter(Qt.Orientation.Vertical)
+    article = QWidget()
+    av = QVBoxLayout(article)
+    av.setContentsMargins(4, 4, 4, 4)
+    av.addWidget(w.header)
+    av.addWidget(w.find_box)
+    av.addWidget(texts, 1)
+    centre_split.addWidget(article)
+    centre_split.addWidget(w.spans_table)
+    centre_split.setSizes([600, 180])
+    centre_split.setCollapsible(0, False)
+
+    w.scheme_panel = SchemePanel()
+    w.span_editor = SpanEditor()
+    w.variables_form = VariablesForm()
+    forms = QWidget()
+    fv = QVBoxLayout(forms)
+    fv.setContentsMargins(0, 0, 0, 0)
+    fv.addWidget(w.span_editor)
+    fv.addWidget(w.variables_form)
+    fv.addStretch(1)
+    scroll = QScrollArea()  # every field reachable at any window height
+    scroll.setWidget(forms)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    w.forms_scroll = scroll
+    right = QSplitter(Qt.Orientation.Vertical)
+    right.addWidget(w.scheme_panel)
+    right.addWidget(scroll)
+    right.setSizes([260, 520])
+
+    w.splitter = QSplitter(Qt.Orientation.Horizontal)
+    w.splitter.addWidget(left)
+    w.splitter.addWidget(centre_split)
+    w.splitter.addWidget(right)
+    w.splitter.setCollapsible(1, False)
+    w.splitter.setSizes([380, 640, 380])
+    w.left_panel, w.right_panel = left, right
+    w.setCentralWidget(w.splitter)
+    w.resize(1400, 860)
+
+    w.position_label, w.coder_label, w.saved_label = QLabel(), QLabel(), QLabel()
+    w.saved_label.setObjectName("saved")
+    for label in (w.position_label, w.coder_label, w.saved_label):
+        w.statusBar().addPermanentWidget(label)
+    _sync_scrolling(w.view, w.compare_view)
+
+
+def _sync_scrolling(a: ArticleView, b: ArticleView) -> None:
+    """The two panes of compare mode scroll together (by proportion: they wrap alike)."""
+    def follow(source: ArticleView, target: ArticleView) -> None:
+        bar, other = source.verticalScrollBar(), target.verticalScrollBar()
+
+        def moved(value: int) -> None:
+            if target.isVisible() and bar.maximum() > 0:
+                other.blockSignals(True)
+                other.setValue(round(value / bar.maximum() * other.maximum()))
+                other.blockSignals(False)
+        bar.valueChanged.connect(moved)
+    follow(a, b)
+    follow(b, a)
