@@ -30,6 +30,16 @@ def _clear(layout: QFormLayout) -> None:
                 widget.deleteLater()
 
 
+def _show_now(layout: QFormLayout) -> None:
+    """Rows added to a visible form appear only after the next event-loop turn; a keyboard
+    coder pressing Ctrl+2 at once must find the field already there."""
+    for row in range(layout.rowCount()):
+        for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
+            item = layout.itemAt(row, role)
+            if item is not None and (widget := item.widget()) is not None:
+                widget.setVisible(True)
+
+
 class SpanEditor(QGroupBox):
     sig_label_requested = Signal(str, object)  # span id, label key or None
     sig_attribute_requested = Signal(str, str, object)  # span id, attribute key, value
@@ -85,6 +95,7 @@ class SpanEditor(QGroupBox):
             editor.widget.setObjectName(f"attribute_{attribute.key}")
             self.editors[attribute.key] = editor
             self.form.addRow(attribute.name, editor.widget)
+        _show_now(self.form)
         self._fill(span)
 
     def _heading(self, span: Span, category: Any) -> None:

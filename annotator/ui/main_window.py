@@ -46,6 +46,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.compare_selected_span_id: str | None = None
         self.spans: list[Span] = []
         self.undo_stack = QUndoStack(self)
+        self.setObjectName("main")
         self.session = Session(self)
         build_widgets(self)
         self._connect()
@@ -71,10 +72,13 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         for form in (self.span_editor, self.variables_form):
             form.sig_editing.connect(lambda: self.show_saved("editing"))
         self.find_box.returnPressed.connect(self.find_next_and_return)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_box, self.close_find)
+        # Esc: out of the find bar, or out of a side panel, back to the article. Each only
+        # where its widget has focus (several window-wide ones would be ambiguous: none fires)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_box, self.close_find
+                  ).setContext(Qt.ShortcutContext.WidgetShortcut)
         for form in (self.span_editor, self.variables_form, self.doc_table, self.spans_table):
-            QShortcut(QKeySequence(Qt.Key.Key_Escape), form, self.focus_article,
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(QKeySequence(Qt.Key.Key_Escape), form, self.focus_article
+                      ).setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_stack.indexChanged.connect(self._undo_moved)
         self.splitter.splitterMoved.connect(lambda *_: self.session.place_changed())
 

@@ -16,6 +16,7 @@ from annotator.domain.model import Span, Status
 from annotator.storage import DeletedSpan, Project
 
 _MERGE_ATTRIBUTE = 1001
+_MERGE_VARIABLE = 1002
 
 
 class _Command(QUndoCommand):
@@ -93,7 +94,7 @@ class UpdateSpan(_Command):
 
 
 class SetAttribute(UpdateSpan):
-    """One attribute; consecutive edits of the same text attribute merge into one undo step."""
+    """One attribute; consecutive edits of the same attribute merge into one undo step."""
 
     def __init__(self, project: Project, span: Span, key: str, value: Any) -> None:
         attributes = dict(span.attributes)
@@ -127,6 +128,17 @@ class SetVariable(_Command):
 
     def undo(self) -> None:
         self.project.set_variable(self.document_id, self.coder, self.key, self.old)
+
+    def id(self) -> int:
+        return _MERGE_VARIABLE
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        """Text stored at each pause in typing is one undo step, as it was one edit."""
+        if not (isinstance(other, SetVariable) and (other.document_id, other.coder, other.key)
+                == (self.document_id, self.coder, self.key)):
+            return False
+        self.value = other.value
+        return True
 
 
 class SetStatus(_Command):

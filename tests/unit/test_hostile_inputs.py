@@ -250,3 +250,41 @@ def test_a_long_csv_article_imports(tmp_path: Path) -> None:
     body = "Stoltenberg said NATO would not budge. " * 6000  # 234 KB in one field
     write(tmp_path, "long.csv", f'title,text\nLong,"{body}"\n')
     assert cli.main(["import", str(path), str(tmp_path / "long.csv")]) == 0
+
+
+NOT_PROJECTS: dict[str, Callable[[Path], Path]] = {
+    "empty file": lambda tmp: write(tmp, "empty.annotator", b""),
+    "foreign sqlite": foreign_sqlite,
+    "text file": lambda tmp: write(tmp, "notes.annotator", "Putin spoke.\n"),
+    "folder": lambda tmp: (tmp / "folder.annotator").mkdir() or tmp / "folder.annotator",
+}
+COMMANDS = {
+    "info": ["info", "P"], "import": ["import", "P", str(SEEDS)],
+    "export": ["export", "P", "--format", "spans-csv", "-o", "OUT"],
+    "agreement": ["agreement", "P"], "copy": ["copy", "P", "OUT"],
+    "check": ["check", "P"], "scheme apply": ["scheme", "apply", "P", "SCHEME"],
+    "merge into": ["merge", "P", "OTHER"], "merge from": ["merge", "OTHER", "P"],
+    "backup": ["backup", "P"],
+}
+
+
+@pytest.mark.parametrize("kind", list(NOT_PROJECTS))
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_no_command_changes_what_is_not_a_project(
+        kind: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    bad = NOT_PROJECTS[kind](work)
+    other = coded_project(work, "other.annotator")
+    from tests.conftest import DEFAULT_SCHEME
+
+    args = [a.replace("OTHER", str(other)).replace("OUT", str(tmp_path / "out"))
+            .replace("SCHEME", str(DEFAULT_SCHEME)) for a in COMMANDS[command]]
+    args = [str(bad) if a == "P" else a for a in args]
+    before = snapshot(work)
+    capsys.readouterr()
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("annotator: error: ") and len(err.strip().splitlines()) == 1, err
+    assert snapshot(work) == before
+    assert not (tmp_path / "out").exists()

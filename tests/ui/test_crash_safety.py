@@ -1,0 +1,91 @@
+"""A window killed with SIGKILL: what the coder typed (without Enter or Tab) is stored, the
+next start lands on the same document and zoom, the project file alone (without its -wal)
+holds the work after a pause, and the next start says the last session did not end well.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from annotator import actions
+from annotator.storage import Project
+from tests.conftest import SEEDS
+
+CODER = textwrap.dedent("""
+    import os, sys
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from pathlib import Path
+    from PySide6.QtCore import QElapsedTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from annotator.storage import Project
+    from annotator.ui.app import application
+    from annotator.ui.session import start_crash_log
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.settings import Settings
+
+    app = application()
+    start_crash_log()
+    window = MainWindow(Project.open(Path(sys.argv[1])), "ana", Settings.load())
+    window.show()
+    window.show_document(window.doc_model.ids[2])
+    window.zoom(3)
+    window.focus_variables()
+    QTest.keyClicks(window.variables_form.editors["outlet"].widget, "Interfax")
+
+    def spin(ms):
+        timer = QElapsedTimer()
+        timer.start()
+        while timer.elapsed() < ms:
+            app.processEvents()
+            QTest.qWait(20)
+
+    spin(int(sys.argv[2]))  # no Enter, no Tab, no quit
+    print("ready", window.document_id, flush=True)
+    spin(60000)
+""")
+
+
+def run_and_kill(path: Path, wait_ms: int) -> int:
+    proc = subprocess.Popen([sys.executable, "-c", CODER, str(path), str(wait_ms)],
+                            stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    line = proc.stdout.readline()  # type: ignore[union-attr]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert line.startswith("ready"), line
+    return int(line.split()[1])
+
+
+def test_typed_text_and_place_survive_sigkill(tmp_path: Path) -> None:
+    path = tmp_path / "k.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS])
+    document = run_and_kill(path, 6000)  # past the typing pause and the idle checkpoint
+    alone = tmp_path / "alone" / "k.annotator"  # what an e-mailed file holds: no -wal
+    alone.parent.mkdir()
+    shutil.copyfile(path, alone)
+    for where in (path, alone):
+        with Project.open(where) as project:
+            assert project.variables(document, "ana") == {"outlet": "Interfax"}
+    from annotator.ui.session import start_crash_log
+    from annotator.ui.settings import Settings
+
+    settings = Settings.load()
+    assert settings.last_document[str(path.resolve())] == document
+    assert settings.zoom == 3
+    assert start_crash_log() is not None  # the killed session is noticed once
+
+
+def test_typed_text_is_stored_within_a_second(tmp_path: Path) -> None:
+    path = tmp_path / "k.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS])
+    document = run_and_kill(path, 1000)
+    with Project.open(path) as project:
+        assert project.variables(document, "ana") == {"outlet": "Interfax"}
