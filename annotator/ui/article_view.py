@@ -16,7 +16,7 @@ from annotator.domain.model import Document, Span
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import OffsetMap, excerpt, snap_to_clusters, snap_to_words
 
-FILL_ALPHA = 70
+FILL_ALPHA = 85
 SELECTED_ALPHA = 150
 BASE_POINT_SIZE = 12
 
@@ -82,7 +82,9 @@ class ArticleView(QTextEdit):
         selections = []
         colours = {c.key: c.colour for c in self.scheme.categories} if self.scheme else {}
         selected = None
-        for span in self.spans:
+        # longer spans first, so a span inside another (a speaker in an accusation) is drawn
+        # on top: its own underline colour shows on its words, the outer one's around them
+        for span in sorted(self.spans, key=lambda s: s.start - s.end):
             sel = self._selection(span, colours.get(span.category, "#888888"), FILL_ALPHA)
             if span.id == self.selected_span_id:
                 selected = span
@@ -106,12 +108,15 @@ class ArticleView(QTextEdit):
         fill = QColor(colour)
         fill.setAlpha(alpha)
         fmt.setBackground(fill)
+        # every span is underlined in its category's own colour, so the category stays
+        # recognisable where fills blend, and on a dark palette
         if span.id in self.different:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(QColor("#c00000"))
-        sel.format = fmt
-        if alpha == SELECTED_ALPHA:
-            fmt.setFontUnderline(True)
+        else:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(QColor(colour))
+        sel.format = fmt  # (the selected span: a stronger fill, drawn last; bold would reflow)
         self._cache[key] = sel
         return sel
 

@@ -52,6 +52,9 @@ class LinkChoice:
 
 def _combo(items: list[tuple[str, Any]]) -> FieldEditor:
     combo = QComboBox()
+    # as narrow as the panel needs; a long link excerpt shows in full in the open list
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
     combo.addItem(NONE_TEXT, None)
     for text, data in items:
         combo.addItem(text, data)

@@ -30,6 +30,14 @@ def _clear(layout: QFormLayout) -> None:
                 widget.deleteLater()
 
 
+def _form_layout() -> QFormLayout:
+    """Fields grow to the panel's width; a long name goes above its field, not off-screen."""
+    form = QFormLayout()
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
 def _show_now(layout: QFormLayout) -> None:
     """Rows added to a visible form appear only after the next event-loop turn; a keyboard
     coder pressing Ctrl+2 at once must find the field already there."""
@@ -52,7 +60,7 @@ class SpanEditor(QGroupBox):
         self._shape: tuple[str, str, str] | None = None
         self.heading = QLabel("Select text and press a category key, or click a span.")
         self.heading.setWordWrap(True)
-        self.form = QFormLayout()
+        self.form = _form_layout()
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(self.form)
@@ -126,7 +134,8 @@ class VariablesForm(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Document variables", parent)
-        self.form = QFormLayout(self)
+        self.form = _form_layout()
+        self.setLayout(self.form)
         self.editors: dict[str, FieldEditor] = {}
         self.values: dict[str, Any] = {}
 

@@ -130,6 +130,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.show_document(last if last in ids else (ids[0] if ids else None))
         self.actions_by_name["blind"].setChecked(self.blind)
         refresh_recent_menu(self)
+        self.view.setFocus()  # the keyboard starts in the article, ready to code
 
     def _filter_changed(self) -> None:
         data = self.status_filter.currentData()  # Qt returns the enum's str value
