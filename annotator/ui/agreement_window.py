@@ -153,11 +153,14 @@ class AgreementWindow(QDialog):
         self._fill_matrix()
         self.disagreements.setRowCount(len(report.disagreements))
         for r, d in enumerate(report.disagreements):
-            spans = "   ".join(f"{coder}: " + ", ".join(f"“{t[:30]}”" for *_, t in found)
+            spans = "   ".join(f"{coder}: " + ", ".join(_span_text(s) for s in found)
                                if found else f"{coder}: —" for coder, found in d.spans.items())
+            full = "\n".join(f"{coder}: " + "; ".join(f"[{s[0]}, {s[1]}) {s[-1]}" for s in found)
+                             for coder, found in d.spans.items())
             cells = (f"{d.document_id}: {d.title[:60]}", d.category, spans)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(full if c == 2 else text)
                 item.setData(_DATA, (d.document_id, list(d.spans)))
                 self.disagreements.setItem(r, c, item)
         self.disagreements.resizeColumnsToContents()
@@ -223,3 +226,12 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
     return table
+
+
+def _span_text(span: tuple[object, ...]) -> str:
+    """A span as its offsets and its text, the middle elided: two spans that differ only at
+    the end still look different."""
+    text = str(span[-1])
+    if len(text) > 70:
+        text = f"{text[:34]}…{text[-34:]}"
+    return f"[{span[0]}, {span[1]}) “{text}”"

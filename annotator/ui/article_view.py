@@ -170,10 +170,27 @@ class ArticleView(QTextEdit):
         if event.text() in ("]", "[") and not mods & ~Qt.KeyboardModifier.ShiftModifier:
             self.sig_step_span_requested.emit(1 if event.text() == "]" else -1)
             return
+        if event.key() == Qt.Key.Key_Right and mods == (Qt.KeyboardModifier.ControlModifier
+                                                        | Qt.KeyboardModifier.ShiftModifier):
+            self._extend_to_word_end()
+            return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods:
             self.sig_delete_requested.emit()
             return
         super().keyPressEvent(event)
+
+    def _extend_to_word_end(self) -> None:
+        """Ctrl+Shift+Right grows the selection by a whole word, to that word's end: Qt's own
+        stops at the next word's start, so after a double-click it added only the space."""
+        cursor = self.textCursor()
+        before = cursor.position()
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfWord, QTextCursor.MoveMode.KeepAnchor)
+        if cursor.position() == before:
+            cursor.movePosition(QTextCursor.MoveOperation.NextWord,
+                                QTextCursor.MoveMode.KeepAnchor)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfWord,
+                                QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._press_pos = event.position().toPoint()

@@ -1,0 +1,128 @@
+"""Smaller promises of the coding window, each a bug a user met: selection after a
+double-click, compare panes, blind per coder, the second opener, the list's sort mark, the
+codebook panel, the disagreements text, export file modes and the layout at small sizes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from annotator import actions
+from annotator.storage import lock
+from annotator.ui.agreement_window import _span_text
+from tests.ui.conftest import point_at
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_ctrl_shift_right_after_a_double_click_adds_the_next_word(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    view = window.view
+    at = view.text.index("Biden")
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, at + 1))
+    assert view.selected_range() == (at, at + 5)
+    qtbot.keyClick(view, Qt.Key.Key_Right, CTRL_SHIFT)
+    assert view.text[slice(*view.selected_range())] == "Biden administration"
+    qtbot.keyClick(view, Qt.Key.Key_S)
+    assert window.project.span(window.selected_span_id).text == "Biden administration"
+
+
+def test_compare_panes_are_labelled_wide_and_scroll_together(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.resize(800, 600)
+    window.project.add_span(window.document_id, "ben", "speaker", 0, 3)
+    window.compare_with("ben")
+    qtbot.wait(50)
+    assert "ana" in window.view_label.text() and window.view_label.isVisible()
+    assert "ben" in window.compare_label.text()
+    chars = window.view.fontMetrics().averageCharWidth()
+    assert window.view.width() >= 40 * chars and window.compare_view.width() >= 40 * chars
+    bar, other = window.view.verticalScrollBar(), window.compare_view.verticalScrollBar()
+    if bar.maximum():
+        bar.setValue(bar.maximum())
+        assert other.value() == other.maximum()
+
+
+def test_blind_is_each_coders_own(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.actions_by_name["blind"].trigger()  # ana turns it off
+    assert not window.blind
+    window.switch_coder("ben")
+    assert window.blind and window.actions_by_name["blind"].isChecked()
+    window.switch_coder("ana")
+    assert not window.blind
+
+
+def test_a_second_opener_is_told_who_has_it(make_window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    path = window.project.path
+    data = lock.lock_path(path).read_text(encoding="utf-8")
+    assert str(os.getpid()) in data
+    assert lock.holder(path) is None  # our own lock
+    lock.lock_path(path).write_text(data.replace('"host": "', '"host": "elsewhere-'),
+                                    encoding="utf-8")
+    other = lock.holder(path)
+    assert other is not None and "elsewhere-" in str(other)
+    window.close()
+    assert lock.lock_path(path).exists()  # not ours any more: left alone
+
+
+def test_list_shows_no_sort_mark_in_import_order(make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    assert window.doc_table.horizontalHeader().sortIndicatorSection() == -1
+    assert window.doc_model.ids == sorted(window.doc_model.ids)
+
+
+def test_codebook_panel_forgets_the_last_article(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    view = window.view
+    view.select_range(0, 3)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert "Accusation" in window.scheme_panel.codebook.toPlainText()
+    window.step_document(1)
+    assert "Accusation" not in window.scheme_panel.codebook.toPlainText()
+
+
+def test_disagreement_text_shows_where_two_spans_differ() -> None:
+    a = "Putin accused the United States and NATO of ignoring Russia's security concerns " \
+        "in Europe"
+    b = a.replace("in Europe", "in Ukraine")
+    assert _span_text((0, len(a), None, a)) != _span_text((0, len(b), None, b))
+    assert _span_text((0, len(b), None, b)).endswith("in Ukraine”")
+
+
+def test_exports_get_the_users_file_mode(tmp_path: Path, project) -> None:  # type: ignore[no-untyped-def]
+    old = os.umask(0o022)
+    try:
+        for fmt, name in (("spans-csv", "a.csv"), ("qdpx", "a.qdpx"), ("brat", "brat")):
+            out = tmp_path / name
+            actions.export(project, fmt, out)
+            assert out.stat().st_mode & 0o777 == (0o755 if out.is_dir() else 0o644), fmt
+    finally:
+        os.umask(old)
+
+
+def test_every_field_is_reachable_at_1366_by_768(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.resize(1366, 768)
+    view = window.view
+    view.select_range(0, 3)
+    qtbot.keyClick(view, Qt.Key.Key_S)
+    qtbot.wait(50)
+    scroll = window.forms_scroll
+    for editor in [*window.span_editor.editors.values(), *window.variables_form.editors.values()]:
+        widget = editor.widget
+        assert widget.width() >= 100, widget.objectName()  # not squashed
+        right = widget.mapTo(scroll.widget(), widget.rect().topRight()).x()
+        assert right <= scroll.viewport().width(), widget.objectName()  # not cut off
+
+
+def test_headline_keeps_to_two_lines_at_800_by_600(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.resize(800, 600)
+    qtbot.wait(50)
+    lines = window.header.height() // window.header.fontMetrics().height()
+    assert lines <= 5  # two title lines at 14 pt and the date line
+    assert window.view.height() >= 250
