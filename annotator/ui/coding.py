@@ -154,7 +154,28 @@ class CodingMixin:
                 return
         self.compare_coder = other or None
         self.compare_box.setVisible(self.compare_coder is not None)
+        self._make_room_for_compare(self.compare_coder is not None)
         self.show_document(self.document_id)
+
+    def _make_room_for_compare(self: MainWindow, comparing: bool) -> None:
+        """Two panes of 40 characters need the width: on a narrow window, compare mode
+        folds the side panels away (View menu or Ctrl+Shift+L/K bring them back) and
+        stopping puts back what it folded."""
+        toggles = (("toggle_documents", 1100), ("toggle_fields", 900))
+        if comparing:
+            folded = [name for name, below in toggles if self.width() < below
+                      and self.actions_by_name[name].isChecked()]
+            for name in folded:
+                self.actions_by_name[name].trigger()
+            self._folded_for_compare = getattr(self, "_folded_for_compare", []) + folded
+            if folded:
+                self.statusBar().showMessage("Side panels folded to make room: Ctrl+Shift+L "
+                                             "and Ctrl+Shift+K bring them back.", 6000)
+        else:
+            for name in getattr(self, "_folded_for_compare", []):
+                if not self.actions_by_name[name].isChecked():
+                    self.actions_by_name[name].trigger()
+            self._folded_for_compare = []
 
     # -- view ----------------------------------------------------------------------------
     def zoom(self: MainWindow, step: int) -> None:

@@ -38,6 +38,13 @@ def _form_layout() -> QFormLayout:
     return form
 
 
+def _name(text: str, field: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)  # a long name takes two lines, not the panel's width
+    label.setBuddy(field)
+    return label
+
+
 def _show_now(layout: QFormLayout) -> None:
     """Rows added to a visible form appear only after the next event-loop turn; a keyboard
     coder pressing Ctrl+2 at once must find the field already there."""
@@ -93,7 +100,7 @@ class SpanEditor(QGroupBox):
             editor.changed.connect(lambda value, sid=span.id: self._label(sid, value))
             editor.widget.setObjectName("span_label")
             self.editors["label"] = editor
-            self.form.addRow("&Label", editor.widget)
+            self.form.addRow(_name("&Label", editor.widget), editor.widget)
         for attribute in category.attributes:
             editor = make_field(attribute.type, attribute.options, links.get(attribute.key))
             editor.changed.connect(
@@ -102,7 +109,7 @@ class SpanEditor(QGroupBox):
             editor.widget.setToolTip(attribute.description)
             editor.widget.setObjectName(f"attribute_{attribute.key}")
             self.editors[attribute.key] = editor
-            self.form.addRow(attribute.name, editor.widget)
+            self.form.addRow(_name(attribute.name, editor.widget), editor.widget)
         _show_now(self.form)
         self._fill(span)
 
@@ -149,7 +156,7 @@ class VariablesForm(QGroupBox):
             editor.widget.setToolTip(variable.description)
             editor.widget.setObjectName(f"variable_{variable.key}")
             self.editors[variable.key] = editor
-            self.form.addRow(variable.name, editor.widget)
+            self.form.addRow(_name(variable.name, editor.widget), editor.widget)
 
     def show_values(self, values: dict[str, Any]) -> None:
         self.values = dict(values)

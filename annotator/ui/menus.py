@@ -95,9 +95,11 @@ def build_menus(w: MainWindow) -> None:
             "focus_variables")
     _action(w, view, "Go to document &list", w.focus_documents, "Ctrl+L", "focus_documents")
     view.addSeparator()
-    _action(w, view, "Show document &list", w.left_panel.setVisible, "Ctrl+Shift+L",
+    _action(w, view, "Show document &list", lambda on: w.left_panel.setVisible(on),
+            "Ctrl+Shift+L",
             "toggle_documents", True).setChecked(True)
-    _action(w, view, "Show &codebook and fields", w.right_panel.setVisible, "Ctrl+Shift+K",
+    _action(w, view, "Show &codebook and fields", lambda on: w.right_panel.setVisible(on),
+            "Ctrl+Shift+K",
             "toggle_fields", True).setChecked(True)
     view.addSeparator()
     _action(w, view, "Zoom &in", lambda: w.zoom(1), "Ctrl+=", "zoom_in").setShortcuts(

@@ -174,7 +174,6 @@ def build_widgets(w: MainWindow) -> None:
     scroll.setWidget(forms)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     w.forms_scroll = scroll
     right = QSplitter(Qt.Orientation.Vertical)
     right.addWidget(w.scheme_panel)

@@ -126,3 +126,13 @@ def test_headline_keeps_to_two_lines_at_800_by_600(make_window, qtbot) -> None: 
     lines = window.header.height() // window.header.fontMetrics().height()
     assert lines <= 5  # two title lines at 14 pt and the date line
     assert window.view.height() >= 250
+
+
+def test_compare_on_a_narrow_window_folds_the_side_panels(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.resize(800, 600)
+    window.project.add_span(window.document_id, "ben", "speaker", 0, 3)
+    window.compare_with("ben")
+    assert not window.left_panel.isVisible() and not window.right_panel.isVisible()
+    window.compare_with("")
+    assert window.left_panel.isVisible() and window.right_panel.isVisible()
