@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from annotator import __version__, actions
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
+from annotator.storage import Project
 from annotator.ui.dialogs import run_import, run_job, show_shortcuts
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def build_menus(w: MainWindow) -> None:
     _action(w, file, "&Export…", partial(export_project, w), "Ctrl+E", "export")
     _action(w, file, "Save a &copy…", partial(save_copy, w), None, "save_copy")
     _action(w, file, "&Merge projects…", partial(merge_into, w), None, "merge")
+    _action(w, file, "Restore a &backup…", partial(restore_backup, w), None, "restore")
     file.addSeparator()
     _action(w, file, "&Quit", w.close, KS.Quit, "quit")
 
@@ -214,6 +216,39 @@ def save_copy(w: MainWindow) -> None:
             w.statusBar().showMessage(f"Saved a copy as {name}", 8000)
         except AnnotatorError as exc:
             QMessageBox.warning(w, "No copy saved", str(exc))
+
+
+def restore_backup(w: MainWindow, choice: int | None = None) -> None:
+    """Put the project back as a backup holds it; the state before is backed up first."""
+    from annotator.storage import backup
+
+    settings = w.settings
+    found = backup.list_backups(w.project.path, settings.backups_beside)
+    if not found:
+        folder = backup.backup_folder(w.project.path, settings.backups_beside)
+        QMessageBox.information(w, "Restore a backup", "There is no backup of this project "
+                                f"yet (they are made when it opens, in {folder}).")
+        return
+    if choice is None:
+        items = [f"{b.made:%Y-%m-%d %H:%M:%S}  ({b.size / 1e6:.1f} MB)" for b in found]
+        item, ok = QInputDialog.getItem(w, "Restore a backup", "Put the project back as it "
+                                        "was at (the state now is backed up first):", items, 0,
+                                        False)
+        if not ok:
+            return
+        choice = items.index(item)
+    path = w.project.path
+    w.bridge.detach()
+    w.project.close()
+    try:
+        backup.restore_backup(found[choice].path, path, keep=settings.backups_keep,
+                              beside=settings.backups_beside)
+    except AnnotatorError as exc:
+        QMessageBox.warning(w, "Not restored", str(exc))
+    w.bridge = None  # set_project must not close the project a second time
+    w.set_project(Project.open(path))
+    w.statusBar().showMessage(f"Restored the backup of {found[choice].made:%Y-%m-%d %H:%M}.",
+                              8000)
 
 
 def merge_into(w: MainWindow) -> None:

@@ -136,3 +136,20 @@ def test_compare_on_a_narrow_window_folds_the_side_panels(make_window, qtbot) ->
     assert not window.left_panel.isVisible() and not window.right_panel.isVisible()
     window.compare_with("")
     assert window.left_panel.isVisible() and window.right_panel.isVisible()
+
+
+def test_restore_a_backup_from_the_file_menu(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from annotator.storage.backup import list_backups, make_backup
+    from annotator.ui.menus import restore_backup
+
+    window = make_window()
+    window.session.back_up(0).join()  # the backup made at open
+    path = window.project.path
+    before = len(list_backups(path))
+    window.view.select_range(0, 3)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    assert len(window.spans) == 1
+    make_backup(path)  # now the newest holds the span; the one before does not
+    restore_backup(window, choice=1)
+    assert window.spans == [] and window.project.path == path
+    assert len(list_backups(path)) == before + 2  # the state before the restore is kept
