@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from annotator.actions import GOLD
 from annotator.domain.errors import AnnotatorError
@@ -127,7 +128,8 @@ class CodingMixin:
         name = name or ask_coder(self, self.project.coders(), self.coder)
         if not name or name == self.coder:
             return
-        self.project.add_coder(name)
+        if not self.project.read_only:
+            self.project.add_coder(name)
         self.coder = self.settings.coder = name
         self.settings.save()
         self.undo_stack.clear()  # one coder's undo must not touch another's work
@@ -209,14 +211,20 @@ class CodingMixin:
         if field is None:
             self.statusBar().showMessage("Select a span first (Ctrl+] moves to the next).", 4000)
             return
-        self.forms_scroll.ensureWidgetVisible(field)
-        field.setFocus()
+        self._focus_field(field)
 
     def focus_variables(self: MainWindow) -> None:
         field = self.variables_form.first_field()
         if field is not None:
-            self.forms_scroll.ensureWidgetVisible(field)
-            field.setFocus()
+            self._focus_field(field)
+
+    def _focus_field(self: MainWindow, field: Any) -> None:
+        """As Tab does: the field scrolled into view and, for text, all of it selected, so
+        typing replaces it instead of adding to it."""
+        self.forms_scroll.ensureWidgetVisible(field)
+        field.setFocus(Qt.FocusReason.TabFocusReason)
+        if isinstance(field, QLineEdit):
+            field.selectAll()
 
     def focus_documents(self: MainWindow) -> None:
         self.doc_table.setFocus()

@@ -102,7 +102,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             lock.acquire(project.path)
             self.session.back_up()
         self.undo_stack.clear()
-        self.project.add_coder(self.coder)
+        if not project.read_only:
+            self.project.add_coder(self.coder)
         self.bridge = StoreBridge(project)
         self.bridge.sig_changed.connect(self._on_change)
         self.settings.add_recent(project.path)

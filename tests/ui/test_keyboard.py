@@ -200,3 +200,13 @@ def test_tab_leaves_the_tables(make_window, qtbot) -> None:  # type: ignore[no-u
     window.spans_table.setFocus()
     press(qtbot, Qt.Key.Key_Tab)
     assert focused() is not window.spans_table
+
+
+def test_going_to_a_text_field_selects_its_text(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.project.set_variable(window.document_id, "ana", "outlet", "Tass")
+    window.refresh_coding()
+    press(qtbot, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, "Reuters")  # replaces, as after Tab
+    press(qtbot, Qt.Key.Key_Escape)
+    assert window.project.variables(window.document_id, "ana") == {"outlet": "Reuters"}

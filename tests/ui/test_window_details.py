@@ -153,3 +153,52 @@ def test_restore_a_backup_from_the_file_menu(make_window, qtbot) -> None:  # typ
     restore_backup(window, choice=1)
     assert window.spans == [] and window.project.path == path
     assert len(list_backups(path)) == before + 2  # the state before the restore is kept
+
+
+def test_a_locked_project_shows_not_saved_and_what_is_stored(make_window, qtbot,  # type: ignore[no-untyped-def]
+                                                             monkeypatch) -> None:
+    import sqlite3
+
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    window = make_window()
+    window.project.db.execute("PRAGMA busy_timeout = 200")
+    other = sqlite3.connect(window.project.path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    try:
+        window.focus_variables()
+        qtbot.keyClicks(window.variables_form.editors["outlet"].widget, "Tass")
+        qtbot.waitUntil(lambda: "NOT SAVED" in window.saved_label.text(), timeout=3000)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "locked by another program" in window.saved_label.text()
+    assert shown and "locked" in shown[0]
+    assert window.project.variables(window.document_id, "ana") == {}
+    assert window.variables_form.values == {}  # the form shows what is stored, not the typing
+
+
+def test_opening_a_project_open_elsewhere_offers_read_only(qtbot, monkeypatch, project) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.ui import app
+    from annotator.ui.settings import Settings
+
+    path = project.path
+    project.close()
+    monkeypatch.setattr(lock, "holder", lambda p: lock.Holder("ben", "lab-pc", 4242, "09:00"))
+    asked: list[str] = []
+
+    def click_read_only(box: QMessageBox) -> int:
+        asked.append(box.text())
+        box.buttons()[0].click()  # "Open read-only", the default
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_read_only)
+    window = app.open_window(path, Settings(), coder="ana")
+    assert window is not None
+    qtbot.addWidget(window)
+    assert "ben on lab-pc" in asked[0]
+    assert window.project.read_only and "(read-only)" in window.windowTitle()

@@ -288,3 +288,23 @@ def test_no_command_changes_what_is_not_a_project(
     assert err.startswith("annotator: error: ") and len(err.strip().splitlines()) == 1, err
     assert snapshot(work) == before
     assert not (tmp_path / "out").exists()
+
+
+def test_a_file_that_cannot_be_written_opens_read_only_and_stays_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As root every file is writable, so the check is stubbed: what matters is that such a
+    file is opened without -wal/-shm (immutable) and refuses writes with a clear message."""
+    from annotator.storage import Project
+
+    path = coded_project(tmp_path)
+    monkeypatch.setattr(database, "_writable", lambda p: False)
+    before = snapshot(tmp_path)
+    assert cli.main(["info", str(path)]) == 0
+    assert cli.main(["export", str(path), "--format", "jsonl", "-o",
+                     str(tmp_path.parent / "out.jsonl")]) == 0
+    with Project.open(path) as project:
+        assert project.read_only and project.document_count() == 5
+        with pytest.raises(Exception, match="read-only"):
+            project.add_coder("ben")
+    assert snapshot(tmp_path) == before
