@@ -18,16 +18,12 @@ from annotator.domain.model import DocumentRecord, NewDocument, Status
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.scheme_change import plan_change
 from annotator.domain.scheme_loader import load_scheme
+from annotator.formats.brat import write_brat
 from annotator.formats.codebook import codebook_html, codebook_markdown
-from annotator.formats.export import (
-    span_json,
-    write_brat,
-    write_jsonl,
-    write_matrix_csv,
-    write_spans_csv,
-)
+from annotator.formats.export import span_json, write_jsonl, write_spans_csv
 from annotator.formats.importers import collect_files, read_file
 from annotator.formats.refiqda import write_qdpx
+from annotator.formats.tables import write_matrix_csv, write_statistics_file
 from annotator.storage import CodingResult, ImportResult, Project
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -136,13 +132,14 @@ def agreement_report(project: Project, coders: list[str] | None = None, scope: s
     return report
 
 
-EXPORT_FORMATS = ("spans-csv", "matrix-csv", "jsonl", "brat", "qdpx", "codebook-md",
-                  "codebook-html")
+EXPORT_FORMATS = ("spans-csv", "matrix-csv", "spss", "stata", "jsonl", "brat", "qdpx",
+                  "codebook-md", "codebook-html")
 
 
 def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None = None,
-           documents: str = "all", excel: bool = False, progress: Progress | None = None,
-           cancelled: Callable[[], bool] | None = None) -> int:
+           documents: str = "all", excel: bool = False, line_endings: str = "lf",
+           progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+           ) -> int:
     """Write the project (or its codebook) in ``fmt``; returns rows, lines or files written."""
     if fmt not in EXPORT_FORMATS:
         raise AnnotatorError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
@@ -174,12 +171,16 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
     if fmt == "spans-csv":
         return write_spans_csv(records(), path, scheme, excel=excel)
     if fmt == "matrix-csv":
-        return write_matrix_csv(records(), path, scheme, excel=excel)
+        return write_matrix_csv(records(), path, scheme, excel=excel,
+                                metadata_keys=project.metadata_keys())
+    if fmt in ("spss", "stata"):
+        return write_statistics_file(records(), path, scheme, fmt,
+                                     metadata_keys=project.metadata_keys())
     if fmt == "jsonl":
         return write_jsonl(records(), path, scheme)
     if fmt == "brat":
         return write_brat(records(), path, scheme)
-    return write_qdpx(records(), path, scheme, project.path.stem)
+    return write_qdpx(records(), path, scheme, project.path.stem, line_endings=line_endings)
 
 
 @dataclass

@@ -106,7 +106,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--coders", help="comma-separated coder names (default: all)")
     s.add_argument("--documents", choices=("done", "all"), default="all",
                    help="each coder's documents marked done, or all (default)")
-    s.add_argument("--excel", action="store_true", help="CSV as UTF-8 with BOM for Excel")
+    s.add_argument("--excel", action="store_true", help="CSV for Excel: UTF-8 with BOM, "
+                                                        "formula-looking cells made plain text")
+    s.add_argument("--line-endings", choices=("lf", "crlf"), default="lf",
+                   help="qdpx: texts with Windows line breaks, positions counted in them "
+                        "(MAXQDA)")
 
     s = sub.add_parser("merge", help="bring other coders' projects into TARGET")
     s.add_argument("target", type=Path)
@@ -213,7 +217,8 @@ def _copy(args: argparse.Namespace) -> int:
     return 0
 
 
-_SUFFIX = {"spans-csv": "-spans.csv", "matrix-csv": "-matrix.csv", "jsonl": ".jsonl",
+_SUFFIX = {"spans-csv": "-spans.csv", "matrix-csv": "-matrix.csv", "spss": ".sav",
+           "stata": ".dta", "jsonl": ".jsonl",
            "brat": "-brat", "qdpx": ".qdpx", "codebook-md": "-codebook.md",
            "codebook-html": "-codebook.html"}
 
@@ -225,6 +230,7 @@ def _export(args: argparse.Namespace) -> int:
     with Project.open(args.project, read_only=True) as project:
         count = actions.export(project, args.format, output, coders=coders,
                                documents=args.documents, excel=args.excel,
+                               line_endings=args.line_endings,
                                progress=ProgressBar("exporting"))
     print(f"wrote {output} ({count} {'files' if args.format == 'brat' else 'rows'})")
     return 0

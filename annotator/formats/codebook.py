@@ -7,38 +7,44 @@ import html
 from annotator.domain.scheme import Category, CodingScheme, Label, Option
 
 
+def _md(text: str | None) -> str:
+    """Scheme text as Markdown shows it: '<', '>' and '&' escaped, so markup written in a
+    codebook (or a '<script>') is shown as typed, never run by a Markdown renderer."""
+    return html.escape(text or "", quote=False)
+
+
 def _options(options: tuple[Option, ...]) -> str:
-    return ", ".join(f"{o.name} (`{o.key}`)" for o in options)
+    return ", ".join(f"{_md(o.name)} (`{o.key}`)" for o in options)
 
 
 def codebook_markdown(scheme: CodingScheme) -> str:
-    out = [f"# {scheme.name}", "", f"Version {scheme.version}.", ""]
+    out = [f"# {_md(scheme.name)}", "", f"Version {scheme.version}.", ""]
     if scheme.description:
-        out += [scheme.description, ""]
+        out += [_md(scheme.description), ""]
     out += ["## Span categories", ""]
     for c in scheme.categories:
         key = f" — key **{c.shortcut}**" if c.shortcut else ""
-        out += [f"### {c.name} (`{c.key}`){key}", "", c.description or "", ""]
+        out += [f"### {_md(c.name)} (`{c.key}`){key}", "", _md(c.description), ""]
         if c.labels:
             out += ["Labels:", ""]
-            out += [f"- **{lb.name}** (`{lb.key}`)" + (f", key **{lb.shortcut}**"
-                                                       if lb.shortcut else "")
-                    + (f": {lb.description}" if lb.description else "") for lb in c.labels]
+            out += [f"- **{_md(lb.name)}** (`{lb.key}`)" + (f", key **{lb.shortcut}**"
+                                                            if lb.shortcut else "")
+                    + (f": {_md(lb.description)}" if lb.description else "") for lb in c.labels]
             out.append("")
         if c.attributes:
             out += ["Attributes:", ""]
             for a in c.attributes:
                 detail = {"choice": f"one of {_options(a.options)}",
                           "link": f"a link to a {' or '.join(a.targets)} span"}.get(a.type, a.type)
-                out.append(f"- **{a.name}** (`{a.key}`): {detail}"
-                           + (f". {a.description}" if a.description else ""))
+                out.append(f"- **{_md(a.name)}** (`{a.key}`): {detail}"
+                           + (f". {_md(a.description)}" if a.description else ""))
             out.append("")
     if scheme.variables:
         out += ["## Document variables", ""]
         for v in scheme.variables:
             detail = f"one of {_options(v.options)}" if v.type == "choice" else v.type
-            out.append(f"- **{v.name}** (`{v.key}`): {detail}; level {v.level}"
-                       + (f". {v.description}" if v.description else ""))
+            out.append(f"- **{_md(v.name)}** (`{v.key}`): {detail}; level {v.level}"
+                       + (f". {_md(v.description)}" if v.description else ""))
         out.append("")
     return "\n".join(out)
 

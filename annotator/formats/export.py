@@ -15,7 +15,6 @@ import os
 import shutil
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -144,13 +143,25 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], excel: bool) -> int:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defused(value: Any) -> Any:
+    """Excel runs a cell that starts like a formula (=HYPERLINK(…), +cmd|…): such text gets
+    a leading apostrophe, which Excel shows as plain text (OWASP's advice for CSV)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], excel: bool) -> int:
+    """RFC 4180 CSV; ``excel``: UTF-8 with BOM, and formula-looking text made harmless."""
     count = 0
     with atomic_file(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([_defused(v) for v in row] if excel else row)
             count += 1
     return count
 
@@ -170,27 +181,7 @@ def write_spans_csv(records: Iterable[DocumentRecord], path: Path, scheme: Codin
              s.text, *(_cell(s.attributes.get(k)) for k in attributes), s.created_at,
              s.updated_at]
             for record in records for coder, work in record.coding.items() for s in work.spans)
-    return _write_csv(path, header, rows, excel)
-
-
-def write_matrix_csv(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme, *,
-                     excel: bool = False) -> int:
-    """One row per document × coder: status, every variable, and span counts."""
-    counts = [c.key for c in scheme.categories]
-    counts += [f"{c.key}/{lb.key}" for c in scheme.categories for lb in c.labels]
-    header = ["document_id", "title", "date", "outlet", "coder", "status",
-              *(v.key for v in scheme.variables), *(f"n_{k}" for k in counts)]
-
-    def rows() -> Iterator[list[Any]]:
-        for record in records:
-            for coder, work in record.coding.items():
-                tally = Counter(s.category for s in work.spans)
-                tally.update(f"{s.category}/{s.label}" for s in work.spans if s.label)
-                yield [*_document_cells(record), coder, work.status.value,
-                       *(_cell(work.variables.get(v.key)) for v in scheme.variables),
-                       *(tally.get(k, 0) for k in counts)]
-
-    return _write_csv(path, header, rows(), excel)
+    return write_csv(path, header, rows, excel)
 
 
 def span_json(span: Span) -> dict[str, Any]:
@@ -200,6 +191,17 @@ def span_json(span: Span) -> dict[str, Any]:
             "updated_at": span.updated_at}
 
 
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def _line_safe(line: str) -> str:
+    """JSON allows U+2028, U+2029 and NEL raw in strings, but readers that split lines on
+    them (Python's splitlines, JavaScript) break the line there: escape them."""
+    for raw, escaped in _LINE_BREAKS.items():
+        line = line.replace(raw, escaped)
+    return line
+
+
 def write_jsonl(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme) -> int:
     """One document per line with its text, metadata and every coder's spans (code point
     offsets); ``annotator import`` reads it back, spans included."""
@@ -207,82 +209,16 @@ def write_jsonl(records: Iterable[DocumentRecord], path: Path, scheme: CodingSch
     with atomic_file(path, newline="\n") as out:
         for record in records:
             doc = record.document
-            out.write(json.dumps({
+            out.write(_line_safe(json.dumps({
                 "format": JSONL_FORMAT, "id": doc.id, "title": doc.title, "date": doc.date,
                 "outlet": doc.outlet, "url": doc.url, "source_path": doc.source_path,
                 "content_hash": doc.content_hash, "metadata": doc.metadata, "text": doc.text,
                 "coders": {coder: {"status": work.status.value, "variables": work.variables,
                                    "spans": [span_json(s) for s in work.spans]}
                            for coder, work in record.coding.items()},
-            }, ensure_ascii=False) + "\n")
+            }, ensure_ascii=False)) + "\n")
             lines += 1
     return lines
-
-
-def _brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """brat cannot show a span across a line break: cut it into fragments per line."""
-    fragments, position = [], start
-    for piece in text[start:end].split("\n"):
-        if piece:
-            fragments.append((position, position + len(piece)))
-        position += len(piece) + 1
-    return fragments or [(start, end)]
-
-
-def write_brat(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme) -> int:
-    """A folder per coder with ``<document>.txt`` and ``<document>.ann`` for every document.
-
-    T lines: entity type = category. A lines: the label (attribute ``label``), choice and
-    number attributes, true booleans. Text attributes become ``#`` notes (brat attribute
-    values cannot hold spaces). R lines: link attributes (``accuser Arg1:T2 Arg2:T1``).
-    """
-    files = 0
-    with atomic_folder(path) as folder:
-        for record in records:
-            doc = record.document
-            for coder, work in record.coding.items():
-                target = folder / coder
-                target.mkdir(exist_ok=True)
-                stem = f"doc{doc.id:06d}"
-                (target / f"{stem}.txt").write_text(doc.text, encoding="utf-8", newline="\n")
-                (target / f"{stem}.ann").write_text(_brat_ann(doc.text, work.spans, scheme),
-                                                    encoding="utf-8", newline="\n")
-                files += 1
-    return files
-
-
-def _brat_ann(text: str, spans: list[Span], scheme: CodingScheme) -> str:
-    lines: list[str] = []
-    tids = {s.id: f"T{i}" for i, s in enumerate(spans, start=1)}
-    a = r = n = 0
-    for span in spans:
-        tid = tids[span.id]
-        fragments = _brat_fragments(text, span.start, span.end)
-        where = ";".join(f"{s} {e}" for s, e in fragments)
-        shown = " ".join(text[s:e] for s, e in fragments)
-        lines.append(f"{tid}\t{span.category} {where}\t{shown}")
-        if span.label:
-            a += 1
-            lines.append(f"A{a}\tlabel {tid} {span.label}")
-        category = scheme.category(span.category)
-        for key, value in span.attributes.items():
-            kind = category.attribute(key).type if category and category.attribute(key) else ""
-            if kind == "link":
-                if value in tids:
-                    r += 1
-                    lines.append(f"R{r}\t{key} Arg1:{tid} Arg2:{tids[value]}")
-            elif kind == "text":
-                n += 1
-                lines.append(f"#{n}\tAnnotatorNotes {tid}\t{key}: "
-                             f"{str(value).replace(chr(10), ' ')}")
-            elif kind == "boolean":
-                if value:
-                    a += 1
-                    lines.append(f"A{a}\t{key} {tid}")
-            else:
-                a += 1
-                lines.append(f"A{a}\t{key} {tid} {value}")
-    return "\n".join(lines) + ("\n" if lines else "")
 
 
 Writer = Callable[..., int]

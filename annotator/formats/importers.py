@@ -23,7 +23,7 @@ from annotator.domain.text import normalise_newlines
 from annotator.formats.checks import check_coding, check_document
 from annotator.formats.decoding import read_text
 from annotator.formats.export import JSONL_FORMAT
-from annotator.formats.refiqda import read_qdpx
+from annotator.formats.refiqda_read import read_qdpx
 
 SUFFIXES = (".txt", ".csv", ".jsonl", ".qdpx")
 TEXT_FIELDS = ("text", "body", "content")

@@ -107,6 +107,11 @@ class DocumentsMixin:
                               [content_hash]).fetchone()
         return int(row[0]) if row else None
 
+    def metadata_keys(self) -> list[str]:
+        """Every imported metadata field name, sorted: the table's ``meta_*`` columns."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT j.key FROM documents d, json_each(d.metadata) j ORDER BY j.key")]
+
     def document_summaries(self) -> dict[int, tuple[int, str]]:
         """Every document's (length, title), without the texts."""
         return {r[0]: (r[1], r[2]) for r in self.db.execute(

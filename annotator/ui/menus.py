@@ -178,10 +178,13 @@ def import_folder(w: MainWindow) -> None:
 EXPORT_FILTERS = {
     "Spans, one row each (*.csv)": ("spans-csv", ".csv"),
     "Spans for Excel (*.csv)": ("spans-csv-excel", ".csv"),
-    "Document × coder matrix (*.csv)": ("matrix-csv", ".csv"),
+    "Document × coder matrix, with its data dictionary (*.csv)": ("matrix-csv", ".csv"),
+    "Document × coder matrix for SPSS, with labels (*.sav)": ("spss", ".sav"),
+    "Document × coder matrix for Stata, with labels (*.dta)": ("stata", ".dta"),
     "JSON lines, re-importable (*.jsonl)": ("jsonl", ".jsonl"),
     "brat standoff, a folder per coder (*)": ("brat", ""),
-    "REFI-QDA for MAXQDA, ATLAS.ti, NVivo (*.qdpx)": ("qdpx", ".qdpx"),
+    "REFI-QDA for ATLAS.ti, NVivo, QualCoder (*.qdpx)": ("qdpx", ".qdpx"),
+    "REFI-QDA for MAXQDA, Windows line breaks (*.qdpx)": ("qdpx-crlf", ".qdpx"),
     "Codebook, Markdown (*.md)": ("codebook-md", ".md"),
     "Codebook, HTML (*.html)": ("codebook-html", ".html"),
 }
@@ -194,10 +197,12 @@ def export_project(w: MainWindow) -> None:
         return
     fmt, suffix = EXPORT_FILTERS.get(chosen, ("spans-csv", ".csv"))
     excel = fmt.endswith("-excel")
-    fmt = fmt.removesuffix("-excel")
+    line_endings = "crlf" if fmt.endswith("-crlf") else "lf"
+    fmt = fmt.removesuffix("-excel").removesuffix("-crlf")
     path = Path(name) if Path(name).suffix or not suffix else Path(name + suffix)
     count, error = run_job(w, "Export", w.project.path, lambda project, progress, cancelled:
-                           actions.export(project, fmt, path, excel=excel, progress=progress,
+                           actions.export(project, fmt, path, excel=excel,
+                                          line_endings=line_endings, progress=progress,
                                           cancelled=cancelled))
     if error:
         QMessageBox.warning(w, "Export failed", f"{error}\n\nNo file was written.")

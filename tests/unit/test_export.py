@@ -86,11 +86,11 @@ def test_matrix_csv(coded: Project, tmp_path: Path) -> None:
     rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
     assert len(rows) == 2 * coded.document_count()
     first = rows[0]
-    assert first["tone"] == "negative" and first["status"] in ("done", "in_progress")
-    doc, coder = int(first["document_id"]), first["coder"]
+    assert first["var_tone"] == "negative" and first["status"] in ("done", "in_progress")
+    doc, coder = int(first["doc_id"]), first["coder"]
     spans = coded.spans(doc, coder)
     assert int(first["n_speaker"]) == sum(s.category == "speaker" for s in spans)
-    assert "n_demand/no_nato_expansion" in first
+    assert "n_demand__no_nato_expansion" in first
 
 
 def test_jsonl_round_trip_into_a_new_project(coded: Project, tmp_path: Path) -> None:
@@ -133,7 +133,8 @@ def parse_ann(text: str) -> dict[str, dict]:  # type: ignore[type-arg]
 def test_brat(coded: Project, tmp_path: Path) -> None:
     folder = tmp_path / "brat"
     actions.export(coded, "brat", folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["ana", "ben"]
+    assert sorted(p.name for p in folder.iterdir()) == ["ana", "annotation.conf", "ben",
+                                                        "visual.conf"]
     for doc in coded.all_document_ids():
         for coder in ("ana", "ben"):
             stem = folder / coder / f"doc{doc:06d}"
@@ -193,7 +194,7 @@ def test_refi_qda_export_structure_and_round_trip(coded: Project, tmp_path: Path
         check_refi_structure(root)
         codes = {c.get("guid"): c.get("name") for c in root.iter(f"{{{NS['q']}}}Code")}
         for source in root.iterfind("q:Sources/q:TextSource", NS):
-            text = archive.read("Sources/" + source.get("plainTextPath")
+            text = archive.read("sources/" + source.get("plainTextPath")
                                 .removeprefix("internal://")).decode("utf-8")
             for selection in source.iterfind("q:PlainTextSelection", NS):
                 start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))

@@ -17,7 +17,7 @@ import pytest
 
 from annotator import actions, cli
 from annotator.domain.model import Status
-from annotator.formats import refiqda
+from annotator.formats import refiqda_read as refiqda
 from annotator.storage import database
 from tests.conftest import SEEDS
 
