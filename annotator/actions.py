@@ -82,48 +82,68 @@ def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
 
 
 def agreement_input(project: Project, coders: list[str] | None = None,
-                    scope: str = "done") -> AgreementInput:
+                    scope: str = "done", continuum: str = "separate") -> AgreementInput:
     """What the agreement report needs, read once from the project.
 
     ``scope`` "done": per document, the chosen coders who marked it done; "all": those who
-    coded it at all. Documents with fewer than two such coders are left out by the report.
+    coded it at all. A coder who did not is missing there, not "no spans". Documents with
+    fewer than two such coders are left out, and counted. Without ``coders``: every coder
+    but gold who has a document in scope (one who coded nothing must not void the report).
     """
     known = project.coders()
-    chosen = coders or [c for c in known if c != GOLD]
-    unknown = [c for c in chosen if c not in known]
+    if coders is not None and len(set(coders)) != len(coders):
+        twice = sorted({c for c in coders if coders.count(c) > 1})
+        raise AnnotatorError(f"coder {', '.join(map(repr, twice))} is named twice; agreement "
+                             f"compares different coders")
+    unknown = [c for c in coders or () if c not in known]
     if unknown:
         raise AnnotatorError(f"no coder named {', '.join(map(repr, unknown))} in the project "
                              f"(coders: {', '.join(known) or 'none'})")
-    if len(chosen) < 2:
-        raise AnnotatorError("agreement needs at least two coders; the project has "
-                             f"{', '.join(known) or 'none'}")
     if scope not in ("done", "all"):
         raise AnnotatorError(f"scope must be 'done' or 'all', not {scope!r}")
+    if continuum not in ("separate", "joined"):
+        raise AnnotatorError(f"continuum must be 'separate' or 'joined', not {continuum!r}")
+    statuses = project.statuses()
+    counted = {c for (_, c), st in statuses.items() if scope == "all" or st is Status.DONE}
+    chosen = coders or [c for c in known if c != GOLD and c in counted]
+    if len(chosen) < 2:
+        hint = ""
+        if scope == "done" and not any(st is Status.DONE for st in statuses.values()):
+            hint = "; no document is marked done yet: --scope all uses every coded document"
+        raise AnnotatorError("agreement needs at least two coders with documents in scope; "
+                             f"the project has {', '.join(known) or 'none'}{hint}")
     in_scope: dict[int, list[str]] = {}
-    for (doc, coder), status in project.statuses().items():
+    for (doc, coder), status in statuses.items():
         if coder in chosen and (scope == "all" or status is Status.DONE):
             in_scope.setdefault(doc, []).append(coder)
+    single = sum(1 for c in in_scope.values() if len(c) == 1)
     in_scope = {d: sorted(c, key=chosen.index) for d, c in in_scope.items() if len(c) >= 2}
+    if not in_scope and scope == "done" and not any(
+            st is Status.DONE for st in statuses.values()):
+        raise AnnotatorError("no document is marked done yet, so there is nothing to compare; "
+                             "--scope all uses every document two coders coded")
     summaries = project.document_summaries()
     variables: dict[int, dict[str, dict[str, object]]] = {}
     for doc, coder, key, value in project.all_variables():
         if doc in in_scope:
             variables.setdefault(doc, {}).setdefault(coder, {})[key] = value
     spans = list(project.iter_spans(document_ids=in_scope, coders=chosen))
+    left_out = {"coded by only one of the chosen coders": single} if single else {}
     return AgreementInput(
         scheme=project.scheme, coders=chosen,
         lengths={d: summaries[d][0] for d in in_scope},
         titles={d: summaries[d][1] for d in in_scope},
-        in_scope=in_scope, spans=spans, variables=variables, scope=scope)
+        in_scope=in_scope, spans=spans, variables=variables, scope=scope,
+        left_out=left_out, continuum=continuum)
 
 
 def agreement_report(project: Project, coders: list[str] | None = None, scope: str = "done",
-                     category: str | None = None, bootstrap_samples: int = 1000
-                     ) -> AgreementReport:
+                     category: str | None = None, bootstrap_samples: int = 1000,
+                     continuum: str = "separate") -> AgreementReport:
     if category is not None and project.scheme.category(category) is None:
         raise AnnotatorError(f"no category {category!r} in the scheme (categories: "
                              f"{', '.join(c.key for c in project.scheme.categories)})")
-    report = build_report(agreement_input(project, coders, scope),
+    report = build_report(agreement_input(project, coders, scope, continuum),
                           bootstrap_samples=bootstrap_samples)
     if category is not None:
         report.rows = [r for r in report.rows if r.section == "spans" and (

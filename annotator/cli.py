@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--category", help="only this category's spans")
     s.add_argument("--scope", choices=("done", "all"), default="done",
                    help="documents at least two coders marked done (default), or coded at all")
+    s.add_argument("--continuum", choices=("separate", "joined"), default="separate",
+                   help="u-alpha: documents apart (default), or end to end as DKPro "
+                        "Agreement and INCEpTION join them")
     s.add_argument("--format", choices=tuple(RENDERERS), default="table")
     s.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                    help="bootstrap samples for alpha's 95%% interval (0: none)")
@@ -199,7 +202,7 @@ def _agreement(args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     with Project.open(args.project, read_only=True) as project:
         report = actions.agreement_report(project, coders, args.scope, args.category,
-                                          args.bootstrap)
+                                          args.bootstrap, args.continuum)
     text = RENDERERS[args.format](report)
     if args.output:
         actions.write_atomically(args.output, text)

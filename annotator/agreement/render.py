@@ -16,7 +16,8 @@ from annotator.agreement.report import AgreementReport, Row
 
 JSON_VERSION = 1
 CSV_COLUMNS = ("section", "target", "coders", "coefficient", "value", "undefined_reason",
-               "units", "unit", "coder_count", "ci95_low", "ci95_high")
+               "units", "unit", "coder_count", "documents", "documents_left_out", "ci95_low",
+               "ci95_high")
 
 
 def unit_name(row: Row) -> str:
@@ -41,26 +42,44 @@ def _flat(row: Row) -> dict[str, Any]:
             "coefficient": row.result.name, "value": row.result.value,
             "undefined_reason": row.result.reason or "", "units": row.result.units,
             "unit": unit_name(row),
-            "coder_count": row.result.coders, "ci95_low": ci[0], "ci95_high": ci[1]}
+            "coder_count": row.result.coders,
+            "documents": row.result.details.get("documents", ""),
+            "documents_left_out": row.result.details.get("documents_left_out", ""),
+            "ci95_low": ci[0], "ci95_high": ci[1]}
+
+
+def left_out_text(report: AgreementReport) -> str:
+    """The documents the report could not use, and why (also in the table and HTML)."""
+    if not report.left_out:
+        return "No document in scope was left out."
+    return "Left out: " + "; ".join(f"{n} document{'s' * (n != 1)} {why}"
+                                    for why, n in report.left_out.items()) + "."
 
 
 def to_table(report: AgreementReport) -> str:
     lines = [f"Agreement of {', '.join(report.coders)} over {report.documents} documents "
-             f"(scope: {report.scope})", ""]
+             f"(scope: {report.scope}). {left_out_text(report)}", ""]
     header = f"{'section':<9} {'target':<38} {'coders':<14} {'coefficient':<22} " \
-             f"{'value':>9} {'n':>9} {'of':<10} note"
+             f"{'value':>9} {'n':>9} {'of':<10} {'docs':>5} note"
     lines += [header, "-" * len(header)]
     for row in report.rows:
-        note = row.result.reason or ""
-        ci = row.result.details.get("ci95")
-        if ci:
-            note = f"95% CI [{ci[0]:.3f}, {ci[1]:.3f}]"
+        note = _note(row)
         lines.append(f"{row.section:<9} {row.target:<38} {row.coders:<14} "
                      f"{row.result.name:<22} {_value(row):>9} {row.result.units:>9} "
-                     f"{unit_name(row):<10} {note}")
+                     f"{unit_name(row):<10} {row.result.details.get('documents', ''):>5} "
+                     f"{note}")
     lines += ["", f"{len(report.disagreements)} document/category disagreements.", "",
               report.rules]
     return "\n".join(lines) + "\n"
+
+
+def _note(row: Row) -> str:
+    ci = row.result.details.get("ci95")
+    note = f"95% CI [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else (row.result.reason or "")
+    if row.result.details.get("documents_left_out"):
+        note += f" ({row.result.details['documents_left_out']} documents left out: not "\
+                f"coded by every chosen coder, which one joined continuum needs)"
+    return note.strip()
 
 
 def to_csv(report: AgreementReport) -> str:
@@ -76,7 +95,7 @@ def to_json(report: AgreementReport) -> str:
     return json.dumps({
         "format": "annotator-agreement", "version": JSON_VERSION,
         "coders": report.coders, "documents": report.documents, "scope": report.scope,
-        "rules": report.rules,
+        "rules": report.rules, "documents_left_out": report.left_out,
         "results": [{**row.as_dict(), "unit": unit_name(row)} for row in report.rows],
         "disagreements": [{"document_id": d.document_id, "title": d.title,
                            "category": d.category,
@@ -117,18 +136,19 @@ def _chart(report: AgreementReport) -> str:
 def to_html(report: AgreementReport) -> str:
     e = html.escape
     body = [f"<h1>Inter-coder agreement</h1><p>Coders: {e(', '.join(report.coders))}; "
-            f"documents: {report.documents}; scope: {e(report.scope)}.</p>",
+            f"documents: {report.documents}; scope: {e(report.scope)}. "
+            f"{e(left_out_text(report))}</p>",
             f"<p class='rules'>{e(report.rules)}</p>",
             "<h2>Unitizing alpha per category and label</h2>", _chart(report),
             "<h2>All figures</h2><table><tr><th>section</th><th>target</th><th>coders</th>"
-            "<th>coefficient</th><th>value</th><th>n</th><th>note</th></tr>"]
+            "<th>coefficient</th><th>value</th><th>n</th><th>documents</th><th>note</th></tr>"]
     for row in report.rows:
-        ci = row.result.details.get("ci95")
-        note = f"95% CI [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else (row.result.reason or "")
+        note = _note(row)
         body.append(f"<tr><td>{e(row.section)}</td><td>{e(row.target)}</td>"
                     f"<td>{e(row.coders.replace('|', ' – '))}</td><td>{e(row.result.name)}</td>"
                     f"<td class='v'>{e(_value(row))}</td><td class='v'>{row.result.units} "
                     f"{e(unit_name(row))}</td>"
+                    f"<td class='v'>{row.result.details.get('documents', '')}</td>"
                     f"<td>{e(note)}</td></tr>")
     body.append("</table><h2>Disagreements</h2><table><tr><th>document</th><th>category</th>"
                 "<th>spans by coder</th></tr>")

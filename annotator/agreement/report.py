@@ -8,6 +8,7 @@ has no labels.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,15 +26,27 @@ from annotator.agreement.coding import (
 )
 from annotator.agreement.matching import MatchCounts, max_matching
 from annotator.agreement.result import Coefficient
-from annotator.agreement.unitizing import Continuum, combine_parts, merge_overlaps, value_parts
+from annotator.agreement.unitizing import (
+    Continuum,
+    combine_parts,
+    join,
+    merge_overlaps,
+    value_parts,
+)
 from annotator.domain.model import Span
 from annotator.domain.scheme import CodingScheme
 
 RULES = ("Documents: those at least two of the chosen coders marked done (or, on request, "
-         "every document two of them coded). Spans: one coder's spans of the same label that "
-         "share a character count as their union; spans that only touch stay separate "
-         "units. Undefined figures (no variation, nothing pairable) are reported as undefined "
-         "with the reason, never as 1 or 0.")
+         "every document two of them coded); on each, the chosen coders who did are its "
+         "coders, and a coder who did not is missing, not 'no spans'. Unitizing alpha: the "
+         "documents' character continua are kept apart (gaps end at document ends; "
+         "--continuum joined puts them end to end, as DKPro Agreement and INCEpTION do), "
+         "each document's coder pairs weigh 1/(m-1) as alpha weighs pairable values "
+         "(Krippendorff 2011). Pairwise figures use the documents both coders coded. Spans, "
+         "in every figure: one coder's spans of the same label that share a character count "
+         "as their union; spans that only touch stay separate units. Undefined figures (no "
+         "variation, nothing pairable) are reported as undefined with the reason, never as "
+         "1 or 0.")
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,8 @@ class AgreementInput:
     spans: list[Span]
     variables: dict[int, dict[str, dict[str, Any]]]  # document → coder → variable → value
     scope: str = "done"
+    left_out: dict[str, int] = field(default_factory=dict)  # reason → documents
+    continuum: str = "separate"  # or "joined"
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,7 @@ class AgreementReport:
     rows: list[Row] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     rules: str = RULES
+    left_out: dict[str, int] = field(default_factory=dict)  # reason → documents left out
 
     def find(self, section: str, target: str, name: str, coders: str = "all") -> Coefficient:
         return next(r.result for r in self.rows if (r.section, r.target, r.result.name,
@@ -101,7 +117,8 @@ def _targets(scheme: CodingScheme) -> list[tuple[str, list[str]]]:
 
 def build_report(data: AgreementInput, *, bootstrap_samples: int = 1000) -> AgreementReport:
     documents = sorted(d for d, coders in data.in_scope.items() if len(coders) >= 2)
-    report = AgreementReport(data.coders, len(documents), data.scope)
+    report = AgreementReport(data.coders, len(documents), data.scope,
+                             left_out=dict(data.left_out))
     by_doc: dict[int, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
     for span in data.spans:
         if span.coder in data.in_scope.get(span.document_id, ()):
@@ -123,13 +140,20 @@ def _span_rows(report: AgreementReport, data: AgreementInput, documents: list[in
         continua.append(Continuum(data.lengths[doc], units))
         scopes.append(data.in_scope[doc])
     coders = data.coders
-    full = [c for c, s in zip(continua, scopes, strict=True) if set(coders) <= set(s)]
-    parts = {v: value_parts(full, coders, v) for v in {v for _, vs in targets for v in vs}}
-    length = sum(c.length for c in full)
+    u_continua, u_scopes, u_note = continua, scopes, {}
+    if data.continuum == "joined":  # one continuum needs the same coders all along
+        full = [c for c, s in zip(continua, scopes, strict=True) if set(coders) <= set(s)]
+        u_continua, u_scopes = ([join(full)], [list(coders)]) if full else ([], [])
+        u_note = {"continuum": "joined", "documents_left_out": len(continua) - len(full)} \
+            if len(full) < len(continua) else {"continuum": "joined"}
+    parts = {v: value_parts(u_continua, u_scopes, v)
+             for v in {v for _, vs in targets for v in vs}}
+    length = sum(c.length for c in u_continua)
     for target, values in targets:
-        result = combine_parts([parts[v] for v in values], length, len(coders), len(full))
-        if len(full) < len(continua):  # u-alpha needs every coder on every document
-            result.details["documents_left_out"] = len(continua) - len(full)
+        result = combine_parts([parts[v] for v in values], length, len(coders), len(documents))
+        result.details.update(u_note)
+        if data.continuum == "joined":
+            result.details["documents"] = len(documents) - u_note.get("documents_left_out", 0)
         report.rows.append(Row("spans", target, "all", result))
         if target == "*":
             continue
@@ -138,9 +162,13 @@ def _span_rows(report: AgreementReport, data: AgreementInput, documents: list[in
             ranges = {c: merge_overlaps(r for v in values for r in continuum.units.get(c, {})
                                         .get(v, ())) for c in scope}
             counts.add_document(continuum.length, ranges, scope)
-        report.rows.append(Row("spans", target, "all", character_alpha(counts)))
+        alpha = character_alpha(counts)
+        alpha.details["documents"] = len(documents)
+        report.rows.append(Row("spans", target, "all", alpha))
         for a, b in combinations(coders, 2):
             kappa, pi = character_pair(counts, a, b)
+            shared = sum(1 for s in scopes if a in s and b in s)
+            kappa.details["documents"] = pi.details["documents"] = shared
             report.rows += [Row("spans", target, f"{a}|{b}", kappa),
                             Row("spans", target, f"{a}|{b}", pi)]
 
@@ -153,13 +181,16 @@ def _match_rows(report: AgreementReport, data: AgreementInput, documents: list[i
         per_value = {v: MatchCounts() for _, values in targets for v in values}
         for doc in shared:
             grouped = {c: _group(by_doc.get(doc, {}).get(c, ())) for c in (a, b)}
-            for value, counts in per_value.items():
-                counts.add(grouped[a].get(value, []), grouped[b].get(value, []))
+            for value, counts in per_value.items():  # the union rule, as everywhere
+                counts.add(merge_overlaps(grouped[a].get(value, [])),
+                           merge_overlaps(grouped[b].get(value, [])))
         for target, values in targets:
             total = MatchCounts()
             for value in values:
                 total += per_value[value]
-            report.rows += [Row("spans", target, f"{a}|{b}", r) for r in total.f1()]
+            for result in total.f1():
+                result.details["documents"] = len(shared)
+                report.rows.append(Row("spans", target, f"{a}|{b}", result))
         _matched_value_rows(report, data, shared, by_doc, a, b)
 
 
@@ -207,7 +238,7 @@ def _variable_rows(report: AgreementReport, data: AgreementInput, documents: lis
         units: list[Unit] = []
         for doc in documents:
             values = data.variables.get(doc, {})
-            unit = {c: values[c][variable.key] for c in data.in_scope[doc]
+            unit = {c: _comparable(variable, values[c][variable.key]) for c in data.in_scope[doc]
                     if variable.key in values.get(c, {})}
             units.append(unit)
         order = [o.key for o in variable.options] if variable.type == "choice" else None
@@ -221,13 +252,37 @@ def _variable_rows(report: AgreementReport, data: AgreementInput, documents: lis
             if alpha.defined and samples else None
         if interval:
             alpha.details["ci95"] = list(interval)
-        report.rows.append(Row("variables", variable.key, "all", alpha))
-        report.rows.append(Row("variables", variable.key, "all",
-                               fleiss_kappa(units, data.coders)))
-        report.rows.append(Row("variables", variable.key, "all", percent_agreement(units)))
+        rated = sum(1 for u in units if len(u) >= 2)
+        rows = [alpha, fleiss_kappa(units, data.coders), percent_agreement(units)]
+        for result in rows:
+            result.details.setdefault("documents", rated)
+            report.rows.append(Row("variables", variable.key, "all", result))
+        if level == "nominal" and variable.type in ("choice", "boolean"):
+            _value_alphas(report, variable, units, order or [])
         for a, b in combinations(data.coders, 2):
-            report.rows.append(Row("variables", variable.key, f"{a}|{b}",
-                                   cohen_kappa(units, a, b)))
+            kappa = cohen_kappa(units, a, b)
+            kappa.details.setdefault("documents", sum(1 for u in units if a in u and b in u))
+            report.rows.append(Row("variables", variable.key, f"{a}|{b}", kappa))
+
+
+def _comparable(variable: Any, value: Any) -> Any:
+    """Dates are compared as day numbers (interval alpha on days); the rest as stored."""
+    if variable.type == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value).toordinal()
+    return value
+
+
+def _value_alphas(report: AgreementReport, variable: Any, units: list[Unit],
+                  values: list[Any]) -> None:
+    """Category-specific alpha: each value against all others, the data recoded to "this
+    value or not" and nominal alpha computed on that (Krippendorff 2004, pp. 243-245;
+    2011)."""
+    for value in values:
+        recoded = [{c: v == value for c, v in unit.items()} for unit in units]
+        result = krippendorff_alpha(recoded, "nominal", None)
+        result.details["documents"] = sum(1 for u in units if len(u) >= 2)
+        shown = str(value).lower() if isinstance(value, bool) else value
+        report.rows.append(Row("variables", f"{variable.key}={shown}", "all", result))
 
 
 def _disagreements(data: AgreementInput, documents: list[int],

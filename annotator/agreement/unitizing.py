@@ -17,9 +17,24 @@ The squared distance between two overlapping sections g (coder i) and h (coder j
     alpha(c) = 1 - D_o(c)/D_e(c);  over several values: 1 - sum D_o / sum D_e.
 
 Several documents are one continuum of total length L whose sections never cross a document
-boundary (a gap ends where its document ends). Our rules for one coder's own spans of one
-value: spans that share a character are merged into their union (u-alpha forbids overlap
-within a coder); spans that only touch stay separate units.
+boundary (a gap ends where its document ends); ``join`` instead makes them one continuum
+whose gaps run across document ends, as DKPro Agreement and INCEpTION do. Our rules for one
+coder's own spans of one value: spans that share a character are merged into their union
+(u-alpha forbids overlap within a coder); spans that only touch stay separate units.
+
+Coders missing from a document. A study double-codes a sample: each document has the m_d
+coders who coded it, not all m. As alpha does with missing values (Krippendorff 2011,
+"Computing Krippendorff's alpha-reliability", where a unit's m_u values are paired with
+weight 1/(m_u - 1) and n counts all pairable values), each document's coder pairs weigh
+1/(m_d - 1), and n = sum of m_d L_d pairable characters stands where the book has m L:
+
+    D_o = sum over documents of [ sum over its ordered coder pairs of delta^2 / (m_d - 1) ]
+          / (n L)
+    D_e as above, over every coder's units and gaps, with m L replaced by n.
+
+With every coder on every document this is the book's formula exactly; with two coders on
+every document (any two) it is the book's formula with coders as anonymous first and
+second readers, as alpha treats them.
 """
 
 from __future__ import annotations
@@ -110,26 +125,30 @@ class ValueParts:
     units: int
 
 
-def value_parts(continua: Sequence[Continuum], coders: Sequence[str], value: Hashable
-                 ) -> ValueParts:
-    m = len(coders)
-    total_length = sum(c.length for c in continua)
-    if m < 2 or total_length == 0:  # nothing to compare: combine_parts says which
+def value_parts(continua: Sequence[Continuum], coders: Sequence[str] | Sequence[Sequence[str]],
+                value: Hashable) -> ValueParts:
+    """One value's D_o and D_e. ``coders``: the coders of every continuum, or per continuum
+    (a list of lists) the coders who coded it; continua with fewer than two are skipped."""
+    scopes = _scopes(continua, coders)
+    used = [(c, s) for c, s in zip(continua, scopes, strict=True) if len(s) >= 2]
+    total_length = sum(c.length for c, _ in used)
+    pairable = sum(len(s) * c.length for c, s in used)  # n: the book's m L
+    if not used or total_length == 0:  # nothing to compare: combine_parts says which
         return ValueParts(0.0, 0.0, 0)
-    observed_sum = 0
+    observed_sum = 0.0
     unit_lengths: list[int] = []
     gap_lengths: list[int] = []
-    for continuum in continua:
+    for continuum, scope in used:
         per_coder = []
-        for coder in coders:
+        for coder in scope:
             ranges = merge_overlaps(continuum.units.get(coder, {}).get(value, ()))
             cut = sections(continuum.length, ranges)
             per_coder.append(cut)
             unit_lengths += [s.length for s in cut if s.is_unit]
             gap_lengths += [s.length for s in cut if not s.is_unit]
-        for a, b in combinations(per_coder, 2):
-            observed_sum += 2 * _pair_disagreement(a, b)
-    observed = observed_sum / (m * (m - 1) * total_length ** 2)
+        document_sum = sum(2 * _pair_disagreement(a, b) for a, b in combinations(per_coder, 2))
+        observed_sum += document_sum / (len(scope) - 1)
+    observed = observed_sum / (pairable * total_length)
     gap_lengths.sort()
     suffix = list(accumulate(reversed(gap_lengths)))[::-1] + [0]
     n_c = len(unit_lengths)
@@ -139,10 +158,31 @@ def value_parts(continua: Sequence[Continuum], coders: Sequence[str], value: Has
         gap_term = suffix[k] - (len(gap_lengths) - k) * (length - 1)
         numerator3 += (n_c - 1) * (2 * length ** 3 - 3 * length ** 2 + length)
         numerator3 += 3 * length * length * gap_term
-    denominator = m * total_length * (m * total_length - 1) - sum(
+    denominator = pairable * (pairable - 1) - sum(
         length * (length - 1) for length in unit_lengths)
     expected = 2 * numerator3 / (3 * total_length * denominator) if denominator else 0.0
     return ValueParts(observed, expected, n_c)
+
+
+def _scopes(continua: Sequence[Continuum], coders: Sequence[str] | Sequence[Sequence[str]]
+            ) -> list[list[str]]:
+    if coders and not isinstance(coders[0], str):
+        return [list(s) for s in coders]  # type: ignore[arg-type]
+    return [list(coders)] * len(continua)  # type: ignore[arg-type]
+
+
+def join(continua: Sequence[Continuum]) -> Continuum:
+    """All documents as one continuum, end to end: gaps run across document ends (DKPro
+    Agreement's and INCEpTION's way)."""
+    units: dict[str, dict[Hashable, list[tuple[int, int]]]] = {}
+    offset = 0
+    for continuum in continua:
+        for coder, by_value in continuum.units.items():
+            mine = units.setdefault(coder, {})
+            for value, ranges in by_value.items():
+                mine.setdefault(value, []).extend((s + offset, e + offset) for s, e in ranges)
+        offset += continuum.length
+    return Continuum(offset, units)
 
 
 def unitizing_alpha(continua: Sequence[Continuum], coders: Sequence[str],

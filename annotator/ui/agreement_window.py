@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import actions
-from annotator.agreement.render import RENDERERS, unit_name
+from annotator.agreement.render import RENDERERS, left_out_text, unit_name
 from annotator.agreement.report import AgreementReport
 from annotator.domain.errors import AnnotatorError
+from annotator.domain.model import Status
 from annotator.storage import Project
 
 _DATA = Qt.ItemDataRole.UserRole
@@ -64,12 +65,12 @@ class AgreementWindow(QDialog):
         self.coder_list = QListWidget()
         self.coder_list.setMaximumHeight(90)
         for coder in project.coders():
-            item = QListWidgetItem(coder)
-            item.setCheckState(_checked(coder != actions.GOLD))
-            self.coder_list.addItem(item)
+            self.coder_list.addItem(QListWidgetItem(coder))
         self.scope = QComboBox()
         self.scope.addItem("Documents two coders marked done", "done")
         self.scope.addItem("Documents two coders coded at all", "all")
+        self.scope.currentIndexChanged.connect(self._tick_coders)
+        self._tick_coders()
         self.compute_button = QPushButton("&Compute")
         self.compute_button.clicked.connect(self.compute)
         self.save_button = QPushButton("&Save report…")
@@ -113,6 +114,16 @@ class AgreementWindow(QDialog):
         layout.addWidget(tabs, 1)
         self.resize(1000, 700)
 
+    def _tick_coders(self) -> None:
+        """Tick the coders who have a document in scope (gold and coders who coded nothing
+        would only make figures undefined); the user can change it."""
+        done_only = self.scope.currentData() == "done"
+        active = {c for (_, c), st in self.project.statuses().items()
+                  if not done_only or st is Status.DONE}
+        for i in range(self.coder_list.count()):
+            item = self.coder_list.item(i)
+            item.setCheckState(_checked(item.text() != actions.GOLD and item.text() in active))
+
     def chosen_coders(self) -> list[str]:
         return [self.coder_list.item(i).text() for i in range(self.coder_list.count())
                 if self.coder_list.item(i).checkState() == _checked(True)]
@@ -136,7 +147,7 @@ class AgreementWindow(QDialog):
         self.report = report
         self.save_button.setEnabled(True)
         self.summary.setText(f"{', '.join(report.coders)} over {report.documents} documents. "
-                             f"{report.rules}")
+                             f"{left_out_text(report)} {report.rules}")
         self.figures.setRowCount(len(report.rows))
         for r, row in enumerate(report.rows):
             value = "undefined" if row.result.value is None else f"{row.result.value:.3f}"

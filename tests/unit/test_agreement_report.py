@@ -114,14 +114,42 @@ def test_cli_agreement(project: Project, tmp_path: Path) -> None:
     assert code == 1 and "no category 'weather'" in err
 
 
-def test_no_document_coded_by_every_coder_leaves_u_alpha_undefined(project: Project) -> None:
+def test_pairs_of_coders_on_each_document_give_a_defined_u_alpha(project: Project) -> None:
+    """The usual reliability sample: three coders, each document coded by two of them. It
+    was "undefined: no text to compare"; now it is the book's u-alpha with the two coders
+    of each document as anonymous first and second readers (as alpha treats coders)."""
+    from annotator.agreement.unitizing import Continuum, unitizing_alpha
+
     code_seeds(project, "ana")
     code_seeds(project, "ben", shift=1)
-    code_seeds(project, "cem")
+    code_seeds(project, "cem", shift=2)
     for doc in project.all_document_ids():  # each document: two of the three coders done
         project.set_status(doc, ["ana", "ben", "cem"][doc % 3], Status.IN_PROGRESS)
     report = actions.agreement_report(project, bootstrap_samples=0)
-    u_alpha = report.find("spans", "*", "unitizing_alpha")
-    assert u_alpha.value is None and u_alpha.reason == "no text to compare"
-    assert u_alpha.details["documents_left_out"] == 5
+    u_alpha = report.find("spans", "speaker", "unitizing_alpha")
+    assert u_alpha.value is not None and u_alpha.details["documents"] == 5
+    slots = []
+    for doc in project.all_document_ids():
+        pair = [c for c in ("ana", "ben", "cem") if project.status(doc, c) is Status.DONE]
+        units = {slot: {"speaker": [(s.start, s.end) for s in project.spans(doc, coder)
+                                    if s.category == "speaker"]}
+                 for slot, coder in zip(("first", "second"), pair, strict=True)}
+        slots.append(Continuum(len(project.document(doc).text), units))
+    expected = unitizing_alpha(slots, ["first", "second"], ["speaker"])
+    assert u_alpha.value == pytest.approx(expected.value, abs=1e-12)
     assert report.find("spans", "speaker", "character_alpha").value is not None
+
+
+def test_u_alpha_with_three_coders_here_and_two_there_by_hand() -> None:
+    """Document 1 (10 characters) coded by a, b, c: [0,2), [0,2), [0,3); document 2 (10) by
+    a and b: [5,7) twice. By hand (the formulas in unitizing.py):
+    D_o = (2 x (0 + 1 + 1)) / (3 - 1) / (n L) with n = 3*10 + 2*10 = 50, L = 20: 2/1000;
+    D_e = (2/L) x 809 / (50 x 49 - 14) = 1618/48720 (units 2,2,3,2,2; gaps 8,8,7,5,3,5,3)."""
+    from annotator.agreement.unitizing import Continuum, value_parts
+
+    one = Continuum(10, {"a": {"x": [(0, 2)]}, "b": {"x": [(0, 2)]}, "c": {"x": [(0, 3)]}})
+    two = Continuum(10, {"a": {"x": [(5, 7)]}, "b": {"x": [(5, 7)]}})
+    parts = value_parts([one, two], [["a", "b", "c"], ["a", "b"]], "x")
+    assert parts.observed == pytest.approx(2 / 1000, abs=1e-15)
+    assert parts.expected == pytest.approx(1618 / 48720, abs=1e-15)
+    assert 1 - parts.observed / parts.expected == pytest.approx(0.939777, abs=1e-6)
