@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import paths
@@ -16,15 +15,14 @@ from annotator.agreement.report import AgreementInput, AgreementReport, build_re
 from annotator.domain.errors import AnnotatorError, Cancelled
 from annotator.domain.model import DocumentRecord, NewDocument, Status
 from annotator.domain.scheme import CodingScheme
-from annotator.domain.scheme_change import plan_change
 from annotator.domain.scheme_loader import load_scheme
 from annotator.formats.brat import write_brat
 from annotator.formats.codebook import codebook_html, codebook_markdown
-from annotator.formats.export import span_json, write_jsonl, write_spans_csv
+from annotator.formats.export import write_jsonl, write_spans_csv
 from annotator.formats.importers import collect_files, read_file
 from annotator.formats.refiqda import write_qdpx
 from annotator.formats.tables import write_matrix_csv, write_statistics_file
-from annotator.storage import CodingResult, ImportResult, Project
+from annotator.storage import ImportResult, Project
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -201,74 +199,3 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
     if fmt == "brat":
         return write_brat(records(), path, scheme)
     return write_qdpx(records(), path, scheme, project.path.stem, line_endings=line_endings)
-
-
-@dataclass
-class MergeResult:
-    documents_added: int = 0
-    spans_added: int = 0
-    values_added: int = 0
-    scheme_notes: list[str] = field(default_factory=list)
-
-
-def merge_projects(target: Project, sources: list[Path],
-                   renames: dict[str, str] | None = None) -> MergeResult:
-    """Bring other projects' documents and coding into ``target``, in one transaction.
-
-    Documents match by content hash, spans by UUID. Scheme differences that would leave
-    coded data without a category are refused before anything is written; a coder whose
-    work differs on the two sides is a conflict, reported, and nothing is merged.
-    ``renames`` brings a source coder in under another name.
-    """
-    renames = renames or {}
-    result = MergeResult()
-    opened = []
-    try:
-        for source in sources:
-            if source.resolve() == target.path.resolve():
-                raise AnnotatorError(f"{source}: cannot merge a project into itself")
-            project = Project.open(source, read_only=True)
-            opened.append(project)
-            plan_change(target.scheme, project.scheme_usage(), source)  # coded keys need a home
-            if project.scheme.data != target.scheme.data:
-                result.scheme_notes.append(
-                    f"{source}: its scheme ({project.scheme.name} v{project.scheme.version}) "
-                    f"differs from this project's; every key its spans use exists here")
-        conflicts: list[str] = []
-        with target.transaction():
-            for project in opened:
-                for record in project.iter_records():
-                    doc = record.document
-                    new = NewDocument(text=doc.text, title=doc.title, date=doc.date,
-                                      outlet=doc.outlet, url=doc.url,
-                                      source_path=doc.source_path, metadata=doc.metadata)
-                    if new.content_hash != doc.content_hash:
-                        raise AnnotatorError(
-                            f"{project.path}: document {doc.id} was changed outside annotator "
-                            f"(its text no longer matches its hash); nothing was merged. Run "
-                            f"'annotator check' on it")
-                    imported = target.import_documents([new])
-                    result.documents_added += imported.added
-                    document_id = target.document_id_by_hash(doc.content_hash)
-                    if document_id is None:
-                        raise AnnotatorError(f"{project.path}: document {doc.id} could not be "
-                                             f"matched; nothing was merged")
-                    for coder, work in record.coding.items():
-                        coding = CodingResult()
-                        target.import_coding(document_id, renames.get(coder, coder), {
-                            "status": work.status.value, "variables": work.variables,
-                            "spans": [span_json(s) for s in work.spans]}, coding)
-                        result.spans_added += coding.spans_added
-                        result.values_added += coding.values_added
-                        conflicts += [f"{project.path.name}: {c}" for c in coding.conflicts]
-            if conflicts:
-                raise AnnotatorError(
-                    f"nothing was merged: {len(conflicts)} conflict(s) between the coders' "
-                    f"work on the two sides: " + "; ".join(conflicts[:8])
-                    + ("; …" if len(conflicts) > 8 else "")
-                    + ". Bring a coder in under another name with --rename OLD=NEW.")
-    finally:
-        for project in opened:
-            project.close()
-    target.checkpoint()
-    return result

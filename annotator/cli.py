@@ -14,6 +14,7 @@ from pathlib import Path
 
 from annotator import __version__, actions
 from annotator.agreement.render import RENDERERS
+from annotator.cli_study import STUDY_COMMANDS, add_study_commands
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.scheme_loader import load_scheme
 from annotator.storage import STORAGE_FAILURES, Project, describe
@@ -118,12 +119,15 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("merge", help="bring other coders' projects into TARGET")
     s.add_argument("target", type=Path)
     s.add_argument("sources", type=Path, nargs="+")
-    s.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
-                   help="bring a source coder in under another name (repeatable)")
+    s.add_argument("--rename", action="append", default=[], metavar="[SOURCE:]OLD=NEW",
+                   help="bring a source coder in under another name, in every source or "
+                        "in one (SOURCE: its file name); repeatable")
 
     s = sub.add_parser("copy", help="a safe copy of a project, e.g. for another coder")
     s.add_argument("project", type=Path)
     s.add_argument("copy", type=Path)
+
+    add_study_commands(sub)
 
     s = sub.add_parser("check", help="check a project file; --repair writes a repaired copy")
     s.add_argument("project", type=Path)
@@ -190,10 +194,17 @@ def _info(args: argparse.Namespace) -> int:
           f"documents: {info['documents']}\nspans:     {info['spans']}")
     coders: list[str] = info["coders"]  # type: ignore[assignment]
     print(f"coders:    {', '.join(coders) if coders else '(none yet)'}")
+    design = info.get("design")
     for coder in coders:
         st = info["status"].get(coder, {})  # type: ignore[attr-defined]
+        assigned = design["coders"].get(coder) if design else None  # type: ignore[index]
         print(f"  {coder}: {info['spans_by_coder'].get(coder, 0)} spans, "  # type: ignore[attr-defined]
-              f"{st.get('done', 0)} done, {st.get('in_progress', 0)} in progress")
+              + (f"{assigned['assigned']} assigned, " if assigned else "")
+              + f"{st.get('done', 0)} done, {st.get('in_progress', 0)} in progress")
+    if design:
+        print(f"reliability sample: {design['reliability_complete']} of "  # type: ignore[index]
+              f"{design['reliability_sample']} documents done by all their coders"  # type: ignore[index]
+              + ("; blind coding locked" if design["blind_locked"] else ""))  # type: ignore[index]
     return 0
 
 
@@ -241,18 +252,16 @@ def _export(args: argparse.Namespace) -> int:
 
 @command("merge")
 def _merge(args: argparse.Namespace) -> int:
-    renames = {}
-    for item in args.rename:
-        old, sep, new = item.partition("=")
-        if not sep or not old.strip() or not new.strip():
-            raise AnnotatorError(f"--rename takes OLD=NEW, not {item!r}")
-        renames[old.strip()] = new.strip()
+    from annotator import study
+
+    renames = study.parse_renames(args.rename)
     with Project.open(args.target) as target:
-        result = actions.merge_projects(target, args.sources, renames)
+        result = study.merge_projects(target, args.sources, renames)
     for note in result.scheme_notes:
         print(f"note: {note}")
     print(f"merged: {result.documents_added} new documents, {result.spans_added} spans, "
-          f"{result.values_added} variable values")
+          f"{result.values_added} variable values; {result.replaced} coder documents "
+          f"brought in whole (a later round)")
     return 0
 
 
@@ -329,6 +338,7 @@ def _gui(project: Path | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
+    COMMANDS.update(STUDY_COMMANDS)
     if not argv or (argv[0] not in {*COMMANDS, "gui"} and not argv[0].startswith("-")):
         argv = ["gui", *argv]
     args = parser.parse_args(argv)

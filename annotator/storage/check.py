@@ -23,6 +23,7 @@ from annotator.storage import database
 
 # Tables in the order a copy must fill them (foreign keys point backwards).
 TABLES = ("coders", "coding_schemes", "documents", "spans", "span_links", "variable_values",
+          "assignments", "study_settings", "merge_bases",
           "document_status")
 
 
@@ -92,7 +93,15 @@ def _scheme(conn: sqlite3.Connection, problems: list[Problem]) -> CodingScheme |
 
 def _readable_rows(conn: sqlite3.Connection, table: str, problems: list[Problem]
                    ) -> Iterator[dict[str, Any]]:
-    """A table's rows; where a damaged page stops the scan, row by row around it."""
+    """A table's rows; where a damaged page stops the scan, row by row around it. (A table
+    an older file version does not have yet has no rows.)"""
+    try:
+        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                              [table]).fetchone()
+    except sqlite3.DatabaseError:
+        exists = True
+    if not exists:
+        return
     try:
         cursor = conn.execute(f"SELECT rowid AS _rowid, * FROM {table} ORDER BY rowid")
         names = [d[0] for d in cursor.description]

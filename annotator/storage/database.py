@@ -111,7 +111,32 @@ CREATE INDEX documents_by_date ON documents(date, id);
 CREATE INDEX documents_by_outlet ON documents(outlet COLLATE NOCASE, id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# Version 4: a reliability study. Who codes which document (and whether it is in the
+# double-coded sample, and where it stands in the coder's own order), the study's settings
+# (blind coding locked), and for merging in rounds, what each coder's work on a document
+# was when it was last merged (its hash), so a later package replaces it cleanly.
+_V4 = """
+CREATE TABLE assignments (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    reliability INTEGER NOT NULL DEFAULT 0 CHECK (reliability IN (0, 1)),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (document_id, coder_id)
+);
+CREATE INDEX assignments_by_coder ON assignments(coder_id, position);
+CREATE TABLE study_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL CHECK (json_valid(value))
+);
+CREATE TABLE merge_bases (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    work_hash TEXT NOT NULL,
+    PRIMARY KEY (document_id, coder_id)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -126,6 +126,11 @@ class DocumentsMixin:
         """Ids in list order: filtered by a text (title, outlet or article) and by status."""
         coder_id = self._coder_id(coder, create=False) if coder else None
         where, params = ["1"], [coder_id]
+        assigned = coder_id is not None and self.db.execute(
+            "SELECT 1 FROM assignments WHERE coder_id = ? LIMIT 1", [coder_id]).fetchone()
+        if assigned:  # in a study a coder sees only their documents, in their own order
+            where.append("d.id IN (SELECT document_id FROM assignments WHERE coder_id = ?)")
+            params.append(coder_id)
         if search:
             escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = f"%{escaped}%"
@@ -139,6 +144,9 @@ class DocumentsMixin:
                 where.append("st.status = ?")
                 params.append(status.value)
         terms = SORT_COLUMNS.get(sort, SORT_COLUMNS["id"]).split(", ")
+        if assigned and sort == "id":
+            terms = [f"(SELECT position FROM assignments WHERE document_id = d.id AND "
+                     f"coder_id = {int(coder_id)})"]  # type: ignore[arg-type]
         if search:  # scan the table once and sort the few hits; an index walk would fetch
             terms = [f"+{t}" for t in terms]  # every text out of order (3x slower)
         order = ", ".join(f"{t} DESC" if descending else t for t in terms)

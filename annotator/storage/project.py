@@ -21,13 +21,14 @@ from annotator.storage import database
 from annotator.storage.coding import CodingMixin, DeletedSpan
 from annotator.storage.documents import DocumentsMixin, ImportResult
 from annotator.storage.exchange import CodingResult, ExchangeMixin
+from annotator.storage.study import StudyMixin
 
 __all__ = ["CodingResult", "DeletedSpan", "ImportResult", "Project"]
 
 Listener = Callable[[Change], None]
 
 
-class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
+class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin):
     def __init__(self, path: Path, db: object) -> None:
         self.path = path
         self.db = db  # sqlite_utils.Database
@@ -258,6 +259,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin):
                 "SELECT c.name, count(*) FROM spans s JOIN coders c ON c.id = s.coder_id "
                 "GROUP BY c.name").fetchall()),
             "status": status,
+            **({"design": self.design()} if self.has_assignments() else {}),
         }
 
     def save_copy(self, path: str | Path) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from annotator import __version__, actions
+from annotator import __version__, actions, study
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
 from annotator.storage import Project
@@ -262,7 +262,7 @@ def merge_into(w: MainWindow) -> None:
     if not names:
         return
     result, error = run_job(w, "Merge", w.project.path, lambda project, progress, cancelled:
-                            actions.merge_projects(project, [Path(n) for n in names]))
+                            study.merge_projects(project, [Path(n) for n in names]))
     if error:
         QMessageBox.warning(w, "Nothing was merged", error)
         return

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions
+from annotator import actions, study
 from annotator.agreement.render import to_json
 from annotator.domain.errors import AnnotatorError, SchemeError
 from annotator.domain.model import Status
@@ -70,10 +70,10 @@ def test_merged_copies_equal_one_shared_project(tmp_path: Path) -> None:
     with Project.open(ben_path) as project:
         code(project, "ben", 1)
     with Project.open(ana_path) as target:
-        result = actions.merge_projects(target, [ben_path])
+        result = study.merge_projects(target, [ben_path])
         assert (result.documents_added, result.spans_added) == (0, 10)
         assert exports(target, tmp_path / "merged") == expected
-        again = actions.merge_projects(target, [ben_path])
+        again = study.merge_projects(target, [ben_path])
         assert (again.documents_added, again.spans_added, again.values_added) == (0, 0, 0)
 
 
@@ -84,7 +84,7 @@ def test_new_documents_come_along_and_links_survive(tmp_path: Path) -> None:
         actions.import_paths(source, [SEEDS, tmp_path / "extra.txt"])
         code(source, "cem", 0)
     with Project.open(target_path) as target:
-        result = actions.merge_projects(target, [source_path])
+        result = study.merge_projects(target, [source_path])
         assert result.documents_added == 1 and target.document_count() == 6
         accusations = [s for s in target.iter_spans() if s.category == "accusation"]
         assert all(target.span(s.attributes["accuser"]).category == "speaker"
@@ -103,10 +103,10 @@ def test_conflicting_work_is_reported_and_nothing_is_written(tmp_path: Path) -> 
     with Project.open(shared) as target:
         before = target.info()
         with pytest.raises(AnnotatorError, match=r"nothing was merged: \d+ conflict") as info:
-            actions.merge_projects(target, [other])
+            study.merge_projects(target, [other])
         assert "ana" in str(info.value) and "--rename" in str(info.value)
         assert target.info() == before
-        result = actions.merge_projects(target, [other], renames={"ana": "ana-laptop"})
+        result = study.merge_projects(target, [other], renames={"ana": "ana-laptop"})
         assert result.spans_added == 11
         assert "ana-laptop" in target.coders() and "ben" in target.coders()
 
@@ -124,7 +124,7 @@ def test_scheme_differences_are_checked_before_writing(tmp_path: Path) -> None:
         source.add_span(1, "cem", "outlet_named", 0, 3)
     with Project.open(target_path) as target:
         with pytest.raises(SchemeError, match="outlet_named"):
-            actions.merge_projects(target, [source_path])
+            study.merge_projects(target, [source_path])
         assert target.info()["spans"] == 0
 
 

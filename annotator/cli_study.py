@@ -1,0 +1,93 @@
+"""The command line of a reliability study: ``assign``, ``package`` and ``study``.
+
+Registered into ``annotator.cli``'s table of commands; the work is done by
+``annotator.study``, the same functions the window calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from annotator import study
+from annotator.storage import Project
+
+Command = Callable[[argparse.Namespace], int]
+STUDY_COMMANDS: dict[str, Command] = {}
+
+
+def add_study_commands(sub: Any) -> None:
+    s = sub.add_parser("assign", help="assign documents to coders, with a double-coded "
+                                      "reliability sample")
+    s.add_argument("project", type=Path)
+    s.add_argument("--coders", required=True, help="comma-separated coder names")
+    group = s.add_mutually_exclusive_group()
+    group.add_argument("--overlap", help="share of documents every pair codes, e.g. 20%%")
+    group.add_argument("--overlap-count", type=int, help="number of double-coded documents")
+    s.add_argument("--per-document", type=int, default=2,
+                   help="coders per document in the sample (default 2)")
+    s.add_argument("--stratify", help="draw the sample proportionally by outlet, "
+                                      "date:month, date:year or a document variable")
+    s.add_argument("--seed", type=int, default=1, help="the draw repeats with the same seed")
+    s.add_argument("--import-order", action="store_true",
+                   help="each coder sees documents in import order (default: their own "
+                        "random order)")
+
+    s = sub.add_parser("package", help="a project for one coder: their documents and "
+                                       "their own work only (blind by construction)")
+    s.add_argument("project", type=Path)
+    s.add_argument("--coder", required=True)
+    s.add_argument("-o", "--output", type=Path, required=True)
+
+    s = sub.add_parser("study", help="show the study design; lock or unlock blind coding")
+    s.add_argument("project", type=Path)
+    s.add_argument("--lock-blind", action="store_true", help="coders cannot turn blind off")
+    s.add_argument("--unlock-blind", action="store_true")
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(func: Command) -> Command:
+        STUDY_COMMANDS[name] = func
+        return func
+    return register
+
+
+@command("assign")
+def _assign(args: argparse.Namespace) -> int:
+    coders = [c.strip() for c in args.coders.split(",") if c.strip()]
+    overlap = args.overlap if args.overlap is not None else args.overlap_count
+    with Project.open(args.project) as project:
+        plan = study.assign(project, coders, overlap=overlap, per_document=args.per_document,
+                            stratify=args.stratify, seed=args.seed,
+                            import_order=args.import_order)
+    load = plan.load()
+    print(f"assigned {len(plan.coders)} documents; reliability sample: "
+          f"{len(plan.reliability)} documents coded by {args.per_document} coders each")
+    for coder in coders:
+        print(f"  {coder}: {load[coder]} documents")
+    return 0
+
+
+@command("package")
+def _package(args: argparse.Namespace) -> int:
+    with Project.open(args.project, read_only=True) as project:
+        count = study.package(project, args.coder, args.output)
+    print(f"wrote {args.output}: {count} documents for {args.coder}, blind")
+    return 0
+
+
+@command("study")
+def _study(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        if args.lock_blind or args.unlock_blind:
+            project.set_study_setting("blind_locked", bool(args.lock_blind))
+        design = project.design()
+    for coder, counts in design["coders"].items():
+        print(f"{coder}: {counts['assigned']} assigned, {counts['done']} done, "
+              f"{counts['in_progress']} in progress")
+    print(f"reliability sample: {design['reliability_complete']} of "
+          f"{design['reliability_sample']} done; blind coding "
+          f"{'locked' if design['blind_locked'] else 'each coder’s choice'}")
+    return 0

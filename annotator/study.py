@@ -1,0 +1,216 @@
+"""Running a reliability study, shared by the command line and the window: assign documents
+(with a double-coded sample), write each coder's package, and merge packages in rounds.
+
+Merging is by document and coder: a coder owns their work. A source's work replaces the
+target's copy whole (new, changed and deleted spans, values and status) when the target's
+copy is still what the last merge brought (its hash is the stored merge base), or when the
+target has none; when both sides changed since, it is a conflict: all conflicts are listed
+and nothing is written. Documents match by content hash, spans by UUID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.actions import GOLD
+from annotator.domain.assignment import Plan, plan
+from annotator.domain.errors import AnnotatorError
+from annotator.domain.model import NewDocument
+from annotator.domain.scheme_change import plan_change
+from annotator.formats.export import span_json
+from annotator.storage import CodingResult, Project
+from annotator.storage.study import NO_WORK
+
+
+def strata(project: Project, by: str | None) -> dict[int, Hashable]:
+    """Each document's stratum: ``outlet``, ``date:month``/``date:year``, or a variable
+    (its value as the first coder who set it has it)."""
+    if not by:
+        return {}
+    found: dict[int, Hashable] = {}
+    if by == "outlet" or by.startswith("date"):
+        for record in project.iter_records():
+            doc = record.document
+            if by == "outlet":
+                found[doc.id] = doc.outlet or ""
+            else:
+                cut = {"date:year": 4, "date:month": 7, "date": 10}.get(by)
+                if cut is None:
+                    raise AnnotatorError(f"stratify by date:year, date:month or date, not {by!r}")
+                found[doc.id] = (doc.date or "")[:cut]
+        return found
+    if project.scheme.variable(by) is None:
+        raise AnnotatorError(f"cannot stratify by {by!r}: use outlet, date:month, date:year "
+                             f"or a document variable")
+    for doc, _coder, key, value in project.all_variables():
+        if key == by:
+            found.setdefault(doc, str(value))
+    return found
+
+
+def assign(project: Project, coders: list[str], *, overlap: str | int | None = None,
+           per_document: int = 2, stratify: str | None = None, seed: int = 1,
+           import_order: bool = False) -> Plan:
+    """Assign every document; coders keep the documents they have already worked on."""
+    for coder in coders:
+        if not coder.strip() or coder == GOLD:
+            raise AnnotatorError(f"{coder!r} cannot be assigned documents")
+    result = plan(project.all_document_ids(), coders, overlap=overlap,
+                  per_document=per_document, strata=strata(project, stratify), seed=seed,
+                  kept=project.coders_with_work(), import_order=import_order)
+    project.set_assignments(result)
+    project.set_study_setting("design", {"coders": coders, "overlap": overlap,
+                                         "per_document": per_document, "stratify": stratify,
+                                         "seed": seed})
+    return result
+
+
+def package(project: Project, coder: str, path: Path) -> int:
+    """A project for one coder: the scheme, their assigned documents (all, if the project
+    has no assignments) and their own work only, so it is blind by construction."""
+    if coder not in project.coders():
+        raise AnnotatorError(f"no coder named {coder!r} in the project")
+    documents = project.assigned(coder) if project.has_assignments() else \
+        project.all_document_ids()
+    if not documents:
+        raise AnnotatorError(f"{coder} has no documents assigned")
+    reliability = {d for d, c, r in project.assignment_rows() if c == coder and r}
+    records = {r.document.id: r for r in project.iter_records([coder])}
+    target = Project.create(path, project.scheme)
+    try:
+        new = [NewDocument(text=r.document.text, title=r.document.title, date=r.document.date,
+                           outlet=r.document.outlet, url=r.document.url,
+                           source_path=r.document.source_path, metadata=r.document.metadata,
+                           coding={c: {"status": w.status.value, "variables": w.variables,
+                                       "spans": [span_json(s) for s in w.spans]}
+                                   for c, w in r.coding.items()})
+               for d in documents if (r := records.get(d))]
+        result = target.import_documents(new)
+        target.add_coder(coder)
+        order = Plan(coders={d: [coder] for d in result.document_ids},
+                     reliability={n for n, d in zip(result.document_ids, documents,
+                                                    strict=False) if d in reliability},
+                     order={coder: result.document_ids})
+        target.set_assignments(order)
+        target.set_study_setting("blind_locked", True)
+        target.set_study_setting("package_of", coder)
+        target.checkpoint()
+    except BaseException:
+        target.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    target.close()
+    return len(documents)
+
+
+@dataclass
+class MergeResult:
+    documents_added: int = 0
+    spans_added: int = 0
+    values_added: int = 0
+    replaced: int = 0  # coders' documents brought in whole (a later round)
+    scheme_notes: list[str] = field(default_factory=list)
+
+
+def parse_renames(items: list[str]) -> dict[str | None, dict[str, str]]:
+    """``OLD=NEW`` (every source) or ``SOURCE:OLD=NEW`` (one source, by its file name)."""
+    renames: dict[str | None, dict[str, str]] = {}
+    for item in items:
+        head, sep, new = item.rpartition("=")
+        source, colon, old = head.rpartition(":") if ":" in head else ("", "", head)
+        if not sep or not old.strip() or not new.strip():
+            raise AnnotatorError(f"--rename takes OLD=NEW or SOURCE:OLD=NEW, not {item!r}")
+        renames.setdefault(source.strip() or None, {})[old.strip()] = new.strip()
+    return renames
+
+
+def merge_projects(target: Project, sources: list[Path],
+                   renames: dict[str | None, dict[str, str]] | dict[str, str] | None = None
+                   ) -> MergeResult:
+    """Bring other projects' documents and coding into ``target``, in one transaction."""
+    per_source = _normalise(renames)
+    result = MergeResult()
+    opened: list[Project] = []
+    try:
+        for source in sources:
+            if source.resolve() == target.path.resolve():
+                raise AnnotatorError(f"{source}: cannot merge a project into itself")
+            project = Project.open(source, read_only=True)
+            opened.append(project)
+            plan_change(target.scheme, project.scheme_usage(), source)  # coded keys need a home
+            if project.scheme.data != target.scheme.data:
+                result.scheme_notes.append(
+                    f"{source}: its scheme ({project.scheme.name} v{project.scheme.version}) "
+                    f"differs from this project's; every key its spans use exists here")
+        conflicts: list[str] = []
+        with target.transaction():
+            for project in opened:
+                names = {**per_source.get(None, {}), **per_source.get(project.path.name, {}),
+                         **per_source.get(str(project.path), {})}
+                conflicts += _merge_one(target, project, names, result)
+            if conflicts:
+                raise AnnotatorError(
+                    f"nothing was merged: {len(conflicts)} conflict(s) between the coders' "
+                    f"work on the two sides: " + "; ".join(conflicts[:8])
+                    + ("; …" if len(conflicts) > 8 else "")
+                    + ". Bring a coder in under another name with --rename OLD=NEW "
+                      "(or SOURCE:OLD=NEW).")
+    finally:
+        for project in opened:
+            project.close()
+    target.checkpoint()
+    return result
+
+
+def _normalise(renames: dict[str | None, dict[str, str]] | dict[str, str] | None
+               ) -> dict[str | None, dict[str, str]]:
+    if not renames:
+        return {}
+    if all(isinstance(v, str) for v in renames.values()):
+        return {None: dict(renames)}  # type: ignore[arg-type]
+    return renames  # type: ignore[return-value]
+
+
+def _merge_one(target: Project, source: Project, names: dict[str, str],
+               result: MergeResult) -> list[str]:
+    conflicts: list[str] = []
+    empty = NO_WORK
+    for record in source.iter_records():
+        doc = record.document
+        new = NewDocument(text=doc.text, title=doc.title, date=doc.date, outlet=doc.outlet,
+                          url=doc.url, source_path=doc.source_path, metadata=doc.metadata)
+        if new.content_hash != doc.content_hash:
+            raise AnnotatorError(f"{source.path}: document {doc.id} was changed outside "
+                                 f"annotator (its text no longer matches its hash); nothing "
+                                 f"was merged. Run 'annotator check' on it")
+        result.documents_added += target.import_documents([new]).added
+        document_id = target.document_id_by_hash(doc.content_hash)
+        if document_id is None:
+            raise AnnotatorError(f"{source.path}: document {doc.id} could not be matched; "
+                                 f"nothing was merged")
+        for coder, work in record.coding.items():
+            name = names.get(coder, coder)
+            incoming = {"status": work.status.value, "variables": work.variables,
+                        "spans": [span_json(s) for s in work.spans]}
+            theirs = source.work_hash(doc.id, coder)
+            mine = target.work_hash(document_id, name)
+            base = target.merge_base(document_id, name)
+            coding = CodingResult()
+            if base is not None and theirs == base:
+                continue  # nothing new from them; what we changed since stays
+            if theirs == mine:
+                pass
+            elif mine in (empty, base):  # ours is what the last merge brought: theirs wins
+                target.replace_coding(document_id, name, incoming, coding)
+                result.replaced += 1
+            else:  # both changed, or a first merge over existing work: add, or conflict
+                target.import_coding(document_id, name, incoming, coding)
+            result.spans_added += coding.spans_added
+            result.values_added += coding.values_added
+            conflicts += [f"{source.path.name}: {c}" for c in coding.conflicts]
+            target.set_merge_base(document_id, name, theirs)
+    return conflicts
+
