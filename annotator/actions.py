@@ -80,7 +80,8 @@ def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
 
 
 def agreement_input(project: Project, coders: list[str] | None = None,
-                    scope: str = "done", continuum: str = "separate") -> AgreementInput:
+                    scope: str = "done", continuum: str = "separate",
+                    documents: set[int] | None = None) -> AgreementInput:
     """What the agreement report needs, read once from the project.
 
     ``scope`` "done": per document, the chosen coders who marked it done; "all": those who
@@ -101,7 +102,8 @@ def agreement_input(project: Project, coders: list[str] | None = None,
         raise AnnotatorError(f"scope must be 'done' or 'all', not {scope!r}")
     if continuum not in ("separate", "joined"):
         raise AnnotatorError(f"continuum must be 'separate' or 'joined', not {continuum!r}")
-    statuses = project.statuses()
+    statuses = {k: v for k, v in project.statuses().items()
+                if documents is None or k[0] in documents}
     counted = {c for (_, c), st in statuses.items() if scope == "all" or st is Status.DONE}
     chosen = coders or [c for c in known if c != GOLD and c in counted]
     if len(chosen) < 2:
@@ -137,11 +139,18 @@ def agreement_input(project: Project, coders: list[str] | None = None,
 
 def agreement_report(project: Project, coders: list[str] | None = None, scope: str = "done",
                      category: str | None = None, bootstrap_samples: int = 1000,
-                     continuum: str = "separate") -> AgreementReport:
+                     continuum: str = "separate", training: bool = False) -> AgreementReport:
+    """``training``: only the practice documents (a trainee against gold, say)."""
+    documents = None
+    if training:
+        documents = set(project.study_setting("training_documents", []))
+        if not documents:
+            raise AnnotatorError("no documents are marked as training: annotator study "
+                                 "PROJECT --training ID,ID,…")
     if category is not None and project.scheme.category(category) is None:
         raise AnnotatorError(f"no category {category!r} in the scheme (categories: "
                              f"{', '.join(c.key for c in project.scheme.categories)})")
-    report = build_report(agreement_input(project, coders, scope, continuum),
+    report = build_report(agreement_input(project, coders, scope, continuum, documents),
                           bootstrap_samples=bootstrap_samples)
     if category is not None:
         report.rows = [r for r in report.rows if r.section == "spans" and (

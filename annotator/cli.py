@@ -96,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--continuum", choices=("separate", "joined"), default="separate",
                    help="u-alpha: documents apart (default), or end to end as DKPro "
                         "Agreement and INCEpTION join them")
+    s.add_argument("--training", action="store_true",
+                   help="only the practice documents (e.g. --coders trainee,gold)")
     s.add_argument("--format", choices=tuple(RENDERERS), default="table")
     s.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                    help="bootstrap samples for alpha's 95%% interval (0: none)")
@@ -213,7 +215,7 @@ def _agreement(args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     with Project.open(args.project, read_only=True) as project:
         report = actions.agreement_report(project, coders, args.scope, args.category,
-                                          args.bootstrap, args.continuum)
+                                          args.bootstrap, args.continuum, args.training)
     text = RENDERERS[args.format](report)
     if args.output:
         actions.write_atomically(args.output, text)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import study
+from annotator.domain.errors import AnnotatorError
 from annotator.storage import Project
 
 Command = Callable[[argparse.Namespace], int]
@@ -45,6 +46,13 @@ def add_study_commands(sub: Any) -> None:
     s.add_argument("project", type=Path)
     s.add_argument("--lock-blind", action="store_true", help="coders cannot turn blind off")
     s.add_argument("--unlock-blind", action="store_true")
+    s.add_argument("--training", metavar="IDS", help="mark these documents (comma-separated "
+                                                     "ids) as the practice set")
+
+
+def project_training(path: Path) -> list[int]:
+    with Project.open(path, read_only=True) as project:
+        return list(project.study_setting("training_documents", []))
 
 
 def command(name: str) -> Callable[[Command], Command]:
@@ -83,10 +91,19 @@ def _study(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         if args.lock_blind or args.unlock_blind:
             project.set_study_setting("blind_locked", bool(args.lock_blind))
+        if args.training is not None:
+            ids = sorted({int(i) for i in args.training.split(",") if i.strip()})
+            unknown = set(ids) - set(project.all_document_ids())
+            if unknown:
+                raise AnnotatorError(f"no document with id {', '.join(map(str, sorted(unknown)))}")
+            project.set_study_setting("training_documents", ids)
         design = project.design()
     for coder, counts in design["coders"].items():
         print(f"{coder}: {counts['assigned']} assigned, {counts['done']} done, "
               f"{counts['in_progress']} in progress")
+    training = project_training(args.project)
+    if training:
+        print(f"training documents: {', '.join(map(str, training))}")
     print(f"reliability sample: {design['reliability_complete']} of "
           f"{design['reliability_sample']} done; blind coding "
           f"{'locked' if design['blind_locked'] else 'each coder’s choice'}")

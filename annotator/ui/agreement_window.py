@@ -38,16 +38,18 @@ _DATA = Qt.ItemDataRole.UserRole
 
 
 class ReportJob(QThread):
-    def __init__(self, path: Path, coders: list[str], scope: str) -> None:
+    def __init__(self, path: Path, coders: list[str], scope: str, training: bool = False
+                 ) -> None:
         super().__init__()
-        self.path, self.coders, self.scope = path, coders, scope
+        self.path, self.coders, self.scope, self.training = path, coders, scope, training
         self.report: AgreementReport | None = None
         self.error: str | None = None
 
     def run(self) -> None:
         try:
             with Project.open(self.path) as project:
-                self.report = actions.agreement_report(project, self.coders, self.scope)
+                self.report = actions.agreement_report(project, self.coders, self.scope,
+                                                       training=self.training)
         except AnnotatorError as exc:
             self.error = str(exc)
 
@@ -55,8 +57,10 @@ class ReportJob(QThread):
 class AgreementWindow(QDialog):
     sig_open_requested = Signal(int, str)  # document id, the other coder to compare with
 
-    def __init__(self, project: Project, current_coder: str, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, project: Project, current_coder: str, parent: QWidget | None = None,
+                 *, against_gold: bool = False) -> None:
+        """``against_gold``: the training check, the current coder against gold on the
+        practice documents (all documents, if none are marked), computed at once."""
         super().__init__(parent)
         self.setWindowTitle("Agreement")
         self.project, self.current_coder = project, current_coder
@@ -71,6 +75,13 @@ class AgreementWindow(QDialog):
         self.scope.addItem("Documents two coders coded at all", "all")
         self.scope.currentIndexChanged.connect(self._tick_coders)
         self._tick_coders()
+        self.training = against_gold and bool(project.study_setting("training_documents"))
+        if against_gold:
+            self.setWindowTitle(f"Check {current_coder} against gold")
+            self.scope.setCurrentIndex(1)  # a trainee need not mark documents done
+            for i in range(self.coder_list.count()):
+                item = self.coder_list.item(i)
+                item.setCheckState(_checked(item.text() in (current_coder, actions.GOLD)))
         self.compute_button = QPushButton("&Compute")
         self.compute_button.clicked.connect(self.compute)
         self.save_button = QPushButton("&Save report…")
@@ -131,7 +142,8 @@ class AgreementWindow(QDialog):
     def compute(self) -> None:
         self.compute_button.setEnabled(False)
         self.summary.setText("Computing…")
-        self.job = ReportJob(self.project.path, self.chosen_coders(), self.scope.currentData())
+        self.job = ReportJob(self.project.path, self.chosen_coders(), self.scope.currentData(),
+                             getattr(self, "training", False))
         self.job.finished.connect(self._done)
         self.job.start()
 

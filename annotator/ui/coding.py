@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
-from annotator.actions import GOLD
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
 from annotator.ui import operations as ops
@@ -253,67 +252,3 @@ class CodingMixin:
             found = self.view.find(needle, QTextDocument.FindFlag(0))
         self.statusBar().showMessage("" if found else f"“{needle}” not found", 3000)
         return found
-
-
-class AdjudicationMixin:
-    """Accepting a coder's spans and values into the coder ``gold``, as undoable steps."""
-
-    def accept_span_into_gold(self: MainWindow, span_id: str | None = None) -> None:
-        span_id = span_id or self.compare_selected_span_id or self.selected_span_id
-        if span_id is None or self.document_id is None:
-            self.statusBar().showMessage("Click a span (in either view) to accept it.", 4000)
-            return
-        span = self.project.span(span_id)
-        self.undo_stack.beginMacro(f"Accept {span.coder}'s span into gold")
-        try:
-            self._copy_to_gold(span)
-        finally:
-            self.undo_stack.endMacro()
-        self.statusBar().showMessage(f"Accepted “{span.text[:40]}” into gold.", 4000)
-
-    def accept_coder_into_gold(self: MainWindow, coder: str | None = None) -> None:
-        """All of a coder's spans and variable values of this document into gold."""
-        coder = coder or self.compare_coder
-        if coder is None or self.document_id is None:
-            self.statusBar().showMessage("Compare with a coder first.", 4000)
-            return
-        self.undo_stack.beginMacro(f"Accept {coder}'s coding into gold")
-        try:
-            for span in self.project.spans(self.document_id, coder):
-                self._copy_to_gold(span)
-            gold_values = self.project.variables(self.document_id, GOLD)
-            for key, value in self.project.variables(self.document_id, coder).items():
-                if gold_values.get(key) != value:
-                    self.push(ops.SetVariable(self.project, self.document_id, GOLD, key,
-                                              value))
-        finally:
-            self.undo_stack.endMacro()
-
-    def _copy_to_gold(self: MainWindow, span: Any) -> None:
-        existing = {(s.category, s.label, s.start, s.end)
-                    for s in self.project.spans(span.document_id, GOLD)}
-        if (span.category, span.label, span.start, span.end) in existing:
-            return
-        category = self.project.scheme.category(span.category)
-        plain = {k: v for k, v in span.attributes.items()
-                 if category and (a := category.attribute(k)) and a.type != "link"}
-        self.push(ops.AddSpan(self.project, span.document_id, GOLD, span.category,
-                              span.start, span.end, span.label, plain))
-
-    def open_agreement(self: MainWindow) -> None:
-        from annotator.ui.agreement_window import AgreementWindow
-
-        window = AgreementWindow(self.project, self.coder, self)
-        window.sig_open_requested.connect(self.open_in_compare)
-        self.agreement_window = window
-        window.show()
-
-    def open_in_compare(self: MainWindow, document_id: int, other: str) -> None:
-        if self.doc_model.position_of(document_id) is None:
-            self.search_box.clear()
-            self.status_filter.setCurrentIndex(0)
-        self.show_document(document_id)
-        if other and other != self.coder:
-            self.compare_with(other)
-        self.raise_()
-        self.activateWindow()

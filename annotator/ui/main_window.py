@@ -18,8 +18,9 @@ from annotator.domain.model import Change, Span, Status
 from annotator.domain.text import excerpt
 from annotator.storage import Project, lock
 from annotator.ui import operations as ops
+from annotator.ui.adjudication import AdjudicationMixin
 from annotator.ui.bridge import StoreBridge
-from annotator.ui.coding import AdjudicationMixin, CodingMixin
+from annotator.ui.coding import CodingMixin
 from annotator.ui.document_model import DocumentListModel
 from annotator.ui.menus import build_menus, refresh_recent_menu
 from annotator.ui.session import Session
@@ -129,6 +130,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         last = self.settings.last_document.get(str(project.path.resolve()))
         ids = self.doc_model.ids
         self.show_document(last if last in ids else (ids[0] if ids else None))
+        self.blind_locked = bool(project.study_setting("blind_locked", False))
+        self.actions_by_name["blind"].setEnabled(not self.blind_locked)
         self.actions_by_name["blind"].setChecked(self.blind)
         refresh_recent_menu(self)
         self.view.setFocus()  # the keyboard starts in the article, ready to code
@@ -264,6 +267,11 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             self.view.ensureCursorVisible()
 
     def _on_change(self, change: Change) -> None:
+        if change.kind == "study_changed":
+            self.blind_locked = bool(self.project.study_setting("blind_locked", False))
+            self.actions_by_name["blind"].setEnabled(not self.blind_locked)
+            self.actions_by_name["blind"].setChecked(self.blind)
+            self.refresh_coding()
         if change.kind in ("documents_imported", "scheme_applied"):
             self.doc_model.reload()
             self._select_list_row()
@@ -333,7 +341,10 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
 
     @property
     def blind(self) -> bool:
-        """Blind coding is each coder's own choice in each project (default: on)."""
+        """Blind coding is each coder's own choice in each project (default: on), unless the
+        study's coordinator locked it on."""
+        if getattr(self, "blind_locked", False):
+            return True
         return self.settings.blind_by_project.get(self._blind_key(), True)
 
     def _blind_key(self) -> str:

@@ -85,9 +85,16 @@ def build_menus(w: MainWindow) -> None:
             "Ctrl+G", "accept_span")
     _action(w, coding, "Accept compared coder's document into gold",
             lambda: w.accept_coder_into_gold(), "Ctrl+Shift+G", "accept_document")
+    _action(w, coding, "Accept what &all coders agree on into gold",
+            lambda: w.accept_agreed_into_gold(), "Ctrl+Alt+G", "accept_agreed")
+    _action(w, coding, "Accept what a &majority agrees on into gold",
+            lambda: w.accept_agreed_into_gold(majority=True), None, "accept_majority")
 
     tools = bar.addMenu("&Tools")
     _action(w, tools, "&Agreement…", lambda: w.open_agreement(), "Ctrl+Shift+A", "agreement")
+    _action(w, tools, "Check against &gold (training)…", lambda: w.check_against_gold(),
+            "Ctrl+Shift+T", "check_gold")
+    _action(w, tools, "&Study design and progress…", lambda: w.open_study(), None, "study")
 
     view = bar.addMenu("&View")
     _action(w, view, "Go to &article", w.focus_article, "Ctrl+1", "focus_article")

@@ -1,0 +1,142 @@
+"""Adjudication into the coder ``gold`` and checks against it, each an undoable step.
+
+A span accepted into gold keeps its links, re-pointed to gold's copies of their targets
+(copied first if gold lacks them). "Accept what the coders agree on" takes, in one step,
+every span on which all (or a majority of) the document's coders agree exactly. The
+training check compares a coder with gold, per category, with the differences listed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from annotator.actions import GOLD
+from annotator.domain.model import Span, Status
+from annotator.ui import operations as ops
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+Shape = tuple[str, str | None, int, int]
+
+
+def _shape(span: Span) -> Shape:
+    return (span.category, span.label, span.start, span.end)
+
+
+class AdjudicationMixin:
+    def accept_span_into_gold(self: MainWindow, span_id: str | None = None) -> None:
+        span_id = span_id or self.compare_selected_span_id or self.selected_span_id
+        if span_id is None or self.document_id is None:
+            self.statusBar().showMessage("Click a span (in either view) to accept it.", 4000)
+            return
+        span = self.project.span(span_id)
+        self.undo_stack.beginMacro(f"Accept {span.coder}'s span into gold")
+        try:
+            self._copy_to_gold(span)
+        finally:
+            self.undo_stack.endMacro()
+        self.statusBar().showMessage(f"Accepted “{span.text[:40]}” into gold.", 4000)
+
+    def accept_coder_into_gold(self: MainWindow, coder: str | None = None) -> None:
+        """All of a coder's spans and variable values of this document into gold."""
+        coder = coder or self.compare_coder
+        if coder is None or self.document_id is None:
+            self.statusBar().showMessage("Compare with a coder first.", 4000)
+            return
+        self.undo_stack.beginMacro(f"Accept {coder}'s coding into gold")
+        try:
+            for span in self.project.spans(self.document_id, coder):
+                self._copy_to_gold(span)
+            gold_values = self.project.variables(self.document_id, GOLD)
+            for key, value in self.project.variables(self.document_id, coder).items():
+                if gold_values.get(key) != value:
+                    self.push(ops.SetVariable(self.project, self.document_id, GOLD, key,
+                                              value))
+        finally:
+            self.undo_stack.endMacro()
+
+    def accept_agreed_into_gold(self: MainWindow, majority: bool = False) -> int:
+        """Every span of this document on which all (or more than half of) its coders
+        agree exactly, into gold as one undoable step; returns how many were accepted."""
+        if self.document_id is None:
+            return 0
+        doc = self.document_id
+        coders = [c for c in self.project.coders() if c != GOLD
+                  and self.project.status(doc, c) is not Status.NOT_STARTED]
+        spans = [s for s in self.project.spans(doc) if s.coder in coders]
+        votes = Counter(shape for shape in {(s.coder, _shape(s)) for s in spans})
+        per_shape = Counter(shape for _coder, shape in votes)
+        needed = len(coders) // 2 + 1 if majority else len(coders)
+        chosen = [s for s in spans if per_shape[_shape(s)] >= max(needed, 2)]
+        first = {}
+        for span in chosen:
+            first.setdefault(_shape(span), span)
+        self.undo_stack.beginMacro("Accept what " + ("most" if majority else "all")
+                                   + " coders agree on into gold")
+        try:
+            for span in first.values():
+                self._copy_to_gold(span)
+        finally:
+            self.undo_stack.endMacro()
+        self.statusBar().showMessage(f"Accepted {len(first)} span(s) that "
+                                     f"{'a majority' if majority else 'all'} of the "
+                                     f"{len(coders)} coders agree on.", 6000)
+        return len(first)
+
+    def _copy_to_gold(self: MainWindow, span: Span, depth: int = 0) -> str:
+        """Gold's copy of ``span`` (made if missing), with its links re-pointed to gold's
+        copies of their targets; the id of gold's copy."""
+        existing = {_shape(s): s.id for s in self.project.spans(span.document_id, GOLD)}
+        if _shape(span) in existing:
+            return existing[_shape(span)]
+        category = self.project.scheme.category(span.category)
+        attributes: dict[str, Any] = {}
+        for key, value in span.attributes.items():
+            attribute = category.attribute(key) if category else None
+            if attribute is None:
+                continue
+            if attribute.type != "link":
+                attributes[key] = value
+            elif depth < 3:  # a link's target comes along (a chain, not a cycle)
+                attributes[key] = self._copy_to_gold(self.project.span(value), depth + 1)
+        command = ops.AddSpan(self.project, span.document_id, GOLD, span.category,
+                              span.start, span.end, span.label, attributes)
+        self.push(command)
+        return command.span_id
+
+    def open_agreement(self: MainWindow, against_gold: bool = False) -> None:
+        from annotator.ui.agreement_window import AgreementWindow
+
+        window = AgreementWindow(self.project, self.coder, self, against_gold=against_gold)
+        window.sig_open_requested.connect(self.open_in_compare)
+        self.agreement_window = window
+        window.show()
+        if against_gold:
+            window.compute()
+
+    def open_study(self: MainWindow) -> None:
+        from annotator.ui.study_window import StudyWindow
+
+        self.study_window = StudyWindow(self.project, self)
+        self.study_window.show()
+
+    def check_against_gold(self: MainWindow) -> None:
+        """The training check: my agreement with gold per category, and the differences
+        document by document (double-click one to compare it with gold)."""
+        if GOLD not in self.project.coders() or self.coder == GOLD:
+            self.statusBar().showMessage("There is no gold to check against yet (or you are "
+                                         "gold).", 5000)
+            return
+        self.open_agreement(against_gold=True)
+
+    def open_in_compare(self: MainWindow, document_id: int, other: str) -> None:
+        if self.doc_model.position_of(document_id) is None:
+            self.search_box.clear()
+            self.status_filter.setCurrentIndex(0)
+        self.show_document(document_id)
+        if other and other != self.coder:
+            self.compare_with(other)
+        self.raise_()
+        self.activateWindow()
