@@ -17,7 +17,8 @@ from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import OffsetMap, excerpt, snap_to_clusters, snap_to_words
 
 FILL_ALPHA = 85
-SELECTED_ALPHA = 150
+NESTED_ALPHA = 150
+SELECTED_ALPHA = 190
 BASE_POINT_SIZE = 12
 
 
@@ -83,9 +84,14 @@ class ArticleView(QTextEdit):
         colours = {c.key: c.colour for c in self.scheme.categories} if self.scheme else {}
         selected = None
         # longer spans first, so a span inside another (a speaker in an accusation) is drawn
-        # on top: its own underline colour shows on its words, the outer one's around them
-        for span in sorted(self.spans, key=lambda s: s.start - s.end):
-            sel = self._selection(span, colours.get(span.category, "#888888"), FILL_ALPHA)
+        # on top: its own underline colour shows on its words, the outer one's around them,
+        # and its fill is stronger, so the blend keeps the inner category's colour
+        ordered = sorted(self.spans, key=lambda s: s.start - s.end)
+        for i, span in enumerate(ordered):
+            inside = any(o.start <= span.start and span.end <= o.end and o.category !=
+                         span.category for o in ordered[:i])
+            sel = self._selection(span, colours.get(span.category, "#888888"),
+                                  NESTED_ALPHA if inside else FILL_ALPHA)
             if span.id == self.selected_span_id:
                 selected = span
             selections.append(sel)

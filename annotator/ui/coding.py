@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
 from annotator.ui import operations as ops
-from annotator.ui.dialogs import ask_coder
+from annotator.ui.dialogs import ask_coder, choose_coders
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -132,7 +132,9 @@ class CodingMixin:
         self.coder = self.settings.coder = name
         self.settings.save()
         self.undo_stack.clear()  # one coder's undo must not touch another's work
-        self.compare_coder = None if self.compare_coder == name else self.compare_coder
+        if name in self.lanes.coders:
+            self.lanes.set_coders([c for c in self.lanes.coders if c != name])
+            self.compare_coder = self.lanes.coders[0] if self.lanes.coders else None
         self.doc_model.set_coder(name)
         self.actions_by_name["blind"].setChecked(self.blind)
         self.show_document(self.document_id)
@@ -143,19 +145,21 @@ class CodingMixin:
         self.refresh_coding()
         self._update_status_bar()
 
-    def compare_with(self: MainWindow, other: str | None = None) -> None:
+    def compare_with(self: MainWindow, other: str | list[str] | None = None) -> None:
+        """Compare with one coder, or several (a lane each); "" or [] stops comparing."""
         if other is None:
             others = [c for c in self.project.coders() if c != self.coder]
             if not others:
                 QMessageBox.information(self, "Compare", "No other coder has coded yet.")
                 return
-            other, ok = QInputDialog.getItem(self, "Compare", "Compare with coder:", others, 0,
-                                             False)
-            if not ok:
+            other = choose_coders(self, others, self.lanes.coders)
+            if other is None:
                 return
-        self.compare_coder = other or None
-        self.compare_box.setVisible(self.compare_coder is not None)
-        self._make_room_for_compare(self.compare_coder is not None)
+        coders = [other] if isinstance(other, str) else list(other)
+        coders = [c for c in coders if c and c != self.coder]
+        self.lanes.set_coders(coders)
+        self.compare_coder = coders[0] if coders else None
+        self._make_room_for_compare(bool(coders))
         self.show_document(self.document_id)
 
     def _make_room_for_compare(self: MainWindow, comparing: bool) -> None:
@@ -182,7 +186,7 @@ class CodingMixin:
     def zoom(self: MainWindow, step: int) -> None:
         steps = 0 if step == 0 else self.view.zoom + step
         self.view.set_zoom(steps)
-        self.compare_view.set_zoom(steps)
+        self.lanes.set_zoom(steps)
         self.settings.zoom = self.view.zoom
         self.session.place_changed()
 

@@ -9,11 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressDialog,
     QTextBrowser,
@@ -104,6 +107,32 @@ def ask_coder(parent: QWidget | None, known: list[str], current: str = "") -> st
         known or ([current] if current else []), 0, True)
     name = name.strip()
     return name if ok and name else None
+
+
+def choose_coders(parent: QWidget | None, coders: list[str], ticked: list[str]
+                  ) -> list[str] | None:
+    """Which coders to compare with: one lane each (Space ticks, Enter confirms)."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Compare with coders")
+    choices = QListWidget()
+    for coder in coders:
+        item = QListWidgetItem(coder)
+        item.setCheckState(Qt.CheckState.Checked if coder in ticked or (not ticked and coder
+                           == coders[0]) else Qt.CheckState.Unchecked)
+        choices.addItem(item)
+    choices.setCurrentRow(0)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel("Each ticked coder gets a lane beside your own text:"))
+    layout.addWidget(choices)
+    layout.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return [choices.item(i).text() for i in range(choices.count())
+            if choices.item(i).checkState() == Qt.CheckState.Checked]
 
 
 def show_shortcuts(parent: QWidget, rows: list[tuple[str, str]]) -> None:

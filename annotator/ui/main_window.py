@@ -65,7 +65,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.view.sig_delete_requested.connect(self.delete_selected_span)
         self.view.sig_span_clicked.connect(self.select_span)
         self.view.sig_step_span_requested.connect(self.step_span)
-        self.compare_view.sig_span_clicked.connect(self._compare_span_clicked)
+        self.lanes.sig_span_clicked.connect(self._compare_span_clicked)
         self.scheme_panel.sig_code_requested.connect(self.code)
         self.span_editor.sig_label_requested.connect(self.relabel)
         self.span_editor.sig_attribute_requested.connect(self.set_attribute)
@@ -148,7 +148,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.selected_span_id = self.compare_selected_span_id = None
         document = self.project.document(document_id) if document_id is not None else None
         self.view.set_document(document)
-        self.compare_view.set_document(document if self.compare_coder else None)
+        self.lanes.set_document(document)
         self.scheme_panel.show_category(None)
         if document is None:
             self.header.show_notice("<i>No documents yet: File → Import files or folder.</i>")
@@ -197,12 +197,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             self.selected_span_id = None
         different: set[str] = set()
         if self.compare_coder and self.document_id is not None:
-            theirs = self.project.spans(self.document_id, self.compare_coder)
-            different = _unmatched(self.spans, theirs) | _unmatched(theirs, self.spans)
-            self.compare_view.set_spans(theirs, scheme, self.compare_selected_span_id,
-                                        different)
-            self.compare_label.setText(f"<b>{_esc(self.compare_coder)}</b> — "
-                                       f"{len(theirs)} spans; wavy red: no exact match")
+            different = self.lanes.refresh(self.project, self.document_id, self.spans, scheme,
+                                           self.compare_selected_span_id)
             self.view_label.setText(f"<b>{_esc(self.coder)}</b> (you) — {len(self.spans)} "
                                     f"spans")
         self.view_label.setVisible(bool(self.compare_coder))
@@ -250,12 +246,12 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         if span:
             self.statusBar().showMessage(f"{span.category}: “{excerpt(span.text, 50)}”", 3000)
 
-    def _compare_span_clicked(self, span_id: str | None) -> None:
+    def _compare_span_clicked(self, coder: str, span_id: str | None) -> None:
         self.compare_selected_span_id = span_id
-        self.compare_view.select_span(span_id)
+        self.lanes.select(span_id)
         if span_id:
             self.statusBar().showMessage(
-                f"{self.compare_coder}'s span selected: Ctrl+G accepts it into gold.", 4000)
+                f"{coder}'s span selected: Ctrl+G accepts it into gold.", 4000)
 
     def _span_row_chosen(self, row: int) -> None:
         if 0 <= row < len(self.spans):
@@ -304,7 +300,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.position_label.setText(f"{where} · {done} done")
         mode = "blind" if self.blind else "all coders"
         if self.compare_coder:
-            mode = f"comparing with {self.compare_coder}"
+            mode = f"comparing with {', '.join(self.lanes.coders)}"
         self.coder_label.setText(f"Coder: {self.coder} ({mode})")
 
     # -- layout --------------------------------------------------------------------------
@@ -316,7 +312,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         if self.settings.splitter_state:
             self.splitter.restoreState(_unb64(self.settings.splitter_state))
         self.view.set_zoom(self.settings.zoom)
-        self.compare_view.set_zoom(self.settings.zoom)
+        self.lanes.set_zoom(self.settings.zoom)
 
     def save_layout(self) -> None:
         self.settings.geometry = _b64(self.saveGeometry())
@@ -353,9 +349,4 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
 
 def _esc(text: str | None) -> str:
     return html.escape(text or "")
-
-
-def _unmatched(mine: list[Span], theirs: list[Span]) -> set[str]:
-    keys = {(s.category, s.label, s.start, s.end) for s in theirs}
-    return {s.id for s in mine if (s.category, s.label, s.start, s.end) not in keys}
 

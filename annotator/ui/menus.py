@@ -77,7 +77,7 @@ def build_menus(w: MainWindow) -> None:
     coding.addSeparator()
     _action(w, coding, "&Switch coder…", lambda: w.switch_coder(), "Ctrl+Shift+C", "coder")
     _action(w, coding, "&Blind coding (only my spans)", w.set_blind, None, "blind", True)
-    _action(w, coding, "&Compare with coder…", lambda: w.compare_with(), "Ctrl+Shift+M",
+    _action(w, coding, "&Compare with coders…", lambda: w.compare_with(), "Ctrl+Shift+M",
             "compare")
     _action(w, coding, "&Stop comparing", lambda: w.compare_with(""), None, "stop_compare")
     coding.addSeparator()

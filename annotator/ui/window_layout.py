@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.model import Status
 from annotator.ui.article_view import ArticleView
+from annotator.ui.compare import CompareLanes, Lane
 from annotator.ui.forms import SpanEditor, VariablesForm
 from annotator.ui.scheme_panel import SchemePanel
 from annotator.ui.spans_model import SpansTableModel
@@ -140,6 +141,8 @@ def build_widgets(w: MainWindow) -> None:
     texts.setChildrenCollapsible(False)  # each pane keeps its 40 characters
     texts.addWidget(_pane(w.view_label, w.view))
     texts.addWidget(w.compare_box)
+    w.lanes = CompareLanes(texts, w.view, _pane,
+                           Lane("", w.compare_box, w.compare_label, w.compare_view))
 
     w.spans_model = SpansTableModel()
     w.spans_table = _table("spans")
@@ -194,19 +197,3 @@ def build_widgets(w: MainWindow) -> None:
     w.saved_label.setObjectName("saved")
     for label in (w.position_label, w.coder_label, w.saved_label):
         w.statusBar().addPermanentWidget(label)
-    _sync_scrolling(w.view, w.compare_view)
-
-
-def _sync_scrolling(a: ArticleView, b: ArticleView) -> None:
-    """The two panes of compare mode scroll together (by proportion: they wrap alike)."""
-    def follow(source: ArticleView, target: ArticleView) -> None:
-        bar, other = source.verticalScrollBar(), target.verticalScrollBar()
-
-        def moved(value: int) -> None:
-            if target.isVisible() and bar.maximum() > 0:
-                other.blockSignals(True)
-                other.setValue(round(value / bar.maximum() * other.maximum()))
-                other.blockSignals(False)
-        bar.valueChanged.connect(moved)
-    follow(a, b)
-    follow(b, a)

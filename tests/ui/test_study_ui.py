@@ -83,3 +83,32 @@ def test_a_packaged_coder_is_blind_and_locked(make_window, tmp_path, project) ->
     window = make_window(Project.open(tmp_path / "ana.annotator"))
     assert window.blind and not window.actions_by_name["blind"].isEnabled()
     assert window.project.coders() == ["ana"]
+
+
+def test_compare_with_three_coders_gives_a_lane_each(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.resize(1900, 900)
+    project = window.project
+    doc = window.document_id
+    project.add_span(doc, "ana", "speaker", 0, 3)
+    project.add_span(doc, "ben", "speaker", 0, 3)
+    project.add_span(doc, "cem", "speaker", 0, 4)
+    project.add_span(doc, "dan", "speaker", 0, 3)
+    window.refresh_coding()
+    window.compare_with(["ben", "cem", "dan"])
+    lanes = [lane for lane in window.lanes.lanes if lane.coder]
+    assert [lane.coder for lane in lanes] == ["ben", "cem", "dan"]
+    assert all(lane.box.isVisible() and lane.coder in lane.label.text() for lane in lanes)
+    cem = lanes[1].view
+    assert cem.different == {cem.spans[0].id}  # cem's extent matches no span of ana's
+    assert lanes[0].view.different == set()
+    assert window.view.different == {window.spans[0].id}  # ana's lacks a match in cem's
+    view = lanes[2].view
+    from tests.ui.conftest import point_at
+
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, 1))
+    assert window.compare_selected_span_id == view.spans[0].id
+    window.accept_span_into_gold()
+    assert [s.coder for s in project.spans(doc, "gold")] == ["gold"]
+    window.compare_with("")
+    assert not any(lane.box.isVisible() for lane in window.lanes.lanes)
