@@ -42,6 +42,12 @@ def add_study_commands(sub: Any) -> None:
     s.add_argument("--coder", required=True)
     s.add_argument("-o", "--output", type=Path, required=True)
 
+    s = sub.add_parser("adjudicate", help="accept into gold, in every document, the spans "
+                                          "all coders (or a majority) agree on")
+    s.add_argument("project", type=Path)
+    s.add_argument("--majority", action="store_true",
+                   help="more than half of a document's coders suffice (default: all)")
+
     s = sub.add_parser("study", help="show the study design; lock or unlock blind coding")
     s.add_argument("project", type=Path)
     s.add_argument("--lock-blind", action="store_true", help="coders cannot turn blind off")
@@ -83,6 +89,14 @@ def _package(args: argparse.Namespace) -> int:
     with Project.open(args.project, read_only=True) as project:
         count = study.package(project, args.coder, args.output)
     print(f"wrote {args.output}: {count} documents for {args.coder}, blind")
+    return 0
+
+
+@command("adjudicate")
+def _adjudicate(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        added = study.adjudicate(project, args.majority)
+    print(f"accepted {added} span{'s' * (added != 1)} into gold")
     return 0
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from annotator.actions import GOLD
 from annotator.domain.assignment import Plan, plan
 from annotator.domain.errors import AnnotatorError
-from annotator.domain.model import NewDocument
+from annotator.domain.model import NewDocument, Span, Status
 from annotator.domain.scheme_change import plan_change
 from annotator.formats.export import span_json
 from annotator.storage import CodingResult, Project
@@ -214,3 +214,56 @@ def _merge_one(target: Project, source: Project, names: dict[str, str],
             target.set_merge_base(document_id, name, theirs)
     return conflicts
 
+
+
+def agreed_spans(project: Project, document_id: int, majority: bool = False) -> list[Span]:
+    """One span for each extent (category, label, start, end) that all the document's
+    coders (or more than half of them, and at least two) marked exactly alike."""
+    coders = [c for c in project.coders() if c != GOLD
+              and project.status(document_id, c) is not Status.NOT_STARTED]
+    spans = [s for s in project.spans(document_id) if s.coder in coders]
+    voters: dict[tuple[str, str | None, int, int], set[str]] = {}
+    first: dict[tuple[str, str | None, int, int], Span] = {}
+    for span in spans:
+        shape = (span.category, span.label, span.start, span.end)
+        voters.setdefault(shape, set()).add(span.coder)
+        first.setdefault(shape, span)
+    needed = max(2, len(coders) // 2 + 1 if majority else len(coders))
+    return [first[shape] for shape, who in voters.items() if len(who) >= needed]
+
+
+def adjudicate(project: Project, majority: bool = False) -> int:
+    """Accept, in every document, what the coders agree on into gold (one transaction);
+    links are re-pointed to gold's copies of their targets. Returns the spans added."""
+    added = 0
+    with project.transaction():
+        for document_id in project.all_document_ids():
+            gold = {(s.category, s.label, s.start, s.end): s.id
+                    for s in project.spans(document_id, GOLD)}
+            for span in agreed_spans(project, document_id, majority):
+                added += _to_gold(project, span, gold)
+    return added
+
+
+def _to_gold(project: Project, span: Span, gold: dict[tuple[str, str | None, int, int], str],
+             depth: int = 0) -> int:
+    shape = (span.category, span.label, span.start, span.end)
+    if shape in gold:
+        return 0
+    added = 0
+    category = project.scheme.category(span.category)
+    attributes = {}
+    for key, value in span.attributes.items():
+        attribute = category.attribute(key) if category else None
+        if attribute is None:
+            continue
+        if attribute.type != "link":
+            attributes[key] = value
+        elif depth < 3:
+            target = project.span(value)
+            added += _to_gold(project, target, gold, depth + 1)
+            attributes[key] = gold[(target.category, target.label, target.start, target.end)]
+    copy = project.add_span(span.document_id, GOLD, span.category, span.start, span.end,
+                            span.label, attributes)
+    gold[shape] = copy.id
+    return added + 1

@@ -8,9 +8,9 @@ training check compares a coder with gold, per category, with the differences li
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from annotator import study
 from annotator.actions import GOLD
 from annotator.domain.model import Span, Status
 from annotator.ui import operations as ops
@@ -62,17 +62,10 @@ class AdjudicationMixin:
         agree exactly, into gold as one undoable step; returns how many were accepted."""
         if self.document_id is None:
             return 0
-        doc = self.document_id
-        coders = [c for c in self.project.coders() if c != GOLD
-                  and self.project.status(doc, c) is not Status.NOT_STARTED]
-        spans = [s for s in self.project.spans(doc) if s.coder in coders]
-        votes = Counter(shape for shape in {(s.coder, _shape(s)) for s in spans})
-        per_shape = Counter(shape for _coder, shape in votes)
-        needed = len(coders) // 2 + 1 if majority else len(coders)
-        chosen = [s for s in spans if per_shape[_shape(s)] >= max(needed, 2)]
-        first = {}
-        for span in chosen:
-            first.setdefault(_shape(span), span)
+        chosen = study.agreed_spans(self.project, self.document_id, majority)
+        coders = [c for c in self.project.coders() if c != GOLD and self.project.status(
+            self.document_id, c) is not Status.NOT_STARTED]
+        first = {_shape(s): s for s in chosen}
         self.undo_stack.beginMacro("Accept what " + ("most" if majority else "all")
                                    + " coders agree on into gold")
         try:

@@ -326,3 +326,28 @@ def test_codebook_markdown_shows_markup_as_text(tmp_path: Path) -> None:
     scheme_path.write_text(json.dumps(data), encoding="utf-8")
     markdown = codebook_markdown(load_scheme(scheme_path))
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+
+
+@pytest.mark.parametrize("fmt", ["spans-csv", "matrix-csv", "spss", "stata", "jsonl", "brat",
+                                 "codebook-md", "codebook-html"])
+def test_an_uncoded_project_exports_in_every_format(fmt: str, tmp_path: Path) -> None:
+    project = actions.new_project(tmp_path / "uncoded.annotator")
+    actions.import_paths(project, [SEEDS])
+    out = tmp_path / f"out-{fmt}"
+    actions.export(project, fmt, out)
+    if fmt in ("spans-csv", "matrix-csv"):
+        frame = pd.read_csv(out, keep_default_na=False)
+        assert len(frame) == 0 and len(frame.columns) > 5
+    elif fmt == "spss":
+        frame, meta = pyreadstat.read_sav(str(out))
+        assert len(frame) == 0 and "var_tone" in meta.column_names
+    elif fmt == "stata":
+        frame, meta = pyreadstat.read_dta(str(out))
+        assert len(frame) == 0
+    elif fmt == "jsonl":
+        lines = out.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 5 and all(json.loads(x)["coders"] == {} for x in lines)
+    elif fmt == "brat":
+        assert (out / "annotation.conf").is_file() and not list(out.glob("*/*.ann"))
+    else:
+        assert "Speaker" in out.read_text(encoding="utf-8")

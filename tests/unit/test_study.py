@@ -138,6 +138,24 @@ def test_study_walk_through_the_command_line(tmp_path: Path, clock: None,
     assert speaker["value"] == 0 and speaker["documents"] == 2  # ben's spans are shorter
     assert results[("speaker", "span_f1_exact", "ana|cem")]["value"] == 1  # same extent
     assert results[("speaker", "unitizing_alpha", "all")]["value"] is not None
+    assert results[("speaker", "span_f1_exact", "ben|cem")]["value"] == 0
+    tone = results[("tone", "percent_agreement", "all")]  # both decide tone by the text
+    assert tone["value"] == 1 and tone["documents"] == 6
+    # adjudicate: what both coders of a sample document marked alike goes into gold
+    with Project.open(main) as project:
+        sample = [d for d, c, r in project.assignment_rows() if r]
+        texts = {d: project.document(d).text for d in set(sample)}
+        pairs = {d: sorted(c for dd, c, r in project.assignment_rows() if dd == d and r)
+                 for d in texts}
+    expected = sum(1 for d in texts if pairs[d] == ["ana", "cem"])  # speakers: same extent
+    expected += sum(1 for d in texts if len(texts[d]) % 3)  # demands: relabelled alike
+    capsys.readouterr()
+    assert cli.main(["adjudicate", str(main)]) == 0
+    assert f"accepted {expected} spans into gold" in capsys.readouterr().out
+    out = tmp_path / "final.csv"
+    assert cli.main(["export", str(main), "--format", "spans-csv", "-o", str(out),
+                     "--coders", "gold"]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == expected + 1
     capsys.readouterr()
     assert cli.main(["info", str(main)]) == 0
     info = capsys.readouterr().out
