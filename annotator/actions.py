@@ -22,7 +22,7 @@ from annotator.formats.export import write_jsonl, write_spans_csv
 from annotator.formats.importers import collect_files, read_file
 from annotator.formats.refiqda import write_qdpx
 from annotator.formats.tables import write_matrix_csv, write_statistics_file
-from annotator.storage import ImportResult, Project
+from annotator.storage import ImportResult, Project, remove_files
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -59,8 +59,7 @@ def open_or_create_sample(path: Path | None = None) -> Project:
         import_paths(project, [paths.seeds_dir()])
     except BaseException:
         project.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_files(path)
         raise
     return project
 

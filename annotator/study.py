@@ -10,9 +10,10 @@ and nothing is written. Documents match by content hash, spans by UUID.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator.actions import GOLD
 from annotator.domain.assignment import Plan, plan
@@ -20,7 +21,7 @@ from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import NewDocument, Span, Status
 from annotator.domain.scheme_change import plan_change
 from annotator.formats.export import span_json
-from annotator.storage import CodingResult, Project
+from annotator.storage import CodingResult, Project, remove_files
 from annotator.storage.study import NO_WORK
 
 
@@ -99,8 +100,7 @@ def package(project: Project, coder: str, path: Path) -> int:
         target.checkpoint()
     except BaseException:
         target.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_files(path)
         raise
     target.close()
     return len(documents)
@@ -241,18 +241,23 @@ def adjudicate(project: Project, majority: bool = False) -> int:
             gold = {(s.category, s.label, s.start, s.end): s.id
                     for s in project.spans(document_id, GOLD)}
             for span in agreed_spans(project, document_id, majority):
-                added += _to_gold(project, span, gold)
+                added += copy_to_gold(project, span, gold, lambda s, attributes: project.add_span(
+                    s.document_id, GOLD, s.category, s.start, s.end, s.label, attributes).id)
     return added
 
 
-def _to_gold(project: Project, span: Span, gold: dict[tuple[str, str | None, int, int], str],
-             depth: int = 0) -> int:
+def copy_to_gold(project: Project, span: Span, gold: dict[tuple[Any, ...], str],
+                 add: Callable[[Span, dict[str, Any]], str], depth: int = 0) -> int:
+    """Put gold's copy of ``span`` in place with ``add`` (a store call, or an undoable
+    command in the window), its links re-pointed to gold's copies of their targets, which
+    come along first (a chain, never a cycle). ``gold``: shape → id of gold's spans, kept
+    up to date. Returns the spans added."""
     shape = (span.category, span.label, span.start, span.end)
     if shape in gold:
         return 0
     added = 0
     category = project.scheme.category(span.category)
-    attributes = {}
+    attributes: dict[str, Any] = {}
     for key, value in span.attributes.items():
         attribute = category.attribute(key) if category else None
         if attribute is None:
@@ -261,9 +266,7 @@ def _to_gold(project: Project, span: Span, gold: dict[tuple[str, str | None, int
             attributes[key] = value
         elif depth < 3:
             target = project.span(value)
-            added += _to_gold(project, target, gold, depth + 1)
+            added += copy_to_gold(project, target, gold, add, depth + 1)
             attributes[key] = gold[(target.category, target.label, target.start, target.end)]
-    copy = project.add_span(span.document_id, GOLD, span.category, span.start, span.end,
-                            span.label, attributes)
-    gold[shape] = copy.id
+    gold[shape] = add(span, attributes)
     return added + 1

@@ -2,7 +2,7 @@
 
 from sqlite3 import Error as _SQLiteError
 
-from annotator.storage.database import describe
+from annotator.storage.database import describe, remove_files
 from annotator.storage.project import CodingResult, DeletedSpan, ImportResult, Project
 
 # What the project file can raise outside a write transaction (a damaged page met while
@@ -10,4 +10,4 @@ from annotator.storage.project import CodingResult, DeletedSpan, ImportResult, P
 STORAGE_FAILURES: tuple[type[Exception], ...] = (_SQLiteError,)
 
 __all__ = ["STORAGE_FAILURES", "CodingResult", "DeletedSpan", "ImportResult", "Project",
-           "describe"]
+           "describe", "remove_files"]

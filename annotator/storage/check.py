@@ -243,8 +243,7 @@ def repair_project(path: Path, target: Path | None = None) -> RepairResult:
         database.checkpoint(out)
     except BaseException:
         out.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        database.remove_files(target)
         raise
     out.close()
     return result

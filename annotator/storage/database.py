@@ -240,6 +240,12 @@ def describe(exc: sqlite3.Error) -> str:
     return f"the project file could not be used ({text})"
 
 
+def remove_files(path: Path) -> None:
+    """A project file that could not be made whole goes, with its -wal and -shm."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def checkpoint(db: sqlite_utils.Database) -> None:
     """Copy the -wal file into the project file, so the file alone is the whole project."""
     try:

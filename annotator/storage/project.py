@@ -53,8 +53,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin):
             project.checkpoint()  # the file alone is a project from the first moment
         except BaseException:
             db.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            database.remove_files(path)
             raise
         return project
 

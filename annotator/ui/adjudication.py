@@ -78,26 +78,17 @@ class AdjudicationMixin:
                                      f"{len(coders)} coders agree on.", 6000)
         return len(first)
 
-    def _copy_to_gold(self: MainWindow, span: Span, depth: int = 0) -> str:
-        """Gold's copy of ``span`` (made if missing), with its links re-pointed to gold's
-        copies of their targets; the id of gold's copy."""
-        existing = {_shape(s): s.id for s in self.project.spans(span.document_id, GOLD)}
-        if _shape(span) in existing:
-            return existing[_shape(span)]
-        category = self.project.scheme.category(span.category)
-        attributes: dict[str, Any] = {}
-        for key, value in span.attributes.items():
-            attribute = category.attribute(key) if category else None
-            if attribute is None:
-                continue
-            if attribute.type != "link":
-                attributes[key] = value
-            elif depth < 3:  # a link's target comes along (a chain, not a cycle)
-                attributes[key] = self._copy_to_gold(self.project.span(value), depth + 1)
-        command = ops.AddSpan(self.project, span.document_id, GOLD, span.category,
-                              span.start, span.end, span.label, attributes)
-        self.push(command)
-        return command.span_id
+    def _copy_to_gold(self: MainWindow, span: Span) -> None:
+        """Gold's copy of ``span``, links and all, as undoable steps (see study)."""
+        gold = {_shape(s): s.id for s in self.project.spans(span.document_id, GOLD)}
+
+        def add(source: Span, attributes: dict[str, Any]) -> str:
+            command = ops.AddSpan(self.project, source.document_id, GOLD, source.category,
+                                  source.start, source.end, source.label, attributes)
+            self.push(command)
+            return command.span_id
+
+        study.copy_to_gold(self.project, span, gold, add)
 
     def open_agreement(self: MainWindow, against_gold: bool = False) -> None:
         from annotator.ui.agreement_window import AgreementWindow
