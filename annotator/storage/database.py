@@ -174,7 +174,7 @@ def inspect_file(path: Path) -> None:
         raise ProjectError(f"{path}: not an annotator project (an SQLite file of another kind)")
 
 
-def _writable(path: Path) -> bool:
+def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
@@ -182,13 +182,13 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False
             ) -> sqlite_utils.Database:
     """Open the project file. ``new``: create it. ``read_only``: never write, and leave no
     ``-wal``/``-shm`` behind where none could be made (a read-only file or folder)."""
-    writable = True
+    can_write = True
     if not new:
         inspect_file(path)
-        writable = _writable(path)
-        read_only = read_only or not writable
+        can_write = writable(path)
+        read_only = read_only or not can_write
     uri = path.resolve().as_uri()
-    if not writable:
+    if not can_write:
         # immutable: no one can be writing where no one may write, and it needs no -shm
         uri += "?mode=ro" if Path(f"{path}-wal").exists() else "?immutable=1"
     # A read-only use of a writable file opens it normally but refuses every write

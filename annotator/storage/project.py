@@ -67,8 +67,13 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin):
             if version == 0:
                 raise ProjectError(f"{path}: not an annotator project")
             if version < database.LATEST_VERSION and db.read_only:
-                raise ProjectError(f"{path}: made by an older annotator; open it once where "
-                                   f"it can be written to bring it up to date")
+                if not database.writable(path):
+                    raise ProjectError(f"{path}: made by an older annotator; open it once "
+                                       f"where it can be written to bring it up to date")
+                db.close()  # our own project, one version behind: bring it up to date once
+                with cls.open(path) as _upgraded:
+                    pass
+                db = database.connect(path, read_only=True)
             database.migrate(db, path)
             project = cls(path, db)
             project.read_only = db.read_only

@@ -298,7 +298,7 @@ def test_a_file_that_cannot_be_written_opens_read_only_and_stays_as_it_was(
     from annotator.storage import Project
 
     path = coded_project(tmp_path)
-    monkeypatch.setattr(database, "_writable", lambda p: False)
+    monkeypatch.setattr(database, "writable", lambda p: False)
     before = snapshot(tmp_path)
     assert cli.main(["info", str(path)]) == 0
     assert cli.main(["export", str(path), "--format", "jsonl", "-o",

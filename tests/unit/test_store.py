@@ -177,3 +177,20 @@ def test_save_copy_holds_everything_while_the_project_is_open(project: Project,
         assert again.span(span.id) == span and again.document_count() == 5
     with pytest.raises(ProjectError, match="already exists"):
         project.save_copy(copy)
+
+
+def test_a_read_only_command_brings_an_older_project_up_to_date(tmp_path: Path) -> None:
+    """`annotator info` on a project of the previous file version: it is upgraded once
+    (as opening it in the window would) and then read without writing."""
+    from annotator import cli
+
+    path = tmp_path / "v3.annotator"
+    db = database.connect(path, new=True)
+    database.migrate(db, path, target=3)
+    db.execute("INSERT INTO coding_schemes (name, version, definition, applied_at) "
+               "VALUES ('s', 1, ?, 'x')", [__import__("json").dumps(
+                   load_scheme(DEFAULT_SCHEME).data)])
+    db.close()
+    assert cli.main(["info", str(path)]) == 0
+    with Project.open(path, read_only=True) as project:
+        assert database.version_of(project.db) == database.LATEST_VERSION
