@@ -136,7 +136,32 @@ CREATE TABLE merge_bases (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# Version 5: a full-text index of titles, outlets and texts (SQLite FTS5, unicode61 words,
+# diacritics folded), kept in step by triggers, so the document filter and corpus search
+# answer from the index instead of scanning every text. Chosen over the trigram tokenizer,
+# which finds any substring but is about nine times the size and slow to build.
+_V5 = """
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, outlet, text, content='documents', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts (rowid, title, outlet, text)
+    VALUES (new.id, new.title, new.outlet, new.text);
+END;
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title, outlet, text)
+    VALUES ('delete', old.id, old.title, old.outlet, old.text);
+END;
+CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, outlet, text ON documents BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title, outlet, text)
+    VALUES ('delete', old.id, old.title, old.outlet, old.text);
+    INSERT INTO documents_fts (rowid, title, outlet, text)
+    VALUES (new.id, new.title, new.outlet, new.text);
+END;
+INSERT INTO documents_fts (documents_fts) VALUES ('rebuild');
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 LATEST_VERSION = len(MIGRATIONS)
 
 

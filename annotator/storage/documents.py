@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,6 +33,15 @@ class ImportResult:
     duplicates: int = 0
     document_ids: list[int] = field(default_factory=list)
     coding: CodingResult = field(default_factory=CodingResult)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(search: str) -> str:
+    """The filter box's text as an FTS5 query: each word a prefix ("Stolt" finds
+    Stoltenberg), all of them required, case and diacritics ignored."""
+    return " AND ".join(f'"{word}"*' for word in _WORD.findall(search))
 
 
 class DocumentsMixin:
@@ -131,9 +141,20 @@ class DocumentsMixin:
         if assigned:  # in a study a coder sees only their documents, in their own order
             where.append("d.id IN (SELECT document_id FROM assignments WHERE coder_id = ?)")
             params.append(coder_id)
-        if search:
+        query = fts_query(search)
+        if search.strip():
             escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = f"%{escaped}%"
+        if query:  # words (as prefixes) in the title, outlet or text, from the index; and
+            # any substring of a title or outlet, from their narrow indexes
+            where.append(
+                "(d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?) "
+                "OR d.id IN (SELECT id FROM documents INDEXED BY documents_by_title "
+                "WHERE title LIKE ? ESCAPE '\\') "
+                "OR d.id IN (SELECT id FROM documents INDEXED BY documents_by_outlet "
+                "WHERE outlet LIKE ? ESCAPE '\\'))")
+            params += [query, pattern, pattern]
+        elif search.strip():  # no word in it (punctuation, a symbol): scan, as before
             where.append("(d.title LIKE ? ESCAPE '\\' OR d.outlet LIKE ? ESCAPE '\\' "
                          "OR d.text LIKE ? ESCAPE '\\')")
             params += [pattern] * 3
@@ -150,7 +171,11 @@ class DocumentsMixin:
         if search:  # scan the table once and sort the few hits; an index walk would fetch
             terms = [f"+{t}" for t in terms]  # every text out of order (3x slower)
         order = ", ".join(f"{t} DESC" if descending else t for t in terms)
-        sql = (f"SELECT d.id FROM documents d LEFT JOIN document_status st "
+        # the whole list in import order: read the ids from a narrow index and sort them,
+        # not the wide table of texts (a third of the time at 100,000 documents)
+        table = "documents d INDEXED BY documents_by_date" if sort == "id" and not (
+            search or assigned) else "documents d"
+        sql = (f"SELECT d.id FROM {table} LEFT JOIN document_status st "
                f"ON st.document_id = d.id AND st.coder_id = ? "
                f"WHERE {' AND '.join(where)} ORDER BY {order}")
         return [r[0] for r in self.db.execute(sql, params)]

@@ -194,3 +194,37 @@ def test_a_read_only_command_brings_an_older_project_up_to_date(tmp_path: Path) 
     assert cli.main(["info", str(path)]) == 0
     with Project.open(path, read_only=True) as project:
         assert database.version_of(project.db) == database.LATEST_VERSION
+
+
+def test_the_filter_answers_from_the_full_text_index(tmp_path: Path) -> None:
+    from annotator import actions
+    from annotator.domain.model import NewDocument
+
+    with actions.new_project(tmp_path / "f.annotator") as project:
+        project.import_documents([
+            NewDocument(text="Jens Stoltenberg met Zelenskyy at the café.", title="Talks"),
+            NewDocument(text="Putin spoke.", title="Moscow briefing", outlet="TheLiberty.com"),
+            NewDocument(text="Nothing here 100%.", title="Other")])
+        ids = project.all_document_ids()
+        assert project.document_ids(search="stolt") == [ids[0]]  # a word's prefix
+        assert project.document_ids(search="CAFE zelensk") == [ids[0]]  # case, diacritics
+        assert project.document_ids(search="Liberty") == [ids[1]]  # inside an outlet
+        assert project.document_ids(search="brief") == [ids[1]]  # a title
+        assert project.document_ids(search="%") == [ids[2]]  # no word: a plain scan
+        plan = " ".join(str(r) for r in project.db.execute(
+            "EXPLAIN QUERY PLAN SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'x'"))
+        assert "documents_fts" in plan and "VIRTUAL TABLE" in plan
+
+
+def test_an_older_project_gets_its_index_built(tmp_path: Path) -> None:
+    path = tmp_path / "v4.annotator"
+    db = database.connect(path, new=True)
+    database.migrate(db, path, target=4)
+    db.execute("INSERT INTO documents (content_hash, title, text, length, imported_at) "
+               "VALUES ('h', 'T', 'Lavrov answered.', 16, 'x')")
+    db.execute("INSERT INTO coding_schemes (name, version, definition, applied_at) "
+               "VALUES ('s', 1, ?, 'x')", [__import__("json").dumps(
+                   load_scheme(DEFAULT_SCHEME).data)])
+    db.close()
+    with Project.open(path) as project:
+        assert project.document_ids(search="lavr") == [1]
