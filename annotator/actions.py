@@ -9,25 +9,25 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator import paths
-from annotator.agreement.report import AgreementInput, AgreementReport, build_report
 from annotator.domain.errors import AnnotatorError, Cancelled
 from annotator.domain.model import DocumentRecord, NewDocument, Status
 from annotator.domain.scheme import CodingScheme
-from annotator.domain.scheme_loader import load_scheme
-from annotator.formats.brat import write_brat
-from annotator.formats.codebook import codebook_html, codebook_markdown
-from annotator.formats.export import write_jsonl, write_spans_csv
 from annotator.formats.importers import collect_files, read_file
-from annotator.formats.refiqda import write_qdpx
-from annotator.formats.tables import write_matrix_csv, write_statistics_file
 from annotator.storage import ImportResult, Project, remove_files
+
+if TYPE_CHECKING:  # imported where they are used: start-up needs none of them (numpy,
+    # jsonschema and every writer cost ~0.2 s before the window could show)
+    from annotator.agreement.report import AgreementInput, AgreementReport
 
 Progress = Callable[[int, int], None]  # (done, total)
 
 
 def new_project(path: Path, scheme_path: Path | None = None) -> Project:
+    from annotator.domain.scheme_loader import load_scheme
+
     scheme: CodingScheme = load_scheme(scheme_path or paths.default_scheme_path())
     return Project.create(path, scheme)
 
@@ -88,6 +88,8 @@ def agreement_input(project: Project, coders: list[str] | None = None,
     fewer than two such coders are left out, and counted. Without ``coders``: every coder
     but gold who has a document in scope (one who coded nothing must not void the report).
     """
+    from annotator.agreement.report import AgreementInput
+
     known = project.coders()
     if coders is not None and len(set(coders)) != len(coders):
         twice = sorted({c for c in coders if coders.count(c) > 1})
@@ -140,6 +142,8 @@ def agreement_report(project: Project, coders: list[str] | None = None, scope: s
                      category: str | None = None, bootstrap_samples: int = 1000,
                      continuum: str = "separate", training: bool = False) -> AgreementReport:
     """``training``: only the practice documents (a trainee against gold, say)."""
+    from annotator.agreement.report import build_report
+
     documents = None
     if training:
         documents = set(project.study_setting("training_documents", []))
@@ -177,6 +181,12 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
         if unknown:
             raise AnnotatorError(f"no coder named {', '.join(map(repr, unknown))} in the "
                                  f"project (coders: {', '.join(known) or 'none'})")
+    from annotator.formats.brat import write_brat
+    from annotator.formats.codebook import codebook_html, codebook_markdown
+    from annotator.formats.export import write_jsonl, write_spans_csv
+    from annotator.formats.refiqda import write_qdpx
+    from annotator.formats.tables import write_matrix_csv, write_statistics_file
+
     scheme = project.scheme
     if fmt == "codebook-md":
         write_atomically(path, codebook_markdown(scheme))

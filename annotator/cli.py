@@ -13,10 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator import __version__, actions
-from annotator.agreement.render import RENDERERS
 from annotator.cli_study import STUDY_COMMANDS, add_study_commands
 from annotator.domain.errors import AnnotatorError
-from annotator.domain.scheme_loader import load_scheme
 from annotator.storage import STORAGE_FAILURES, Project, describe
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -98,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
                         "Agreement and INCEpTION join them")
     s.add_argument("--training", action="store_true",
                    help="only the practice documents (e.g. --coders trainee,gold)")
-    s.add_argument("--format", choices=tuple(RENDERERS), default="table")
+    s.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
     s.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                    help="bootstrap samples for alpha's 95%% interval (0: none)")
     s.add_argument("-o", "--output", type=Path, help="write to a file instead of the screen")
@@ -168,6 +166,8 @@ def _import(args: argparse.Namespace) -> int:
 
 @command("scheme")
 def _scheme(args: argparse.Namespace) -> int:
+    from annotator.domain.scheme_loader import load_scheme
+
     scheme = load_scheme(args.file)
     if args.scheme_command == "check":
         labels = sum(len(c.labels) for c in scheme.categories)
@@ -216,6 +216,8 @@ def _agreement(args: argparse.Namespace) -> int:
     with Project.open(args.project, read_only=True) as project:
         report = actions.agreement_report(project, coders, args.scope, args.category,
                                           args.bootstrap, args.continuum, args.training)
+    from annotator.agreement.render import RENDERERS
+
     text = RENDERERS[args.format](report)
     if args.output:
         actions.write_atomically(args.output, text)
