@@ -311,6 +311,12 @@ class CodingMixin:
         counts[Status.NOT_STARTED] = self.document_count() - sum(counts.values())  # type: ignore[attr-defined]
         return counts
 
+    def count_status(self, coder: str, status: Status) -> int:
+        """How many documents the coder has at ``status`` (done or in progress): indexed."""
+        coder_id = self._coder_id(coder, create=False)
+        return int(self.db.execute("SELECT count(*) FROM document_status WHERE coder_id = ? "
+                                   "AND status = ?", [coder_id, status.value]).fetchone()[0])
+
     def _mark_started(self, document_id: int, coder: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO document_status (document_id, coder_id, status, "
                         "updated_at) VALUES (?, ?, 'in_progress', ?)",

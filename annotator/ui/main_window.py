@@ -268,6 +268,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             self.actions_by_name["blind"].setEnabled(not self.blind_locked)
             self.actions_by_name["blind"].setChecked(self.blind)
             self.refresh_coding()
+        if change.kind == "documents_imported":
+            self._total_for = None  # count again
         if change.kind in ("documents_imported", "scheme_applied"):
             self.doc_model.reload()
             self._select_list_row()
@@ -289,10 +291,14 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             self.show_document(command.document_id)
 
     def _update_status_bar(self) -> None:
-        total = self.project.document_count()
+        """Runs after every change: two indexed lookups, no count over all documents (the
+        total is counted when documents arrive, not at every keystroke)."""
+        if getattr(self, "_total_for", None) is not self.project:
+            self._total, self._total_for = self.project.document_count(), self.project
+        total = self._total
         position = self.doc_model.position_of(self.document_id) \
             if self.document_id is not None else None
-        done = self.project.status_counts(self.coder)[Status.DONE]
+        done = self.project.count_status(self.coder, Status.DONE)
         shown = len(self.doc_model.ids)
         where = f"Document {position + 1} of {shown}" if position is not None else "No document"
         if shown != total:
