@@ -22,6 +22,19 @@ SELECTED_ALPHA = 190
 BASE_POINT_SIZE = 12
 
 
+def _nested(spans: list[Span]) -> set[str]:
+    """Ids of spans lying inside a span of another category: one pass in text order,
+    keeping the furthest end reached per category (a scheme has few)."""
+    furthest: dict[str, int] = {}
+    found = set()
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if any(end >= span.end for category, end in furthest.items()
+               if category != span.category):
+            found.add(span.id)
+        furthest[span.category] = max(furthest.get(span.category, 0), span.end)
+    return found
+
+
 def qt_text(text: str) -> str:
     """The text as Qt must receive it to show it unchanged. PySide reads a leading U+FEFF
     as a byte order mark and drops it, and a leading U+FFFE as a byte-swapped one (the
@@ -86,12 +99,10 @@ class ArticleView(QTextEdit):
         # longer spans first, so a span inside another (a speaker in an accusation) is drawn
         # on top: its own underline colour shows on its words, the outer one's around them,
         # and its fill is stronger, so the blend keeps the inner category's colour
-        ordered = sorted(self.spans, key=lambda s: s.start - s.end)
-        for i, span in enumerate(ordered):
-            inside = any(o.start <= span.start and span.end <= o.end and o.category !=
-                         span.category for o in ordered[:i])
+        nested = _nested(self.spans)
+        for span in sorted(self.spans, key=lambda s: s.start - s.end):
             sel = self._selection(span, colours.get(span.category, "#888888"),
-                                  NESTED_ALPHA if inside else FILL_ALPHA)
+                                  NESTED_ALPHA if span.id in nested else FILL_ALPHA)
             if span.id == self.selected_span_id:
                 selected = span
             selections.append(sel)

@@ -202,3 +202,18 @@ def test_opening_a_project_open_elsewhere_offers_read_only(qtbot, monkeypatch, p
     qtbot.addWidget(window)
     assert "ben on lab-pc" in asked[0]
     assert window.project.read_only and "(read-only)" in window.windowTitle()
+
+
+def test_spans_nested_in_another_category_are_found_in_one_pass() -> None:
+    from annotator.domain.model import Span
+    from annotator.ui.article_view import _nested
+
+    def span(i: str, category: str, start: int, end: int) -> Span:
+        return Span(id=i, document_id=1, coder="a", category=category, start=start, end=end,
+                    text="x" * (end - start), label=None, attributes={}, created_at="",
+                    updated_at="")
+
+    spans = [span("acc", "accusation", 0, 40), span("sp", "speaker", 10, 15),
+             span("sp2", "speaker", 12, 14), span("half", "demand", 30, 50),
+             span("out", "speaker", 60, 65)]
+    assert _nested(spans) == {"sp", "sp2"}  # inside the accusation; 'half' only overlaps
