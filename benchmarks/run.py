@@ -1,0 +1,276 @@
+"""Every speed figure of annotator against a floor measured in the same run.
+
+    python benchmarks/run.py [--size 100000] [--quick]
+
+Each row alternates floor and app (at least five pairs; ``--quick``: two, on a small
+corpus, to check that every row prints) and reports the median and the minimum of each,
+and the ratio of the medians. Texts come from one generator of news-like articles
+(sentences of the sample corpus recombined, names, quotes, 8 % with emoji, 2–8 kB, a few
+of 300 kB). GUI timings include a paint (the event loop runs until the window is drawn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import platform
+import random
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+EMOJI = ["😀", "🇺🇦", "👍🏽", "👩‍👩‍👧", "🇷🇺"]
+
+
+def sentences() -> list[str]:
+    found: list[str] = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        found += [s.strip() for s in re.split(r"(?<=[.!?”])\s+", text) if len(s.strip()) > 30]
+    return found
+
+
+def article(rng: random.Random, pool: list[str], size: int) -> str:
+    parts: list[str] = []
+    while sum(len(p) for p in parts) < size:
+        paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))
+        if rng.random() < 0.08:
+            paragraph += " " + rng.choice(EMOJI)
+        parts.append(paragraph)
+    return "\n\n".join(parts)
+
+
+def corpus(n: int, seed: int = 7) -> list[tuple[str, str]]:
+    rng, pool = random.Random(seed), sentences()
+    docs = []
+    for i in range(n):
+        size = 300_000 if i % 20_000 == 19_999 else rng.randint(2_000, 8_000)
+        text = article(rng, pool, size)
+        docs.append((f"{text.split('.')[0][:80]} ({i})", text + f"\n\n[{i}]"))
+    return docs
+
+
+def pairs(floor: Callable[[], object], app: Callable[[], object], repeat: int
+          ) -> tuple[list[float], list[float]]:
+    """Floor and app alternating, so a slow moment of the machine hits both."""
+    f_times, a_times = [], []
+    for _ in range(repeat):
+        for func, times in ((floor, f_times), (app, a_times)):
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+    return f_times, a_times
+
+
+ROWS: list[tuple[str, str, float, float, float, float, str]] = []
+
+
+def row(work: str, floor_name: str, f: list[float], a: list[float], target: str) -> None:
+    fm, am = statistics.median(f), statistics.median(a)
+    ROWS.append((work, floor_name, fm, min(f), am, min(a), target))
+    print(f"{work:<44} floor {fm * 1000:9.1f} ms (min {min(f) * 1000:8.1f})   app "
+          f"{am * 1000:9.1f} ms (min {min(a) * 1000:8.1f})   ratio {am / fm:6.2f}x   "
+          f"target {target}", flush=True)
+
+
+# -- the rows ----------------------------------------------------------------------------
+def bench_import(tmp: Path, docs: list[tuple[str, str]], repeat: int) -> None:
+    from annotator import actions
+    from annotator.domain.model import NewDocument
+
+    folder = tmp / "txt"
+    folder.mkdir()
+    for i, (title, text) in enumerate(docs):
+        (folder / f"{i:06d}.txt").write_text(f"{title}\n\n{text}", encoding="utf-8")
+    runs = iter(range(10**6))
+
+    def floor() -> None:  # read + sha256 + insert_all of the same rows, with the constraint
+        import sqlite_utils
+
+        db = sqlite_utils.Database(tmp / f"floor{next(runs)}.db")
+        db.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, content_hash TEXT UNIQUE, "
+                   "title TEXT, text TEXT)")
+        rows = []
+        for path in sorted(folder.iterdir()):
+            text = path.read_text(encoding="utf-8")
+            rows.append({"content_hash": hashlib.sha256(text.encode()).hexdigest(),
+                         "title": text.split("\n", 1)[0], "text": text})
+        db["documents"].insert_all(rows, batch_size=500)
+        db.close()
+
+    def app() -> None:
+        project = actions.new_project(tmp / f"app{next(runs)}.annotator")
+        actions.import_paths(project, [folder])
+        project.close()
+
+    f, a = pairs(floor, app, repeat)
+    row(f"import {len(docs):,} .txt", "read+sha256+insert_all", f, a, "≤ 1.2×")
+    _ = NewDocument
+
+
+def build_project(tmp: Path, docs: list[tuple[str, str]]) -> Path:
+    from annotator import actions
+    from annotator.domain.model import NewDocument
+
+    path = tmp / "big.annotator"
+    with actions.new_project(path) as project:
+        project.import_documents(NewDocument(text=t, title=title) for title, t in docs)
+    return path
+
+
+def bench_filter(path: Path, repeat: int) -> None:
+    from annotator.storage import Project
+
+    conn = sqlite3.connect(path)
+    with Project.open(path, read_only=True) as project:
+        for term in ("Stoltenberg", "Kremlin guarantees", "[4242]"):
+            query = " AND ".join(f'"{w}"*' for w in re.findall(r"\w+", term))
+            f, a = pairs(lambda q=query: conn.execute(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", [q]).fetchall(),
+                lambda t=term: project.document_ids("ana", search=t), repeat)
+            row(f"text filter “{term}”", "FTS5 query", f, a, "≤ 50 ms median")
+    conn.close()
+
+
+def bench_start(path: Path, repeat: int) -> None:
+    floor_script = ("import sys, time; t = time.perf_counter()\n"
+                    "from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit\n"
+                    "app = QApplication([]); w = QMainWindow(); e = QPlainTextEdit()\n"
+                    "e.setPlainText(open(sys.argv[1], encoding='utf-8').read()[:8000])\n"
+                    "w.setCentralWidget(e); w.show(); app.processEvents(); w.repaint()\n")
+    app_script = ("import sys\nfrom pathlib import Path\n"
+                  "from annotator.ui.app import application\n"
+                  "from annotator.ui.main_window import MainWindow\n"
+                  "from annotator.ui.settings import Settings\n"
+                  "from annotator.storage import Project\n"
+                  "app = application(); w = MainWindow(Project.open(Path(sys.argv[1])), 'ana',"
+                  " Settings()); w.show(); app.processEvents(); w.repaint()\n")
+    seed = next((ROOT / "seeds").glob("*.txt"))
+    env = {**os.environ, "XDG_CONFIG_HOME": str(path.parent / "cfg")}
+
+    def run(script: str, argument: Path) -> Callable[[], None]:
+        return lambda: subprocess.run([sys.executable, "-c", script, str(argument)], check=True,
+                                      env=env, capture_output=True)
+
+    f, a = pairs(run(floor_script, seed), run(app_script, path), repeat)
+    row("start to a painted window, list filled", "QMainWindow+QPlainTextEdit", f, a, "≤ 1.3×")
+
+
+def bench_window(path: Path, repeat: int) -> None:
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from annotator.storage import Project
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    project = Project.open(path)
+    rng = random.Random(3)
+    ids = project.all_document_ids()
+    plain = QPlainTextEdit()
+    plain.show()
+    window = MainWindow(project, "ana", Settings())
+    window.show()
+    for count in (200, 1000):
+        doc = ids[count % len(ids)]
+        text = project.document(doc).text
+        with project.transaction():
+            for _ in range(count):
+                start = rng.randrange(0, max(1, len(text) - 90))
+                project.add_span(doc, "ana", rng.choice(["speaker", "source_outlet"]), start,
+                                 start + rng.randrange(1, 80))
+        other = ids[(count + 1) % len(ids)]
+
+        def floor_switch(t: str = text) -> None:
+            plain.setPlainText(t)
+            plain.viewport().repaint()
+
+        def app_switch(d: int = doc, o: int = other) -> None:
+            window.show_document(o)
+            window.show_document(d)
+            window.view.viewport().repaint()
+            app.processEvents()
+
+        f, a = pairs(floor_switch, app_switch, repeat)
+        row(f"switch to an article with {count:,} spans", "setPlainText+paint (x1)", f,
+            [x / 2 for x in a], "≤ 1.5× / 2×")
+        window.show_document(doc)
+        positions = iter(range(10, len(text) - 10, 7))
+        conn = project.db.conn
+
+        def floor_add() -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE documents SET imported_at = imported_at WHERE id = ?", [doc])
+            conn.execute("COMMIT")
+            window.view.setExtraSelections(window.view.extraSelections())
+            window.view.viewport().repaint()
+
+        def app_add() -> None:
+            start = next(positions)
+            window.view.select_range(start, start + 4)
+            window.code("speaker", None)
+            window.view.viewport().repaint()
+            app.processEvents()
+
+        f, a = pairs(floor_add, app_add, repeat)
+        row(f"add one span ({count:,} in the article)", "one WAL commit+selections", f, a,
+            "≤ 1.5×")
+    window.close()
+
+
+def bench_export(path: Path, tmp: Path, repeat: int) -> None:
+    from annotator import actions
+    from annotator.storage import Project
+
+    with Project.open(path, read_only=True) as project:
+        total = project.db.execute("SELECT count(*) FROM spans").fetchone()[0]
+
+        def floor() -> None:
+            conn = sqlite3.connect(path)
+            with open(tmp / "floor.csv", "w", newline="", encoding="utf-8") as out:
+                csv.writer(out).writerows(conn.execute("SELECT * FROM spans"))
+            conn.close()
+
+        for fmt in ("spans-csv", "jsonl"):
+            f, a = pairs(floor, lambda fmt=fmt: actions.export(project, fmt, tmp / f"o.{fmt}"),
+                         repeat)
+            row(f"export {total:,} spans, {fmt}", "csv dump of the spans table", f, a, "≤ 1.3×")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="documents (default 100,000)")
+    parser.add_argument("--quick", action="store_true", help="a small smoke run")
+    args = parser.parse_args()
+    size = 300 if args.quick else args.size
+    repeat = 2 if args.quick else 5
+    print(f"annotator benchmarks, {date.today()}, {platform.platform()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}; {size:,} documents, "
+          f"{repeat} alternating pairs per row", flush=True)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        os.environ["XDG_CONFIG_HOME"] = str(tmp / "cfg")
+        docs = corpus(size)
+        bench_import(tmp, docs[: min(size, 10_000)], repeat)
+        path = build_project(tmp, docs)
+        bench_filter(path, repeat)
+        bench_start(path, repeat)
+        bench_window(path, repeat)
+        bench_export(path, tmp, repeat)
+    print(f"{len(ROWS)} rows")
+
+
+if __name__ == "__main__":
+    main()

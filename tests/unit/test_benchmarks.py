@@ -1,0 +1,23 @@
+"""The benchmark runner works: a --quick run prints every row (it asserts no time: timed
+tests flake on shared machines; the figures themselves are in benchmarks/README.md)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+ROWS = ["import 300 .txt", "text filter", "start to a painted window", "switch to an article",
+        "add one span", "export"]
+
+
+def test_benchmark_runner_prints_every_row() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    for name in ROWS:
+        assert name in proc.stdout, name
+    assert proc.stdout.count("ratio") == 11 and "11 rows" in proc.stdout
