@@ -210,15 +210,15 @@ def bench_window(path: Path, repeat: int) -> None:
         positions = iter(range(10, len(text) - 10, 7))
         conn = project.db.conn
 
-        def floor_add() -> None:
+        def floor_add(conn: sqlite3.Connection = conn, doc: int = doc) -> None:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("UPDATE documents SET imported_at = imported_at WHERE id = ?", [doc])
             conn.execute("COMMIT")
             window.view.setExtraSelections(window.view.extraSelections())
             window.view.viewport().repaint()
 
-        def app_add() -> None:
-            start = next(positions)
+        def app_add(positions: object = positions) -> None:
+            start = next(positions)  # type: ignore[call-overload]
             window.view.select_range(start, start + 4)
             window.code("speaker", None)
             window.view.viewport().repaint()
