@@ -194,10 +194,13 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
     if fmt == "codebook-html":
         write_atomically(path, codebook_html(scheme))
         return 1
-    total = project.document_count()
+    # tables and brat hold only coded documents; JSONL and REFI-QDA carry the whole corpus
+    coded_only = fmt in ("spans-csv", "matrix-csv", "spss", "stata", "brat")
+    total = len({d for d, _ in project.statuses()}) if coded_only else project.document_count()
 
     def records() -> Iterator[DocumentRecord]:
-        for done, record in enumerate(project.iter_records(coders, documents), start=1):
+        for done, record in enumerate(project.iter_records(coders, documents,
+                                                           coded_only=coded_only), start=1):
             if cancelled and cancelled():
                 raise Cancelled()
             if progress and (done % 100 == 0 or done == total):

@@ -6,12 +6,14 @@ line instead of failing half-way through an import (which then changes nothing).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STATUSES = ("not_started", "in_progress", "done")
 _SPAN_KEYS = {"id": str, "category": str, "start": int, "end": int}
 
@@ -24,13 +26,18 @@ def check_document(document: NewDocument, path: Path | str, line: int | None = N
             where = value.index("\x00")
             raise ImportFailed(path, f"the {name} contains a NUL character (at character "
                                      f"{where}); remove it, then import again", line=line)
-    try:
-        json.dumps([document.text, document.title, document.date, document.outlet,
-                    document.url, document.metadata, document.coding],
-                   ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ImportFailed(path, f"contains a lone surrogate ({exc.object[exc.start:exc.end]!r}"
-                                 f"), which is not valid Unicode text", line=line) from None
+    for value in (document.text, document.title, document.date or "", document.outlet or "",
+                  document.url or ""):
+        if (match := _SURROGATE.search(value)) is not None:
+            raise ImportFailed(path, f"contains a lone surrogate ({match.group()!r}), which is "
+                                     f"not valid Unicode text", line=line)
+    if document.metadata or document.coding:  # rarer, nested: the slow, thorough way
+        try:
+            json.dumps([document.metadata, document.coding], ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ImportFailed(path, f"contains a lone surrogate "
+                                     f"({exc.object[exc.start:exc.end]!r}), which is not "
+                                     f"valid Unicode text", line=line) from None
 
 
 def check_coding(coding: Any, path: Path | str, line: int | None = None) -> None:

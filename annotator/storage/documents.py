@@ -145,15 +145,15 @@ class DocumentsMixin:
         if search.strip():
             escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = f"%{escaped}%"
-        if query:  # words (as prefixes) in the title, outlet or text, from the index; and
-            # any substring of a title or outlet, from their narrow indexes
-            where.append(
-                "(d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?) "
-                "OR d.id IN (SELECT id FROM documents INDEXED BY documents_by_title "
-                "WHERE title LIKE ? ESCAPE '\\') "
-                "OR d.id IN (SELECT id FROM documents INDEXED BY documents_by_outlet "
-                "WHERE outlet LIKE ? ESCAPE '\\'))")
-            params += [query, pattern, pattern]
+        hits, hit_params = "", []
+        if query:  # words (as prefixes) in the title, outlet or text, from the index, and any
+            # substring of a title or outlet from their narrow indexes: the hits drive the
+            # query, so the wide table is read only for them
+            hits = ("WITH hits(id) AS (SELECT rowid FROM documents_fts WHERE documents_fts "
+                    "MATCH ? UNION SELECT id FROM documents INDEXED BY documents_by_title "
+                    "WHERE title LIKE ? ESCAPE '\\' UNION SELECT id FROM documents "
+                    "INDEXED BY documents_by_outlet WHERE outlet LIKE ? ESCAPE '\\') ")
+            hit_params = [query, pattern, pattern]
         elif search.strip():  # no word in it (punctuation, a symbol): scan, as before
             where.append("(d.title LIKE ? ESCAPE '\\' OR d.outlet LIKE ? ESCAPE '\\' "
                          "OR d.text LIKE ? ESCAPE '\\')")
@@ -175,10 +175,12 @@ class DocumentsMixin:
         # not the wide table of texts (a third of the time at 100,000 documents)
         table = "documents d INDEXED BY documents_by_date" if sort == "id" and not (
             search or assigned) else "documents d"
-        sql = (f"SELECT d.id FROM {table} LEFT JOIN document_status st "
+        if hits:
+            table = "hits JOIN documents d ON d.id = hits.id"
+        sql = (f"{hits}SELECT d.id FROM {table} LEFT JOIN document_status st "
                f"ON st.document_id = d.id AND st.coder_id = ? "
                f"WHERE {' AND '.join(where)} ORDER BY {order}")
-        return [r[0] for r in self.db.execute(sql, params)]
+        return [r[0] for r in self.db.execute(sql, hit_params + params)]
 
     def document_rows(self, ids: list[int], coder: str | None) -> list[DocumentRow]:
         """The list's rows for ``ids`` (in that order): one query per page, not per row."""

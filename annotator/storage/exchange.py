@@ -105,10 +105,12 @@ class ExchangeMixin:
         except ProjectError as exc:
             raise ProjectError(f"span {source}: {exc}") from None
 
-    def iter_records(self, coders: Iterable[str] | None = None, documents: str = "all"
-                     ) -> Iterator[DocumentRecord]:
+    def iter_records(self, coders: Iterable[str] | None = None, documents: str = "all",
+                     *, coded_only: bool = False) -> Iterator[DocumentRecord]:
         """Documents in id order with the chosen coders' work. ``documents`` "done": only
-        each coder's documents marked done (documents with none are left out)."""
+        each coder's documents marked done (documents with none are left out).
+        ``coded_only``: skip documents none of the chosen coders worked on (what a table
+        of spans or of coders' values needs: not every text of a 100,000-article corpus)."""
         chosen = set(coders) if coders is not None else None
         statuses: dict[int, dict[str, Status]] = {}
         for d, c, s in self.db.execute(
@@ -116,7 +118,8 @@ class ExchangeMixin:
                 "JOIN coders c ON c.id = s.coder_id"):
             if chosen is None or c in chosen:
                 statuses.setdefault(d, {})[c] = Status(s)
-        ids = [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
+        ids = sorted(statuses) if coded_only else [
+            r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
         for document_id in ids:
             per_coder = statuses.get(document_id, {})
             if documents == "done":
