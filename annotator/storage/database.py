@@ -169,34 +169,48 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
 def inspect_file(path: Path) -> None:
-    """Refuse what is not a project before SQLite touches it: reading the file's 100-byte
-    header changes nothing, whereas opening an empty file or a foreign database with SQLite
-    and switching it to WAL would rewrite it."""
+    """Refuse what is not a project before it is opened for writing, changing nothing: an
+    empty file, a text file or another program's SQLite file would otherwise be turned
+    into a WAL database.
+
+    The look goes through SQLite, read-only, never through open(): POSIX drops every lock a
+    process holds on a file when any descriptor of that file is closed, so reading the
+    header with open() while this process had the project open released its connection's
+    locks, and another program then deleted the -wal it was still writing to. SQLite's own
+    connections share their locks per file within a process.
+    """
     if path.is_dir():
         raise ProjectError(f"{path}: a folder, not a project file")
     if not path.is_file():
         raise ProjectError(f"{path}: no such project file")
-    try:
-        with path.open("rb") as stream:
-            header = stream.read(100)
-    except OSError as exc:
-        raise ProjectError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     wal = Path(f"{path}-wal")
-    has_wal = wal.is_file() and wal.stat().st_size > 0
-    if not header:
-        if has_wal:  # a project killed before its first checkpoint: its pages are in -wal
-            return
+    if path.stat().st_size == 0 and not (wal.is_file() and wal.stat().st_size > 0):
         raise ProjectError(f"{path}: an empty file, not an annotator project")
-    if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
-        raise ProjectError(f"{path}: not an annotator project (not an SQLite file)")
-    application_id = int.from_bytes(header[68:72], "big")
-    if application_id != APPLICATION_ID and not has_wal:
+    try:
+        conn = sqlite3.connect(_uri(path, writable(path)), uri=True, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{path}: cannot read the file ({exc})") from None
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    except sqlite3.DatabaseError:
+        raise ProjectError(f"{path}: not an annotator project (not an SQLite file)") from None
+    finally:
+        conn.close()
+    if application_id != APPLICATION_ID:
         raise ProjectError(f"{path}: not an annotator project (an SQLite file of another kind)")
+
+
+def _uri(path: Path, can_write: bool) -> str:
+    uri = path.resolve().as_uri()
+    if not can_write:
+        # immutable: no one can be writing where no one may write, and it needs no -shm
+        uri += "?mode=ro" if Path(f"{path}-wal").exists() else "?immutable=1"
+    return uri
 
 
 def writable(path: Path) -> bool:
@@ -212,13 +226,9 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False
         inspect_file(path)
         can_write = writable(path)
         read_only = read_only or not can_write
-    uri = path.resolve().as_uri()
-    if not can_write:
-        # immutable: no one can be writing where no one may write, and it needs no -shm
-        uri += "?mode=ro" if Path(f"{path}-wal").exists() else "?immutable=1"
     # A read-only use of a writable file opens it normally but refuses every write
     # (query_only): SQLite then removes its -wal and -shm at close, leaving nothing behind.
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False,
+    conn = sqlite3.connect(_uri(path, can_write), uri=True, check_same_thread=False,
                            timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     db = sqlite_utils.Database(conn)
     db.read_only = read_only  # type: ignore[attr-defined]

@@ -89,3 +89,28 @@ def test_writers_wait_for_an_import(tmp_path: Path) -> None:
     with Project.open(path) as project:
         assert project.document_count() == 3005
         assert sum(1 for _ in project.iter_spans()) == 100
+
+
+def test_a_second_open_in_the_same_process_keeps_the_first_ones_locks(tmp_path: Path) -> None:
+    """POSIX drops every lock a process holds on a file when any descriptor of it closes.
+    Reading the header with open() while the window's connection was open did that: the
+    next program to close its connection then thought itself the last one and deleted the
+    -wal, and what the window saved after that went into a deleted file."""
+    from annotator.storage.backup import make_backup
+
+    path = tmp_path / "p.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS])
+        doc = project.all_document_ids()[0]
+        project.add_span(doc, "ana", "speaker", 0, 3)
+        make_backup(path)  # opens the same file again in this process, then closes it
+        with Project.open(path, read_only=True):
+            pass
+        reader = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); " \
+                 "print(c.execute('SELECT count(*) FROM spans').fetchone()[0]); c.close()"
+        subprocess.run([sys.executable, "-c", reader, str(path)], check=True)
+        assert Path(f"{path}-wal").exists()  # the other program did not take it away
+        project.add_span(doc, "ana", "speaker", 4, 9)
+        out = subprocess.run([sys.executable, "-c", reader, str(path)], check=True,
+                             capture_output=True, text=True).stdout
+        assert out.strip() == "2"  # what was saved after is in the file others read
