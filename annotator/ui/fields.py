@@ -36,6 +36,13 @@ class FieldEditor(QObject):
     def value(self) -> Any:
         return self._get()
 
+    def flush(self) -> None:
+        """Store what is typed and not stored yet, now (before the form moves on)."""
+        if self.pending is not None:
+            self.pending()
+
+    pending: Callable[[], None] | None = None
+
     def set_value(self, value: Any) -> None:
         self.widget.blockSignals(True)
         try:
@@ -110,6 +117,11 @@ def _line(parse: Callable[[str], Any], placeholder: str, show: Callable[[Any], s
         pause.stop()
         finished()
 
+    def flush() -> None:
+        if pause.isActive():
+            finish_now()
+
+    editor.pending = flush
     pause.timeout.connect(finished)
     line.textEdited.connect(typed)
     line.editingFinished.connect(finish_now)

@@ -75,6 +75,7 @@ class SpanEditor(QGroupBox):
     def show_span(self, span: Span | None, scheme: CodingScheme, others: list[Span]) -> None:
         """Show ``span``; ``others`` are the spans a link may point to. The same span with
         the same link choices keeps its widgets and only gets its values (see ``_clear``)."""
+        self.flush()  # typing not stored yet belongs to the span shown until now
         category = scheme.category(span.category) if span else None
         links = {a.key: [LinkChoice(o.id, f"{o.category}: {excerpt(o.text, 40)}")
                          for o in others if o.category in a.targets and o.id != span.id]
@@ -126,6 +127,10 @@ class SpanEditor(QGroupBox):
     def first_field(self) -> QWidget | None:
         return next((e.widget for e in self.editors.values()), None)
 
+    def flush(self) -> None:
+        for editor in list(self.editors.values()):
+            editor.flush()
+
     def _label(self, span_id: str, value: Any) -> None:
         if self.span and value != self.span.label:
             self.sig_label_requested.emit(span_id, value)
@@ -165,6 +170,10 @@ class VariablesForm(QGroupBox):
 
     def first_field(self) -> QWidget | None:
         return next((e.widget for e in self.editors.values()), None)
+
+    def flush(self) -> None:
+        for editor in list(self.editors.values()):
+            editor.flush()
 
     def _changed(self, key: str, value: Any) -> None:
         if value != self.values.get(key):

@@ -144,6 +144,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
 
     # -- showing -------------------------------------------------------------------------
     def show_document(self, document_id: int | None) -> None:
+        self.flush_edits()  # typed text goes to the document it was typed for
         self.document_id = document_id
         self.selected_span_id = self.compare_selected_span_id = None
         document = self.project.document(document_id) if document_id is not None else None
@@ -229,6 +230,12 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
                                       | QItemSelectionModel.SelectionFlag.Rows)
         selection.blockSignals(False)
         self.spans_table.viewport().update()
+
+    def flush_edits(self) -> None:
+        """Store text still within its typing pause, while its span and document are the
+        ones on screen (before a switch of document, coder or project)."""
+        self.span_editor.flush()
+        self.variables_form.flush()
 
     def _chain_focus(self) -> None:
         """Tab goes article → the span's fields → the variables → spans → documents."""
@@ -329,6 +336,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.settings.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.flush_edits()
         focused = self.focusWidget()
         if focused is not None:
             focused.clearFocus()  # a text being typed is stored now, before the project closes

@@ -210,3 +210,31 @@ def test_going_to_a_text_field_selects_its_text(make_window, qtbot) -> None:  # 
     type_text(qtbot, "Reuters")  # replaces, as after Tab
     press(qtbot, Qt.Key.Key_Escape)
     assert window.project.variables(window.document_id, "ana") == {"outlet": "Reuters"}
+
+
+def test_text_typed_just_before_switching_documents_is_kept(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    view = window.view
+    view.select_range(0, 3)
+    press(qtbot, Qt.Key.Key_S)
+    speaker = window.selected_span_id
+    window.span_editor.editors["note"].widget.setFocus()
+    type_text(qtbot, "said so")
+    press(qtbot, Qt.Key.Key_Right, ALT)  # at once, before the typing pause ends
+    qtbot.wait(600)
+    assert window.project.span(speaker).attributes.get("note") == "said so"
+    press(qtbot, Qt.Key.Key_Left, ALT)
+    window.select_span(speaker)
+    assert window.span_editor.editors["note"].widget.text() == "said so"
+
+
+def test_a_variable_typed_just_before_switching_stays_with_its_document(make_window, qtbot  # type: ignore[no-untyped-def]
+                                                                       ) -> None:
+    window = make_window()
+    first = window.document_id
+    press(qtbot, Qt.Key.Key_3, CTRL)
+    type_text(qtbot, "Tass")
+    press(qtbot, Qt.Key.Key_Right, ALT)
+    qtbot.wait(600)
+    assert window.project.variables(first, "ana") == {"outlet": "Tass"}
+    assert window.project.variables(window.document_id, "ana") == {}
