@@ -124,6 +124,7 @@ class CodingMixin:
 
     # -- coders and modes ----------------------------------------------------------------
     def switch_coder(self: MainWindow, name: str | None = None) -> None:
+        self.flush_edits()  # what was typed is the current coder's
         name = name or ask_coder(self, self.project.coders(), self.coder)
         if not name or name == self.coder:
             return

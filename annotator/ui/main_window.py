@@ -95,6 +95,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
     # -- project -------------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
         if getattr(self, "bridge", None):
+            self.flush_edits()
             self.bridge.detach()
             lock.release(self.project.path)
             self.project.close()

@@ -238,3 +238,13 @@ def test_a_variable_typed_just_before_switching_stays_with_its_document(make_win
     qtbot.wait(600)
     assert window.project.variables(first, "ana") == {"outlet": "Tass"}
     assert window.project.variables(window.document_id, "ana") == {}
+
+
+def test_typing_then_switching_coder_keeps_it_for_the_first_coder(make_window, qtbot  # type: ignore[no-untyped-def]
+                                                                  ) -> None:
+    window = make_window()
+    press(qtbot, Qt.Key.Key_3, CTRL)
+    type_text(qtbot, "Tass")
+    window.switch_coder("ben")
+    assert window.project.variables(window.document_id, "ana") == {"outlet": "Tass"}
+    assert window.project.variables(window.document_id, "ben") == {}
