@@ -36,12 +36,12 @@ class FieldEditor(QObject):
     def value(self) -> Any:
         return self._get()
 
-    def flush(self) -> None:
-        """Store what is typed and not stored yet, now (before the form moves on)."""
-        if self.pending is not None:
-            self.pending()
+    def flush(self) -> bool:
+        """Store what is typed and not stored yet, now (before the form moves on); True if
+        there was something."""
+        return bool(self.pending is not None and self.pending())
 
-    pending: Callable[[], None] | None = None
+    pending: Callable[[], bool] | None = None
 
     def set_value(self, value: Any) -> None:
         self.widget.blockSignals(True)
@@ -117,9 +117,11 @@ def _line(parse: Callable[[str], Any], placeholder: str, show: Callable[[Any], s
         pause.stop()
         finished()
 
-    def flush() -> None:
-        if pause.isActive():
-            finish_now()
+    def flush() -> bool:
+        if not pause.isActive():
+            return False
+        finish_now()
+        return True
 
     editor.pending = flush
     pause.timeout.connect(finished)

@@ -65,6 +65,7 @@ class SpanEditor(QGroupBox):
         self.span: Span | None = None
         self.editors: dict[str, FieldEditor] = {}
         self._shape: tuple[str, str, str] | None = None
+        self._shown = 0  # how many times show_span began (a nested call makes it newer)
         self.heading = QLabel("Select text and press a category key, or click a span.")
         self.heading.setWordWrap(True)
         self.form = _form_layout()
@@ -75,7 +76,11 @@ class SpanEditor(QGroupBox):
     def show_span(self, span: Span | None, scheme: CodingScheme, others: list[Span]) -> None:
         """Show ``span``; ``others`` are the spans a link may point to. The same span with
         the same link choices keeps its widgets and only gets its values (see ``_clear``)."""
+        self._shown += 1
+        shown = self._shown
         self.flush()  # typing not stored yet belongs to the span shown until now
+        if self._shown != shown:
+            return  # storing it showed the editor afresh: ``span`` here is out of date
         category = scheme.category(span.category) if span else None
         links = {a.key: [LinkChoice(o.id, f"{o.category}: {excerpt(o.text, 40)}")
                          for o in others if o.category in a.targets and o.id != span.id]
@@ -127,9 +132,8 @@ class SpanEditor(QGroupBox):
     def first_field(self) -> QWidget | None:
         return next((e.widget for e in self.editors.values()), None)
 
-    def flush(self) -> None:
-        for editor in list(self.editors.values()):
-            editor.flush()
+    def flush(self) -> bool:
+        return any([editor.flush() for editor in list(self.editors.values())])
 
     def _label(self, span_id: str, value: Any) -> None:
         if self.span and value != self.span.label:
@@ -171,9 +175,8 @@ class VariablesForm(QGroupBox):
     def first_field(self) -> QWidget | None:
         return next((e.widget for e in self.editors.values()), None)
 
-    def flush(self) -> None:
-        for editor in list(self.editors.values()):
-            editor.flush()
+    def flush(self) -> bool:
+        return any([editor.flush() for editor in list(self.editors.values())])
 
     def _changed(self, key: str, value: Any) -> None:
         if value != self.values.get(key):
