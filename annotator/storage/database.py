@@ -282,9 +282,13 @@ def remove_files(path: Path) -> None:
 
 
 def checkpoint(db: sqlite_utils.Database) -> None:
-    """Copy the -wal file into the project file, so the file alone is the whole project."""
+    """Copy the -wal file into the project file, so the file alone is the whole project.
+
+    PASSIVE: it copies what it can and never waits. TRUNCATE would wait (up to the busy
+    timeout, on the UI thread) for a reader to finish, such as a backup of a large project.
+    """
     try:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     except sqlite3.Error:
         pass  # a reader holding the WAL open: the next checkpoint catches up
 
