@@ -6,7 +6,6 @@ can run it on a worker thread with a progress dialog, both over the same code.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,14 +67,11 @@ GOLD = "gold"
 
 
 def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write the whole file or nothing: a temporary file renamed into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding=encoding, newline="")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise AnnotatorError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    """Write the whole file or nothing (the exports' temporary-file-and-rename)."""
+    from annotator.formats.export import atomic_file
+
+    with atomic_file(path, encoding=encoding, newline="") as out:
+        out.write(text)
 
 
 def agreement_input(project: Project, coders: list[str] | None = None,

@@ -78,7 +78,9 @@ def package(project: Project, coder: str, path: Path) -> int:
     if not documents:
         raise AnnotatorError(f"{coder} has no documents assigned")
     reliability = {d for d, c, r in project.assignment_rows() if c == coder and r}
-    records = {r.document.id: r for r in project.iter_records([coder])}
+    wanted = set(documents)  # keep only these texts in memory, not the whole corpus
+    records = {r.document.id: r for r in project.iter_records([coder])
+               if r.document.id in wanted}
     target = Project.create(path, project.scheme)
     try:
         new = [NewDocument(text=r.document.text, title=r.document.title, date=r.document.date,
@@ -216,44 +218,61 @@ def _merge_one(target: Project, source: Project, names: dict[str, str],
 
 
 
-def agreed_spans(project: Project, document_id: int, majority: bool = False) -> list[Span]:
-    """One span for each extent (category, label, start, end) that all the document's
-    coders (or more than half of them, and at least two) marked exactly alike."""
-    coders = [c for c in project.coders() if c != GOLD
-              and project.status(document_id, c) is not Status.NOT_STARTED]
-    spans = [s for s in project.spans(document_id) if s.coder in coders]
-    voters: dict[tuple[str, str | None, int, int], set[str]] = {}
-    first: dict[tuple[str, str | None, int, int], Span] = {}
-    for span in spans:
-        shape = (span.category, span.label, span.start, span.end)
-        voters.setdefault(shape, set()).add(span.coder)
-        first.setdefault(shape, span)
+Shape = tuple[str, str | None, int, int]
+
+
+def shape(span: Span) -> Shape:
+    """What makes two coders' spans "the same": category, label, start and end."""
+    return (span.category, span.label, span.start, span.end)
+
+
+def document_coders(project: Project, document_id: int) -> list[str]:
+    """The coders (gold aside) who have worked on the document."""
+    return [c for c in project.coders() if c != GOLD
+            and project.status(document_id, c) is not Status.NOT_STARTED]
+
+
+def agreed_spans(project: Project, document_id: int, majority: bool = False,
+                 coders: list[str] | None = None) -> list[Span]:
+    """One span for each shape that all the document's coders (or more than half of them,
+    and at least two) marked exactly alike."""
+    coders = document_coders(project, document_id) if coders is None else coders
+    voters: dict[Shape, set[str]] = {}
+    first: dict[Shape, Span] = {}
+    for span in project.spans(document_id):
+        if span.coder in coders:
+            voters.setdefault(shape(span), set()).add(span.coder)
+            first.setdefault(shape(span), span)
     needed = max(2, len(coders) // 2 + 1 if majority else len(coders))
-    return [first[shape] for shape, who in voters.items() if len(who) >= needed]
+    return [first[k] for k, who in voters.items() if len(who) >= needed]
 
 
 def adjudicate(project: Project, majority: bool = False) -> int:
     """Accept, in every document, what the coders agree on into gold (one transaction);
     links are re-pointed to gold's copies of their targets. Returns the spans added."""
+    coders: dict[int, list[str]] = {}
+    for (doc, coder), status in project.statuses().items():  # read once, not per document
+        if coder != GOLD and status is not Status.NOT_STARTED:
+            coders.setdefault(doc, []).append(coder)
     added = 0
     with project.transaction():
-        for document_id in project.all_document_ids():
-            gold = {(s.category, s.label, s.start, s.end): s.id
-                    for s in project.spans(document_id, GOLD)}
-            for span in agreed_spans(project, document_id, majority):
+        for document_id, present in sorted(coders.items()):
+            if len(present) < 2:
+                continue
+            gold = {shape(s): s.id for s in project.spans(document_id, GOLD)}
+            for span in agreed_spans(project, document_id, majority, present):
                 added += copy_to_gold(project, span, gold, lambda s, attributes: project.add_span(
                     s.document_id, GOLD, s.category, s.start, s.end, s.label, attributes).id)
     return added
 
 
-def copy_to_gold(project: Project, span: Span, gold: dict[tuple[Any, ...], str],
+def copy_to_gold(project: Project, span: Span, gold: dict[Shape, str],
                  add: Callable[[Span, dict[str, Any]], str], depth: int = 0) -> int:
     """Put gold's copy of ``span`` in place with ``add`` (a store call, or an undoable
     command in the window), its links re-pointed to gold's copies of their targets, which
     come along first (a chain, never a cycle). ``gold``: shape → id of gold's spans, kept
     up to date. Returns the spans added."""
-    shape = (span.category, span.label, span.start, span.end)
-    if shape in gold:
+    if shape(span) in gold:
         return 0
     added = 0
     category = project.scheme.category(span.category)
@@ -267,6 +286,6 @@ def copy_to_gold(project: Project, span: Span, gold: dict[tuple[Any, ...], str],
         elif depth < 3:
             target = project.span(value)
             added += copy_to_gold(project, target, gold, add, depth + 1)
-            attributes[key] = gold[(target.category, target.label, target.start, target.end)]
-    gold[shape] = add(span, attributes)
+            attributes[key] = gold[shape(target)]
+    gold[shape(span)] = add(span, attributes)
     return added + 1

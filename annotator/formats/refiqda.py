@@ -95,7 +95,8 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
     root = ET.Element(f"{_Q}Project", {"name": _xml_text(project_name),
                                         "origin": f"annotator {__version__}"})
     users_el = ET.SubElement(root, f"{_Q}Users")
-    _codebook(ET.SubElement(root, f"{_Q}CodeBook"), scheme)
+    codes = code_guids(scheme)  # once, not per span
+    _codebook(ET.SubElement(root, f"{_Q}CodeBook"), scheme, codes)
     variables_el = ET.SubElement(root, f"{_Q}Variables")
     cases = ET.SubElement(root, f"{_Q}Cases")
     sources = ET.SubElement(root, f"{_Q}Sources")
@@ -119,10 +120,11 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
             if value:
                 values.append((field, kind if field != "date" or _is_date(value) else "Text",
                                value))
+        note_refs = []  # after every selection, as the schema's sequence wants
         for coder, work in record.coding.items():
             user = users.setdefault(coder, _guid("user", coder))
             for span in work.spans:
-                _selection(source, span, user, position, scheme)
+                _selection(source, span, user, position, codes)
             for variable in scheme.variables:
                 if variable.key in work.variables:
                     values.append((f"{variable.key} ({coder})", _TYPES[variable.type],
@@ -132,6 +134,8 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
                 f"status ({coder})"), "creatingUser": user})
             ET.SubElement(note, f"{_Q}PlainTextContent").text = _xml_text(
                 f"{coder}: {work.status.display}")
+            note_refs.append(note_guid)
+        for note_guid in note_refs:
             ET.SubElement(source, f"{_Q}NoteRef", {"targetGUID": note_guid})
         if values:
             case = ET.SubElement(cases, f"{_Q}Case", {"guid": _guid("case", doc.content_hash),
@@ -158,9 +162,9 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
     return count
 
 
-def _codebook(book_el: ET.Element, scheme: CodingScheme) -> None:
+def _codebook(book_el: ET.Element, scheme: CodingScheme,
+              codes: dict[tuple[str, str | None], str]) -> None:
     book = ET.SubElement(book_el, f"{_Q}Codes")
-    codes = code_guids(scheme)
     for category in scheme.categories:
         code = ET.SubElement(book, f"{_Q}Code", {
             "guid": codes[(category.key, None)], "name": _xml_text(category.name),
@@ -176,13 +180,12 @@ def _codebook(book_el: ET.Element, scheme: CodingScheme) -> None:
 
 
 def _selection(source: ET.Element, span: Any, user: str, position: _Positions,
-               scheme: CodingScheme) -> None:
-    codes = code_guids(scheme)
+               codes: dict[tuple[str, str | None], str]) -> None:
     code = codes.get((span.category, span.label)) or codes.get((span.category, None))
     if code is None:
         raise ProjectError(f"span {span.id} uses category {span.category!r}, which the coding "
                            f"scheme lacks; apply a scheme that has it")
-    selection = ET.Element(f"{_Q}PlainTextSelection", {
+    selection = ET.SubElement(source, f"{_Q}PlainTextSelection", {
         "guid": span.id, "name": _xml_text(span.text[:60]),
         "startPosition": str(position(span.start)), "endPosition": str(position(span.end)),
         "creatingUser": user, "creationDateTime": span.created_at})
@@ -192,10 +195,6 @@ def _selection(source: ET.Element, span: Any, user: str, position: _Positions,
     coding = ET.SubElement(selection, f"{_Q}Coding", {"guid": _guid("coding", span.id),
                                                        "creatingUser": user})
     ET.SubElement(coding, f"{_Q}CodeRef", {"targetGUID": code})
-    # selections stand before the source's NoteRefs, as the schema's sequence wants
-    index = next((i for i, child in enumerate(source) if child.tag == f"{_Q}NoteRef"),
-                 len(source))
-    source.insert(index, selection)
 
 
 def _is_date(value: str) -> bool:

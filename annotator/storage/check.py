@@ -219,9 +219,9 @@ def repair_project(path: Path, target: Path | None = None) -> RepairResult:
         version = database.version_of(conn)  # type: ignore[arg-type]
     finally:
         conn.close()
-    bad = {(p.table, p.row) for p in _invariants(rows, scheme)}
-    result.lost += [p for p in problems if p.row == "-"] + \
-        [p for p in _invariants(rows, scheme)]
+    faults = _invariants(rows, scheme)
+    bad = {(p.table, p.row) for p in faults}
+    result.lost += [p for p in problems if p.row == "-"] + faults
     out = database.connect(target, new=True)
     try:
         database.migrate(out, target, target=max(version, 1))

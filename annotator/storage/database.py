@@ -234,11 +234,6 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False
     db.read_only = read_only  # type: ignore[attr-defined]
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not new:
-            found = int(db.execute("PRAGMA application_id").fetchone()[0])
-            if found != APPLICATION_ID and (found or db.table_names()):
-                raise ProjectError(f"{path}: not an annotator project "
-                                   f"(an SQLite file of another kind)")
         if read_only:
             db.execute("PRAGMA query_only = ON")
         else:
@@ -265,7 +260,7 @@ def describe(exc: sqlite3.Error) -> str:
                 f"{BUSY_TIMEOUT_MS // 1000} s); close the other program or window and try again")
     if "readonly" in lowered or "read-only" in lowered:
         return "the project is read-only here (a read-only file, folder or disk); nothing saved"
-    if "disk is full" in lowered or "full" in lowered:
+    if "is full" in lowered:  # "database or disk is full"
         return "the disk is full; free some space, then try again (nothing was saved)"
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
         return (f"the project file is damaged ({text}); run 'annotator check' on it, "

@@ -121,7 +121,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin):
             raise ProjectError(f"{self.path}: opened read-only; nothing can be changed")
         conn = self.db.conn
         outer = not conn.in_transaction
-        name = f"sp{len(self._pending)}_{id(conn)}"
+        name = "annotator_step"  # nested ones may share it: SQLite takes the innermost
         try:
             conn.execute("BEGIN IMMEDIATE" if outer else f"SAVEPOINT {name}")
             try:

@@ -81,16 +81,13 @@ class StudyMixin:
     def coders_with_work(self) -> dict[int, set[str]]:
         """Per document, the coders who have coded it (a status, a span or a value)."""
         found: dict[int, set[str]] = {}
-        for d, c in self.db.execute(
-                "SELECT document_id, coder_id FROM document_status UNION "
-                "SELECT document_id, coder_id FROM spans UNION "
-                "SELECT document_id, coder_id FROM variable_values"):
-            found.setdefault(d, set()).add(self._coder_name(c))
+        for d, name in self.db.execute(
+                "SELECT w.document_id, c.name FROM (SELECT document_id, coder_id FROM "
+                "document_status UNION SELECT document_id, coder_id FROM spans UNION "
+                "SELECT document_id, coder_id FROM variable_values) w "
+                "JOIN coders c ON c.id = w.coder_id"):
+            found.setdefault(d, set()).add(name)
         return found
-
-    def _coder_name(self, coder_id: int) -> str:
-        return str(self.db.execute("SELECT name FROM coders WHERE id = ?",
-                                   [coder_id]).fetchone()[0])
 
     def design(self) -> dict[str, Any]:
         """Per coder: assigned, done, in progress; the reliability sample's completion."""

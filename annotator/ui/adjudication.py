@@ -12,18 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from annotator import study
 from annotator.actions import GOLD
-from annotator.domain.model import Span, Status
+from annotator.domain.model import Span
 from annotator.ui import operations as ops
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
-
-Shape = tuple[str, str | None, int, int]
-
-
-def _shape(span: Span) -> Shape:
-    return (span.category, span.label, span.start, span.end)
-
 
 class AdjudicationMixin:
     def accept_span_into_gold(self: MainWindow, span_id: str | None = None) -> None:
@@ -62,25 +55,23 @@ class AdjudicationMixin:
         agree exactly, into gold as one undoable step; returns how many were accepted."""
         if self.document_id is None:
             return 0
-        chosen = study.agreed_spans(self.project, self.document_id, majority)
-        coders = [c for c in self.project.coders() if c != GOLD and self.project.status(
-            self.document_id, c) is not Status.NOT_STARTED]
-        first = {_shape(s): s for s in chosen}
+        coders = study.document_coders(self.project, self.document_id)
+        chosen = study.agreed_spans(self.project, self.document_id, majority, coders)
         self.undo_stack.beginMacro("Accept what " + ("most" if majority else "all")
                                    + " coders agree on into gold")
         try:
-            for span in first.values():
+            for span in chosen:
                 self._copy_to_gold(span)
         finally:
             self.undo_stack.endMacro()
-        self.statusBar().showMessage(f"Accepted {len(first)} span(s) that "
+        self.statusBar().showMessage(f"Accepted {len(chosen)} span(s) that "
                                      f"{'a majority' if majority else 'all'} of the "
                                      f"{len(coders)} coders agree on.", 6000)
-        return len(first)
+        return len(chosen)
 
     def _copy_to_gold(self: MainWindow, span: Span) -> None:
         """Gold's copy of ``span``, links and all, as undoable steps (see study)."""
-        gold = {_shape(s): s.id for s in self.project.spans(span.document_id, GOLD)}
+        gold = {study.shape(s): s.id for s in self.project.spans(span.document_id, GOLD)}
 
         def add(source: Span, attributes: dict[str, Any]) -> str:
             command = ops.AddSpan(self.project, source.document_id, GOLD, source.category,
