@@ -106,7 +106,7 @@ class CodingMixin:
 
     @staticmethod
     def _row_to_span(r: tuple[Any, ...], links: dict[str, dict[str, str]]) -> Span:
-        attributes = json.loads(r[8])
+        attributes = {} if r[8] == "{}" else json.loads(r[8])  # most spans have none
         if not isinstance(attributes, dict):
             raise ProjectError(f"span {r[0]} has damaged attributes ({r[8][:40]}); run "
                                f"'annotator check' on the project")

@@ -2,6 +2,10 @@
 
 This widget is where Qt's UTF-16 positions meet stored code point offsets; it converts only
 through ``OffsetMap`` and snaps selections with the domain's text helpers.
+
+Qt paints extra selections one by one on every repaint, so the cost grows with their number,
+not with what is on screen. The view hands Qt only the spans that touch the visible text and
+a margin of a screenful either side, and hands it more when scrolling leaves that band.
 """
 
 from __future__ import annotations
@@ -9,7 +13,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from annotator.domain.model import Document, Span
@@ -68,7 +79,9 @@ class ArticleView(QTextEdit):
         self.shortcut_keys: set[str] = set()
         self._press_pos: QPoint | None = None
         self._cache: dict[tuple[object, ...], QTextEdit.ExtraSelection] = {}
+        self._band: tuple[int, int] = (0, 0)  # code points whose spans Qt has been given
         self.set_zoom(0)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # -- content -------------------------------------------------------------------------
     def set_document(self, document: Document | None) -> None:
@@ -76,6 +89,7 @@ class ArticleView(QTextEdit):
         self.offsets = OffsetMap(self.text)
         self.spans, self.selected_span_id = [], None
         self._cache.clear()
+        self._band = (0, 0)
         self.setPlainText(qt_text(self.text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -91,8 +105,29 @@ class ArticleView(QTextEdit):
         self.selected_span_id = span_id
         self._paint()
 
+    def _visible(self) -> tuple[int, int]:
+        """Code points from the first to the last character on screen."""
+        rect = self.viewport().rect()
+        first = self.cursorForPosition(rect.topLeft()).position()
+        last = self.cursorForPosition(rect.bottomRight()).position()
+        return self.offsets.to_python(first), self.offsets.to_python(last, snap="ceil")
+
+    def _scrolled(self) -> None:
+        first, last = self._visible()
+        if first < self._band[0] or last > self._band[1]:
+            self._paint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.spans:
+            self._scrolled()
+
     def _paint(self) -> None:
         assert self.scheme is not None or not self.spans
+        first, last = self._visible()
+        margin = max(2_000, last - first)
+        low, high = self._band = (max(0, first - margin), last + margin)
+        shown = [s for s in self.spans if s.start < high and s.end > low]
         selections = []
         colours = {c.key: c.colour for c in self.scheme.categories} if self.scheme else {}
         selected = None
@@ -100,7 +135,7 @@ class ArticleView(QTextEdit):
         # on top: its own underline colour shows on its words, the outer one's around them,
         # and its fill is stronger, so the blend keeps the inner category's colour
         nested = _nested(self.spans)
-        for span in sorted(self.spans, key=lambda s: s.start - s.end):
+        for span in sorted(shown, key=lambda s: s.start - s.end):
             sel = self._selection(span, colours.get(span.category, "#888888"),
                                   NESTED_ALPHA if span.id in nested else FILL_ALPHA)
             if span.id == self.selected_span_id:

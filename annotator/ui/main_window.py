@@ -7,6 +7,7 @@ after every committed change the store's notice makes it refresh what is on scre
 from __future__ import annotations
 
 import base64
+import bisect
 import html
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QWidget
 
+from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change, Span, Status
 from annotator.domain.text import excerpt
 from annotator.storage import Project, lock
@@ -212,6 +214,30 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.variables_form.show_values(values)
         self.variables_form.setEnabled(self.document_id is not None)
 
+    def refresh_span(self, change: Change) -> None:
+        """One span added, changed or removed on screen: read that span alone and redraw,
+        instead of re-reading the document (a coder adding the 1,001st span waits for one
+        row, not a thousand)."""
+        if self.compare_coder:  # the lanes compare whole sets
+            self.refresh_coding()
+            return
+        kept = [s for s in self.spans if s.id != change.span_id]
+        if change.kind != "span_removed" and (not self.blind or change.coder == self.coder):
+            try:
+                span = self.project.span(change.span_id or "")
+            except ProjectError:  # gone again within the same step
+                span = None
+            if span is not None:
+                key = (span.start, span.end, span.created_at)
+                at = bisect.bisect(kept, key, key=lambda s: (s.start, s.end, s.created_at))
+                kept.insert(at, span)
+        self.spans = kept
+        if self.selected_span_id not in {s.id for s in kept}:
+            self.selected_span_id = None
+        self.view.set_spans(self.spans, self.project.scheme, self.selected_span_id)
+        self.spans_model.set_spans(self.spans, self.project.scheme, show_coder=not self.blind)
+        self._show_selected_span()
+
     def _show_selected_span(self) -> None:
         span = next((s for s in self.spans if s.id == self.selected_span_id), None)
         mine = [s for s in self.spans if s.coder == self.coder]
@@ -284,8 +310,10 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         if change.document_id is not None and change.kind in ("status_set", "span_added",
                                                               "variable_set"):
             self.doc_model.refresh_document(change.document_id)  # coding starts a document
-        if change.document_id == self.document_id or change.kind == "scheme_applied":
+        if change.kind == "scheme_applied":
             self.refresh_coding()
+        elif change.document_id == self.document_id:
+            self.refresh_span(change) if change.span_id else self.refresh_coding()
         self.show_saved("saved")
         self.session.project_changed()
         self._update_status_bar()

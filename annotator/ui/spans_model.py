@@ -42,10 +42,25 @@ class SpansTableModel(QAbstractTableModel):
         self._rows: list[tuple[str, str, str, str, str, QColor | None]] = []
 
     def set_spans(self, spans: list[Span], scheme: CodingScheme, show_coder: bool) -> None:
+        """Rows are worked out once per span, not per paint; a span the caller passes again
+        (the same object, as after one span changed) keeps its row unless it links to a
+        span that changed."""
+        same = scheme is self.scheme and show_coder == self.show_coder
+        before = {s.id: (s, row) for s, row in zip(self.spans, self._rows, strict=True)} \
+            if same else {}
         self.beginResetModel()
         self.spans, self.scheme, self.show_coder = spans, scheme, show_coder
         self._by_id = {s.id: s for s in spans}
-        self._rows = [self._texts(s) for s in spans]  # once per refresh, not per paint
+        changed = {i for i in before.keys() | self._by_id.keys()
+                   if before.get(i, (None,))[0] is not self._by_id.get(i)}
+        rows = []
+        for span in spans:
+            old, row = before.get(span.id, (None, None))
+            if old is not span or row is None or any(
+                    v in changed for v in span.attributes.values() if isinstance(v, str)):
+                row = self._texts(span)
+            rows.append(row)
+        self._rows = rows
         self.endResetModel()
 
     def _texts(self, span: Span) -> tuple[str, str, str, str, str, QColor | None]:
