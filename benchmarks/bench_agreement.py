@@ -47,37 +47,54 @@ def make_input(n_docs: int) -> AgreementInput:
                           {d: list(CODERS) for d in range(n_docs)}, spans, {})
 
 
-def main(n_docs: int = 10_000) -> None:
+def _speaker_ranges(data: AgreementInput) -> dict[int, dict[str, list[tuple[int, int]]]]:
+    by_doc: dict[int, dict[str, list[tuple[int, int]]]] = {}
+    for span in data.spans:
+        if span.category == "speaker":
+            by_doc.setdefault(span.document_id, {}).setdefault(span.coder, []).append(
+                (span.start, span.end))
+    return by_doc
+
+
+def our_alpha(data: AgreementInput, n_docs: int) -> float:
+    """Character-level alpha for "speaker", ours, from span boundaries."""
+    counts = MaskCounts(CODERS)
+    by_doc = _speaker_ranges(data)
+    for doc in range(n_docs):
+        ranges = {c: merge_overlaps(by_doc.get(doc, {}).get(c, [])) for c in CODERS}
+        counts.add_document(LENGTH, ranges, CODERS)
+    value = character_alpha(counts).value
+    assert value is not None
+    return value
+
+
+def package_alpha(data: AgreementInput, n_docs: int) -> float:
+    """The same, by the krippendorff package on the same characters (value counts:
+    characters × {out, in})."""
+    covered = np.zeros(n_docs * LENGTH, dtype=np.int8)
+    for doc, per_coder in _speaker_ranges(data).items():
+        for ranges in per_coder.values():
+            for s, e in merge_overlaps(ranges):
+                covered[doc * LENGTH + s: doc * LENGTH + e] += 1
+    value_counts = np.stack([len(CODERS) - covered, covered], axis=1)
+    return float(krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal"))
+
+
+def main(n_docs: int = 10_000, memory_only: bool = False) -> None:
     data = make_input(n_docs)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     t = time.perf_counter()
     report = build_report(data, bootstrap_samples=1000)
     whole = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-    # character-level alpha for "speaker": ours from span boundaries ...
+    if memory_only:  # for benchmarks/run.py: MiB before, MiB at the peak, seconds
+        print(f"{before / 2**20:.1f} {peak / 2**20:.1f} {whole:.2f}")
+        return
     t = time.perf_counter()
-    counts = MaskCounts(CODERS)
-    by_doc: dict[int, dict[str, list[tuple[int, int]]]] = {}
-    for span in data.spans:
-        if span.category == "speaker":
-            by_doc.setdefault(span.document_id, {}).setdefault(span.coder, []).append(
-                (span.start, span.end))
-    for doc in range(n_docs):
-        ranges = {c: merge_overlaps(by_doc.get(doc, {}).get(c, [])) for c in CODERS}
-        counts.add_document(LENGTH, ranges, CODERS)
-    ours = character_alpha(counts).value
+    ours = our_alpha(data, n_docs)
     ours_time = time.perf_counter() - t
-
-    # ... and the package on the same characters (value counts: characters × {out, in})
     t = time.perf_counter()
-    covered = np.zeros(n_docs * LENGTH, dtype=np.int8)
-    for doc, per_coder in by_doc.items():
-        for ranges in per_coder.values():
-            for s, e in merge_overlaps(ranges):
-                covered[doc * LENGTH + s: doc * LENGTH + e] += 1
-    value_counts = np.stack([len(CODERS) - covered, covered], axis=1)
-    theirs = krippendorff.alpha(value_counts=value_counts, level_of_measurement="nominal")
+    theirs = package_alpha(data, n_docs)
     theirs_time = time.perf_counter() - t
     assert abs(ours - theirs) < 1e-9, (ours, theirs)
 
@@ -92,4 +109,4 @@ def main(n_docs: int = 10_000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000, "--memory" in sys.argv)

@@ -12,77 +12,23 @@ of 300 kB). GUI timings include a paint (the event loop runs until the window is
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import os
 import platform
 import random
 import re
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ROOT = Path(__file__).resolve().parents[1]
-EMOJI = ["😀", "🇺🇦", "👍🏽", "👩‍👩‍👧", "🇷🇺"]
-
-
-def sentences() -> list[str]:
-    found: list[str] = []
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        found += [s.strip() for s in re.split(r"(?<=[.!?”])\s+", text) if len(s.strip()) > 30]
-    return found
-
-
-def article(rng: random.Random, pool: list[str], size: int) -> str:
-    parts: list[str] = []
-    while sum(len(p) for p in parts) < size:
-        paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))
-        if rng.random() < 0.08:
-            paragraph += " " + rng.choice(EMOJI)
-        parts.append(paragraph)
-    return "\n\n".join(parts)
-
-
-def corpus(n: int, seed: int = 7) -> list[tuple[str, str]]:
-    rng, pool = random.Random(seed), sentences()
-    docs = []
-    for i in range(n):
-        size = 300_000 if i % 20_000 == 19_999 else rng.randint(2_000, 8_000)
-        text = article(rng, pool, size)
-        docs.append((f"{text.split('.')[0][:80]} ({i})", text + f"\n\n[{i}]"))
-    return docs
-
-
-def pairs(floor: Callable[[], object], app: Callable[[], object], repeat: int
-          ) -> tuple[list[float], list[float]]:
-    """Floor and app alternating, so a slow moment of the machine hits both."""
-    f_times, a_times = [], []
-    for _ in range(repeat):
-        for func, times in ((floor, f_times), (app, a_times)):
-            start = time.perf_counter()
-            func()
-            times.append(time.perf_counter() - start)
-    return f_times, a_times
-
-
-ROWS: list[tuple[str, str, float, float, float, float, str]] = []
-
-
-def row(work: str, floor_name: str, f: list[float], a: list[float], target: str) -> None:
-    fm, am = statistics.median(f), statistics.median(a)
-    ROWS.append((work, floor_name, fm, min(f), am, min(a), target))
-    print(f"{work:<44} floor {fm * 1000:9.1f} ms (min {min(f) * 1000:8.1f})   app "
-          f"{am * 1000:9.1f} ms (min {min(a) * 1000:8.1f})   ratio {am / fm:6.2f}x   "
-          f"target {target}", flush=True)
+import rows_more  # noqa: E402 - the script's own folder
+from common import ROOT, ROWS, corpus, pairs, row  # noqa: E402
 
 
 # -- the rows ----------------------------------------------------------------------------
@@ -230,25 +176,6 @@ def bench_window(path: Path, repeat: int) -> None:
     window.close()
 
 
-def bench_export(path: Path, tmp: Path, repeat: int) -> None:
-    from annotator import actions
-    from annotator.storage import Project
-
-    with Project.open(path, read_only=True) as project:
-        total = project.db.execute("SELECT count(*) FROM spans").fetchone()[0]
-
-        def floor() -> None:
-            conn = sqlite3.connect(path)
-            with open(tmp / "floor.csv", "w", newline="", encoding="utf-8") as out:
-                csv.writer(out).writerows(conn.execute("SELECT * FROM spans"))
-            conn.close()
-
-        for fmt in ("spans-csv", "jsonl"):
-            f, a = pairs(floor, lambda fmt=fmt: actions.export(project, fmt, tmp / f"o.{fmt}"),
-                         repeat)
-            row(f"export {total:,} spans, {fmt}", "csv dump of the spans table", f, a, "≤ 1.3×")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="documents (default 100,000)")
@@ -265,10 +192,15 @@ def main() -> None:
         docs = corpus(size)
         bench_import(tmp, docs[: min(size, 10_000)], repeat)
         path = build_project(tmp, docs)
+        spans = rows_more.add_coding(path, docs)
+        print(f"({spans:,} spans by two coders added to the corpus)", flush=True)
         bench_filter(path, repeat)
         bench_start(path, repeat)
         bench_window(path, repeat)
-        bench_export(path, tmp, repeat)
+        rows_more.bench_responsiveness(path, args.quick)
+        rows_more.bench_gui_memory(path, tmp)
+        rows_more.bench_export(path, tmp, repeat)
+        rows_more.bench_agreement(repeat, args.quick)
     print(f"{len(ROWS)} rows")
 
 

@@ -18,12 +18,12 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 _BATCH = 500
-SORT_COLUMNS = {
-    "id": "d.id",
-    "title": "d.title COLLATE NOCASE, d.id",
-    "date": "d.date, d.id",
-    "outlet": "d.outlet COLLATE NOCASE, d.id",
-    "status": "coalesce(st.status, 'a'), d.id",
+SORT_COLUMNS = {  # the terms of each order, each reversed on its own for a descending one
+    "id": ("d.id",),
+    "title": ("d.title COLLATE NOCASE", "d.id"),
+    "date": ("d.date", "d.id"),
+    "outlet": ("d.outlet COLLATE NOCASE", "d.id"),
+    "status": ("coalesce(st.status, 'a')", "d.id"),
 }
 
 
@@ -164,7 +164,7 @@ class DocumentsMixin:
             else:
                 where.append("st.status = ?")
                 params.append(status.value)
-        terms = SORT_COLUMNS.get(sort, SORT_COLUMNS["id"]).split(", ")
+        terms = list(SORT_COLUMNS.get(sort, SORT_COLUMNS["id"]))
         if assigned and sort == "id":
             terms = [f"(SELECT position FROM assignments WHERE document_id = d.id AND "
                      f"coder_id = {int(coder_id)})"]  # type: ignore[arg-type]

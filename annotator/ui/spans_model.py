@@ -13,6 +13,7 @@ from annotator.domain.text import excerpt
 
 COLUMNS = ("Category", "Label", "Text", "Attributes", "Coder")
 Index = QModelIndex | QPersistentModelIndex
+_Row = tuple[str, str, str, str, str, QColor | None]
 
 
 def describe_attributes(span: Span, scheme: CodingScheme, spans_by_id: dict[str, Span]) -> str:
@@ -39,12 +40,12 @@ class SpansTableModel(QAbstractTableModel):
         self.scheme: CodingScheme | None = None
         self.show_coder = False
         self._by_id: dict[str, Span] = {}
-        self._rows: list[tuple[str, str, str, str, str, QColor | None]] = []
+        self._rows: list[_Row | None] = []
 
     def set_spans(self, spans: list[Span], scheme: CodingScheme, show_coder: bool) -> None:
-        """Rows are worked out once per span, not per paint; a span the caller passes again
-        (the same object, as after one span changed) keeps its row unless it links to a
-        span that changed."""
+        """Rows are worked out when first shown (a table shows a screenful of a thousand)
+        and kept: a span the caller passes again (the same object, as after one span
+        changed) keeps its row unless it links to a span that changed."""
         same = scheme is self.scheme and show_coder == self.show_coder
         before = {s.id: (s, row) for s, row in zip(self.spans, self._rows, strict=True)} \
             if same else {}
@@ -53,17 +54,17 @@ class SpansTableModel(QAbstractTableModel):
         self._by_id = {s.id: s for s in spans}
         changed = {i for i in before.keys() | self._by_id.keys()
                    if before.get(i, (None,))[0] is not self._by_id.get(i)}
-        rows = []
+        rows: list[_Row | None] = []
         for span in spans:
             old, row = before.get(span.id, (None, None))
-            if old is not span or row is None or any(
+            if old is not span or any(
                     v in changed for v in span.attributes.values() if isinstance(v, str)):
-                row = self._texts(span)
+                row = None
             rows.append(row)
         self._rows = rows
         self.endResetModel()
 
-    def _texts(self, span: Span) -> tuple[str, str, str, str, str, QColor | None]:
+    def _texts(self, span: Span) -> _Row:
         assert self.scheme is not None
         category = self.scheme.category(span.category)
         label = category.label(span.label) if category and span.label else None
@@ -88,6 +89,8 @@ class SpansTableModel(QAbstractTableModel):
         if not index.isValid() or self.scheme is None:
             return None
         row, column = self._rows[index.row()], index.column()
+        if row is None:
+            row = self._rows[index.row()] = self._texts(self.spans[index.row()])
         if role == Qt.ItemDataRole.DisplayRole:
             return row[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 0:

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from annotator import actions
+from annotator.domain.model import Status
 from annotator.storage import lock
 from annotator.ui.agreement_window import _span_text
 from tests.ui.conftest import point_at
@@ -217,3 +218,19 @@ def test_spans_nested_in_another_category_are_found_in_one_pass() -> None:
              span("sp2", "speaker", 12, 14), span("half", "demand", 30, 50),
              span("out", "speaker", 60, 65)]
     assert _nested(spans) == {"sp", "sp2"}  # inside the accusation; 'half' only overlaps
+
+
+def test_clicking_a_list_header_twice_sorts_descending(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The second click on Status raised an SQL error inside Qt's sort()."""
+    from PySide6.QtCore import QPoint, Qt
+
+    window = make_window()
+    window.set_status(Status.DONE)
+    header = window.doc_table.horizontalHeader()
+    for column in range(window.doc_model.columnCount()):
+        centre = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) // 2,
+                        header.height() // 2)
+        for _ in range(2):
+            qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+            assert len(window.doc_model.ids) == window.project.document_count()
+    assert window.doc_model.descending

@@ -115,6 +115,20 @@ def test_document_ids_filter_and_sort(project: Project) -> None:
     assert dates == [None, None, "2021-12-08", "2021-12-23", "2022-02-02"]
 
 
+def test_every_sort_key_in_both_orders(project: Project) -> None:
+    """Descending by status was an SQL syntax error (a click on the header's second sort)."""
+    project.set_status(2, "ana", Status.DONE)
+    project.set_status(4, "ana", Status.IN_PROGRESS)
+    for key in ("id", "title", "date", "outlet", "status"):
+        for search in ("", "NATO"):
+            up = project.document_ids("ana", sort=key, search=search)
+            down = project.document_ids("ana", sort=key, search=search, descending=True)
+            assert sorted(up) == sorted(down) and up, key
+            assert down == up[::-1] or key != "id", key
+    by_status = project.document_ids("ana", sort="status", descending=True)
+    assert by_status[:2] == [4, 2]  # in progress, done, then not started (by id, reversed)
+
+
 def test_migration_from_version_1(tmp_path: Path) -> None:
     path = tmp_path / "old.annotator"
     db = database.connect(path, new=True)

@@ -1,0 +1,179 @@
+"""The rows that need a whole coded corpus or a process of their own: a million spans
+exported, agreement against the krippendorff package with its peak memory, the window's
+memory at 100,000 documents, and the longest time the window blocks per action."""
+
+from __future__ import annotations
+
+import csv
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from common import ROOT, audit, memory, pairs, row
+
+SPANS_PER_DOCUMENT = 10  # two coders × five: 100,000 documents make the issue's million
+AGREEMENT_DOCS = 10_000
+
+
+def add_coding(path: Path, docs: list[tuple[str, str]]) -> int:
+    """Two coders' spans and statuses on every document, written straight to the table (a
+    million through the window would take hours; the window rows time that path)."""
+    rng = random.Random(11)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT OR IGNORE INTO coders (name, created_at) VALUES ('ana', 't'), "
+                 "('ben', 't')")
+    coders = [r[0] for r in conn.execute("SELECT id FROM coders WHERE name IN ('ana', 'ben')")]
+    ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+    spans, statuses = [], []
+    for doc_id, (_title, text) in zip(ids, docs, strict=True):
+        for coder in coders:
+            for _ in range(SPANS_PER_DOCUMENT // 2):
+                start = rng.randrange(0, len(text) - 60)
+                end = start + rng.randrange(1, 60)
+                spans.append((str(uuid.UUID(int=rng.getrandbits(128))), doc_id, coder,
+                               "speaker", None, start, end, text[start:end],
+                               '{"actor": "putin"}', "t", "t"))
+            statuses.append((doc_id, coder, "done", "t"))
+    with conn:
+        conn.executemany("INSERT INTO spans (id, document_id, coder_id, category, label, "
+                         "start_offset, end_offset, text, attributes, created_at, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
+        conn.executemany("INSERT INTO document_status VALUES (?, ?, ?, ?)", statuses)
+    conn.close()
+    return len(spans)
+
+
+def bench_export(path: Path, tmp: Path, repeat: int) -> None:
+    """Floors: the same span rows (or, for JSONL, the span rows and every document text)
+    dumped by sqlite3 and csv.writer, nothing else."""
+    from annotator import actions
+    from annotator.storage import Project
+
+    def dump(sql: str) -> None:
+        conn = sqlite3.connect(path)
+        with open(tmp / "floor.csv", "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows(conn.execute(sql))
+        conn.close()
+
+    spans_sql = ("SELECT s.id, s.document_id, d.title, d.date, d.outlet, c.name, s.category, "
+                 "s.label, s.start_offset, s.end_offset, s.text, s.attributes FROM spans s "
+                 "JOIN documents d ON d.id = s.document_id JOIN coders c ON c.id = s.coder_id "
+                 "ORDER BY s.document_id")
+    with Project.open(path, read_only=True) as project:
+        total = project.db.execute("SELECT count(*) FROM spans").fetchone()[0]
+        for fmt, sql, name in (
+                ("spans-csv", spans_sql, "csv dump of the span rows"),
+                ("jsonl", "SELECT id, title, text FROM documents", "dump of spans + texts")):
+            def floor(sql: str = sql, fmt: str = fmt) -> None:
+                dump(sql)
+                if fmt == "jsonl":
+                    dump(spans_sql)
+
+            f, a = pairs(floor, lambda fmt=fmt: actions.export(project, fmt, tmp / f"o.{fmt}"),
+                         repeat)
+            row(f"export {total:,} spans, {fmt}", name, f, a, "≤ 1.3×")
+
+
+def bench_agreement(repeat: int, quick: bool) -> None:
+    """Character alpha of one category: ours against the krippendorff package on the same
+    characters; then the whole report with a 1,000-sample bootstrap in a process of its own,
+    for its peak memory."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_agreement as ba
+
+    n = 200 if quick else AGREEMENT_DOCS
+    data = ba.make_input(n)
+    f, a = pairs(lambda: ba.package_alpha(data, n), lambda: ba.our_alpha(data, n), repeat)
+    row(f"character alpha, {n:,} docs × 3 coders", "krippendorff package", f, a, "≤ 0.5×")
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_agreement.py"),
+                          str(n), "--memory"], check=True, capture_output=True, text=True)
+    before, peak, seconds = (float(x) for x in out.stdout.split()[-3:])
+    memory(f"agreement report + bootstrap 1000 ({seconds:.1f} s)", "input data alone",
+           before, peak, "peak ≤ 600 MiB")
+
+
+GUI_MEMORY = """import resource, sys
+from pathlib import Path
+from annotator.ui.app import application
+from annotator.ui.main_window import MainWindow
+from annotator.ui.settings import Settings
+from annotator.storage import Project
+app = application(); w = MainWindow(Project.open(Path(sys.argv[1])), 'ana', Settings())
+w.show(); app.processEvents(); w.repaint()
+for step in range(20):
+    w.step_document(1); app.processEvents()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def bench_gui_memory(path: Path, tmp: Path) -> None:
+    from annotator import actions
+
+    empty = tmp / "empty.annotator"
+    actions.new_project(empty).close()
+
+    def peak(project: Path) -> float:
+        out = subprocess.run([sys.executable, "-c", GUI_MEMORY, str(project)], check=True,
+                             capture_output=True, text=True)
+        return float(out.stdout.split()[-1])
+
+    memory("window peak RSS, this corpus", "empty project", peak(empty), peak(path),
+           "≤ +60 MiB")
+
+
+def bench_responsiveness(path: Path, quick: bool) -> None:
+    """Each window action as the user triggers it, with the repaint it causes: the longest
+    time the event loop was blocked, per action."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.storage import Project
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(Project.open(path), "ana", Settings())
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+
+    def timed(action: object) -> float:
+        start = time.perf_counter()
+        action()  # type: ignore[operator]
+        window.repaint()
+        app.processEvents()
+        return time.perf_counter() - start
+
+    times = 4 if quick else 12
+    bar = window.doc_table.verticalScrollBar()
+    audit("scroll the document list", [timed(lambda v=v: bar.setValue(v)) for v in
+                                       (bar.maximum() * i // times for i in range(times + 1))])
+
+    def filter_by(term: str) -> None:
+        window.search_box.setText(term)
+        window.filter_timer.stop()
+        window._filter_changed()
+
+    terms = ["Stoltenberg", "Kremlin guarantees", "NATO", "zzzz", "Liberty", "Put", ""]
+    audit("filter the list (title, outlet, text)", [timed(lambda t=t: filter_by(t))
+                                                   for t in terms])
+    audit("sort the list by a column", [
+        timed(lambda c=c, o=o: window.doc_table.sortByColumn(c, o))
+        for c in range(4) for o in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder)])
+    audit("switch to the next document", [timed(lambda: window.step_document(1))
+                                          for _ in range(times)])
+    text = window.view.text
+
+    def code(at: int) -> None:
+        window.view.select_range(at, at + 4)
+        window.code("speaker", None)
+
+    audit("code a selection", [timed(lambda at=at: code(at))
+                               for at in range(10, min(len(text) - 10, 10 + 40 * times), 40)])
+    audit("undo and redo", [timed(f) for _ in range(times // 2)
+                            for f in (window.undo_stack.undo, window.undo_stack.redo)])
+    window.close()
