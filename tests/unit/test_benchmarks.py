@@ -10,7 +10,9 @@ import sys
 from tests.conftest import ROOT
 
 ROWS = ["import 300 .txt", "text filter", "start to a painted window", "switch to an article",
-        "add one span", "export"]
+        "add one span", "scroll the document list", "filter the list", "sort the list",
+        "switch to the next document", "code a selection", "undo and redo",
+        "window peak RSS", "export", "character alpha", "agreement report"]
 
 
 def test_benchmark_runner_prints_every_row() -> None:
@@ -20,4 +22,5 @@ def test_benchmark_runner_prints_every_row() -> None:
     assert proc.returncode == 0, proc.stderr
     for name in ROWS:
         assert name in proc.stdout, name
-    assert proc.stdout.count("ratio") == 11 and "11 rows" in proc.stdout
+    assert proc.stdout.count("ratio") == 14 and proc.stdout.count("longest") == 6
+    assert "20 rows" in proc.stdout
