@@ -33,19 +33,30 @@ def new_project(path: Path, scheme_path: Path | None = None) -> Project:
 
 def import_paths(project: Project, sources: list[Path], *, encoding: str | None = None,
                  text_field: str | None = None, progress: Progress | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> ImportResult:
+                 cancelled: Callable[[], bool] | None = None,
+                 as_one_document: bool = False) -> ImportResult:
     """Import files and folders in one transaction: all of them, or (on any error) none."""
     files = collect_files(sources)
 
     def documents() -> Iterator[NewDocument]:
         for done, path in enumerate(files, start=1):
-            yield from read_file(path, encoding, text_field, project.scheme)
+            yield from read_file(path, encoding, text_field, project.scheme,
+                                 as_one_document=as_one_document)
             if progress:
                 progress(done, len(files))
 
     result = project.import_documents(documents(), cancelled=cancelled)
     project.checkpoint()  # the project file alone holds the import, not only its -wal
     return result
+
+
+def preview_import(sources: list[Path], *, encoding: str | None = None,
+                   text_field: str | None = None, as_one_document: bool = False,
+                   scheme: CodingScheme | None = None) -> list[tuple[Path, list[NewDocument]]]:
+    """What an import would add, per file, read but not written anywhere."""
+    return [(path, list(read_file(path, encoding, text_field, scheme,
+                                  as_one_document=as_one_document)))
+            for path in collect_files(sources)]
 
 
 def open_or_create_sample(path: Path | None = None) -> Project:

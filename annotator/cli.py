@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator import __version__, actions
+from annotator.cli_import import print_preview
 from annotator.cli_study import STUDY_COMMANDS, add_study_commands
 from annotator.domain.errors import AnnotatorError
 from annotator.storage import STORAGE_FAILURES, Project, describe
@@ -66,12 +67,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("project", type=Path)
     s.add_argument("--scheme", type=Path, help="coding scheme file (default: the bundled one)")
 
-    s = sub.add_parser("import", help="import .txt/.csv/.jsonl files or folders, all or nothing")
+    s = sub.add_parser("import", help="import article files or folders, all or nothing")
     s.add_argument("project", type=Path)
     s.add_argument("paths", type=Path, nargs="+")
     s.add_argument("--encoding", help="encoding of files that are not UTF-8 or UTF-16 with BOM")
     s.add_argument("--text-field", help="CSV column or JSONL field holding the text "
                                         "(default: text, body or content)")
+    s.add_argument("--dry-run", action="store_true",
+                   help="list the articles found in each file; write nothing")
+    s.add_argument("--as-one-document", action="store_true",
+                   help="do not split LexisNexis / Nexis Uni batch files into articles")
 
     s = sub.add_parser("scheme", help="check a coding scheme, or apply it to a project")
     scheme_sub = s.add_subparsers(dest="scheme_command", metavar="ACTION", required=True)
@@ -155,10 +160,19 @@ def _new(args: argparse.Namespace) -> int:
 
 @command("import")
 def _import(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        with Project.open(args.project, read_only=True) as project:
+            found = actions.preview_import(args.paths, encoding=args.encoding,
+                                           text_field=args.text_field,
+                                           as_one_document=args.as_one_document,
+                                           scheme=project.scheme)
+        print_preview(found)
+        return 0
     with Project.open(args.project) as project:
         result = actions.import_paths(project, args.paths, encoding=args.encoding,
                                       text_field=args.text_field,
-                                      progress=ProgressBar("importing"))
+                                      progress=ProgressBar("importing"),
+                                      as_one_document=args.as_one_document)
         print(f"imported {result.added} document{'s' * (result.added != 1)}; skipped "
               f"{result.duplicates} duplicate{'s' * (result.duplicates != 1)}")
     return 0

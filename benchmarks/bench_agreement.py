@@ -8,12 +8,15 @@ on the same character data, measured in one run.
 from __future__ import annotations
 
 import random
-import resource
 import sys
 import time
+from pathlib import Path
 
 import krippendorff
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import peak_mib  # noqa: E402 - this folder's helper
 
 from annotator.agreement.characters import MaskCounts, character_alpha
 from annotator.agreement.report import AgreementInput, build_report
@@ -82,11 +85,11 @@ def package_alpha(data: AgreementInput, n_docs: int) -> float:
 
 def main(n_docs: int = 10_000, memory_only: bool = False) -> None:
     data = make_input(n_docs)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    before = peak_mib() * 2**20
     t = time.perf_counter()
     report = build_report(data, bootstrap_samples=1000)
     whole = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = peak_mib() * 2**20
     if memory_only:  # for benchmarks/run.py: MiB before, MiB at the peak, seconds
         print(f"{before / 2**20:.1f} {peak / 2**20:.1f} {whole:.2f}")
         return

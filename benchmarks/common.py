@@ -65,6 +65,18 @@ def row(work: str, floor_name: str, f: list[float], a: list[float], target: str)
           f"target {target}", flush=True)
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss does
+    not on Linux (a child started by a 3 GB parent reports 3 GB)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
+    except (OSError, AttributeError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def audit(work: str, times: list[float], target: str = "≤ 100 ms") -> None:
     """A window action with no floor: how long the window was blocked, longest and median."""
     longest, median = max(times), statistics.median(times)

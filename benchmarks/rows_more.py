@@ -96,7 +96,7 @@ def bench_agreement(repeat: int, quick: bool) -> None:
            before, peak, "peak ≤ 600 MiB")
 
 
-GUI_MEMORY = """import resource, sys
+GUI_MEMORY = """import sys
 from pathlib import Path
 from annotator.ui.app import application
 from annotator.ui.main_window import MainWindow
@@ -106,7 +106,8 @@ app = application(); w = MainWindow(Project.open(Path(sys.argv[1])), 'ana', Sett
 w.show(); app.processEvents(); w.repaint()
 for step in range(20):
     w.step_document(1); app.processEvents()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+from common import peak_mib
+print(peak_mib())
 """
 
 
@@ -118,7 +119,7 @@ def bench_gui_memory(path: Path, tmp: Path) -> None:
 
     def peak(project: Path) -> float:
         out = subprocess.run([sys.executable, "-c", GUI_MEMORY, str(project)], check=True,
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, cwd=ROOT / "benchmarks")
         return float(out.stdout.split()[-1])
 
     memory("window peak RSS, this corpus", "empty project", peak(empty), peak(path),

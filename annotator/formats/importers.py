@@ -1,4 +1,6 @@
-"""Reading documents from .txt, .csv and .jsonl files and folders, lazily, as ``NewDocument``s.
+"""Reading documents from files and folders, lazily, as ``NewDocument``s: .txt (one article, or
+a LexisNexis batch), .csv, .jsonl, .qdpx, and the word-processor, web and PDF formats of
+``office``.
 
 Nothing here touches the project: the storage layer consumes the iterator inside one
 transaction, so an ``ImportFailed`` raised half-way leaves the project as it was.
@@ -20,12 +22,15 @@ from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import normalise_newlines
+from annotator.formats import nexis
 from annotator.formats.checks import check_coding, check_document
 from annotator.formats.decoding import read_text
 from annotator.formats.export import JSONL_FORMAT
+from annotator.formats.office import SUFFIXES as OFFICE_SUFFIXES
+from annotator.formats.office import read_office
 from annotator.formats.refiqda_read import read_qdpx
 
-SUFFIXES = (".txt", ".csv", ".jsonl", ".qdpx")
+SUFFIXES = (".txt", ".csv", ".jsonl", ".qdpx", *OFFICE_SUFFIXES)
 TEXT_FIELDS = ("text", "body", "content")
 _KNOWN = {"title": "title", "headline": "title", "date": "date", "outlet": "outlet",
           "source": "outlet", "url": "url", "link": "url"}
@@ -56,7 +61,10 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 
 def read_file(path: Path, encoding: str | None = None, text_field: str | None = None,
-              scheme: CodingScheme | None = None) -> Iterator[NewDocument]:
+              scheme: CodingScheme | None = None, *, as_one_document: bool = False
+              ) -> Iterator[NewDocument]:
+    """The file's documents; a batch download (LexisNexis .txt, Nexis Uni .docx) gives one
+    per article unless ``as_one_document``."""
     suffix = path.suffix.lower()
     if suffix == ".qdpx":
         if scheme is None:
@@ -64,9 +72,16 @@ def read_file(path: Path, encoding: str | None = None, text_field: str | None = 
         yield from read_qdpx(path, scheme)
         return
     if suffix == ".txt":
-        document = parse_txt(read_text(path, encoding), path)
-        check_document(document, path)
-        yield document
+        text = read_text(path, encoding)
+        batch = nexis.is_lexisnexis_txt(text) and not as_one_document
+        for document in nexis.split_lexisnexis_txt(text, path) if batch \
+                else [parse_txt(text, path)]:
+            check_document(document, path)
+            yield document
+    elif suffix in OFFICE_SUFFIXES:
+        for document in read_office(path, as_one_document=as_one_document):
+            check_document(document, path)
+            yield document
     elif suffix == ".csv":
         yield from read_csv(path, encoding, text_field)
     elif suffix == ".jsonl":

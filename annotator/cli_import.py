@@ -1,0 +1,18 @@
+"""What ``annotator import --dry-run`` prints: the articles found in each file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.domain.model import NewDocument
+
+
+def print_preview(found: list[tuple[Path, list[NewDocument]]]) -> None:
+    for path, documents in found:
+        print(f"{path}: {len(documents)} article{'s' * (len(documents) != 1)}")
+        for n, d in enumerate(documents, start=1):
+            print(f"  {n:>4}. {d.date or '—':<10}  {(d.outlet or '—')[:28]:<28}  "
+                  f"{len(d.text):>8,} chars  {d.title[:70]}")
+    total = sum(len(d) for _, d in found)
+    print(f"{total} article{'s' * (total != 1)} in {len(found)} file"
+          f"{'s' * (len(found) != 1)}; nothing was imported (--dry-run)")
