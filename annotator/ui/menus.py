@@ -6,12 +6,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from annotator import __version__, actions, study
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
+from annotator.formats.importers import SUFFIXES
 from annotator.storage import Project
 from annotator.ui.dialogs import run_import, run_job, show_shortcuts
 
@@ -163,7 +165,22 @@ def open_project(w: MainWindow) -> None:
 
 
 def _import(w: MainWindow, sources: list[Path]) -> None:
-    if sources and run_import(w, w.project.path, sources):
+    """Read the files, show what was found, and import it only if the user says so."""
+    from annotator.ui.import_preview import ImportPreview
+
+    if not sources:
+        return
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        found = actions.preview_import(sources, scheme=w.project.scheme)
+    except AnnotatorError as exc:
+        QApplication.restoreOverrideCursor()
+        QMessageBox.warning(w, "Cannot import", f"{exc}\n\nNothing was imported.")
+        return
+    QApplication.restoreOverrideCursor()
+    if ImportPreview(w, found).exec() != QDialog.DialogCode.Accepted:
+        return
+    if run_import(w, w.project.path, sources):
         w.doc_model.reload()
         if w.document_id is None and w.doc_model.ids:
             w.show_document(w.doc_model.ids[0])
@@ -173,7 +190,7 @@ def _import(w: MainWindow, sources: list[Path]) -> None:
 
 def import_files(w: MainWindow) -> None:
     names, _ = QFileDialog.getOpenFileNames(w, "Import files", "",
-                                            "Articles (*.txt *.csv *.jsonl)")
+                                            f"Articles ({' '.join('*' + x for x in SUFFIXES)})")
     _import(w, [Path(n) for n in names])
 
 

@@ -1,0 +1,62 @@
+"""File → Import's preview: the articles found in each file (date, outlet, length, headline),
+shown before anything is written; Import goes ahead, Cancel leaves the project as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.model import NewDocument
+
+COLUMNS = ("File / headline", "Date", "Outlet", "Characters")
+
+
+class ImportPreview(QDialog):
+    def __init__(self, parent: QWidget | None, found: list[tuple[Path, list[NewDocument]]]
+                 ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import: what was found")
+        total = sum(len(documents) for _, documents in found)
+        self.summary = QLabel(f"{total} article{'s' * (total != 1)} in {len(found)} file"
+                              f"{'s' * (len(found) != 1)}. Nothing is written until you press "
+                              f"Import; duplicates of documents already in the project are "
+                              f"skipped.")
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setColumnWidth(0, 420)
+        self.tree.setUniformRowHeights(True)
+        for path, documents in found:
+            item = QTreeWidgetItem([f"{path.name} — {len(documents)} article"
+                                    f"{'s' * (len(documents) != 1)}", "", "", ""])
+            item.setToolTip(0, str(path))
+            for document in documents:
+                child = QTreeWidgetItem([document.title, document.date or "",
+                                         document.outlet or "", f"{len(document.text):,}"])
+                child.setTextAlignment(3, Qt.AlignmentFlag.AlignRight)
+                child.setToolTip(0, document.title)
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(len(found) <= 20)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton("&Import",
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setDefault(True)
+        self.import_button.setEnabled(total > 0)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+        self.resize(820, 480)
