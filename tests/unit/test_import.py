@@ -155,9 +155,19 @@ def test_jsonl_with_line_numbers(tmp_path: Path, empty_project: Project) -> None
 
 
 def test_unsupported_and_missing_paths(tmp_path: Path, empty_project: Project) -> None:
-    (tmp_path / "a.pdf").write_bytes(b"%PDF")
-    with pytest.raises(ImportFailed, match="cannot import .pdf"):
-        actions.import_paths(empty_project, [tmp_path / "a.pdf"])
+    (tmp_path / "a.xlsx").write_bytes(b"PK")
+    with pytest.raises(ImportFailed, match="cannot import .xlsx"):
+        actions.import_paths(empty_project, [tmp_path / "a.xlsx"])
+    for name, data, reason in (("a.pdf", b"%PDF", "not a readable PDF"),
+                               ("a.docx", b"PK\x03\x04 broken", "not a readable Word"),
+                               ("a.odt", b"not a zip", "not a readable OpenDocument"),
+                               ("a.rtf", b"plain text", "not an RTF file"),
+                               ("a.html", b"\x00\x01\x02binary", "binary")):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ImportFailed, match=reason) as failure:
+            actions.import_paths(empty_project, [tmp_path / name])
+        assert name in str(failure.value)
+    assert empty_project.document_count() == 0
     with pytest.raises(ImportFailed, match="no such file"):
         actions.import_paths(empty_project, [tmp_path / "nope"])
 
