@@ -13,7 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator import __version__, actions
+from annotator.cli_corpus import CORPUS_COMMANDS, add_corpus_commands
 from annotator.cli_import import print_preview
+from annotator.cli_progress import ProgressBar
 from annotator.cli_study import STUDY_COMMANDS, add_study_commands
 from annotator.domain.errors import AnnotatorError
 from annotator.storage import STORAGE_FAILURES, Project, describe
@@ -27,32 +29,6 @@ def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
         COMMANDS[name] = func
         return func
     return register
-
-
-class ProgressBar:
-    """A bar on a terminal; on a pipe, a line every tenth, so logs stay readable."""
-
-    def __init__(self, what: str, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
-        self.what, self.stream = what, stream
-        self.tty = stream.isatty()
-        self.last_tenth = -1
-        self.last_draw = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        fraction = done / total if total else 1.0
-        if self.tty:
-            now = time.monotonic()
-            if now - self.last_draw < 0.05 and done < total:
-                return
-            self.last_draw = now
-            bar = "#" * int(fraction * 30)
-            self.stream.write(f"\r{self.what} [{bar:<30}] {fraction:4.0%} {done}/{total}")
-            if done >= total:
-                self.stream.write("\n")
-        elif (tenth := int(fraction * 10)) != self.last_tenth:
-            self.last_tenth = tenth
-            self.stream.write(f"{self.what}: {fraction:.0%} ({done}/{total})\n")
-        self.stream.flush()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -133,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("copy", type=Path)
 
     add_study_commands(sub)
+    add_corpus_commands(sub)
 
     s = sub.add_parser("check", help="check a project file; --repair writes a repaired copy")
     s.add_argument("project", type=Path)
@@ -357,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     COMMANDS.update(STUDY_COMMANDS)
+    COMMANDS.update(CORPUS_COMMANDS)
     if not argv or (argv[0] not in {*COMMANDS, "gui"} and not argv[0].startswith("-")):
         argv = ["gui", *argv]
     args = parser.parse_args(argv)

@@ -19,6 +19,7 @@ from annotator.domain.scheme import CodingScheme
 from annotator.domain.scheme_change import SchemeMigration, SchemeUsage, plan_change
 from annotator.storage import database
 from annotator.storage.coding import CodingMixin, DeletedSpan
+from annotator.storage.corpus import CorpusMixin
 from annotator.storage.documents import DocumentsMixin, ImportResult
 from annotator.storage.exchange import CodingResult, ExchangeMixin
 from annotator.storage.study import StudyMixin
@@ -28,7 +29,7 @@ __all__ = ["CodingResult", "DeletedSpan", "ImportResult", "Project"]
 Listener = Callable[[Change], None]
 
 
-class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin):
+class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixin):
     def __init__(self, path: Path, db: object) -> None:
         self.path = path
         self.db = db  # sqlite_utils.Database

@@ -1,0 +1,104 @@
+"""The command line over the corpus as a whole: ``duplicates`` (near-duplicate groups,
+printed, kept one per group, or marked in the metadata).
+
+Registered into ``annotator.cli``'s table of commands; the work is done by
+``annotator.duplicates``, the same functions the window's dialog calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from annotator import duplicates
+from annotator.cli_progress import ProgressBar
+from annotator.domain.errors import AnnotatorError
+from annotator.storage import Project
+
+Command = Callable[[argparse.Namespace], int]
+CORPUS_COMMANDS: dict[str, Command] = {}
+
+
+def add_corpus_commands(sub: Any) -> None:
+    s = sub.add_parser("duplicates", help="find near-duplicate documents (the same wire story "
+                                          "in several outlets); keep one per group or mark "
+                                          "the groups")
+    s.add_argument("project", type=Path)
+    s.add_argument("--threshold", type=float, default=0.9,
+                   help="least Jaccard similarity of two documents' 5-word shingles "
+                        "(default 0.9)")
+    action = s.add_mutually_exclusive_group()
+    action.add_argument("--keep-one", action="store_true",
+                        help="remove every member but one per group (documents somebody "
+                             "has coded or been assigned are always kept)")
+    action.add_argument("--mark", action="store_true",
+                        help=f"keep all; write each group's first id into the metadata "
+                             f"field {duplicates.GROUP_FIELD!r}")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(func: Command) -> Command:
+        CORPUS_COMMANDS[name] = func
+        return func
+    return register
+
+
+@command("duplicates")
+def _duplicates(args: argparse.Namespace) -> int:
+    if not 0 < args.threshold <= 1:
+        raise AnnotatorError("--threshold is a similarity between 0 and 1, e.g. 0.9")
+    with Project.open(args.project, read_only=not (args.keep_one or args.mark)) as project:
+        groups = duplicates.find(project, args.threshold,
+                                 progress=ProgressBar("comparing documents"))
+        removed: list[int] = []
+        if args.keep_one:
+            removed = duplicates.removable(groups)
+            project.remove_documents(removed)
+        elif args.mark:
+            project.set_metadata_field(duplicates.GROUP_FIELD, duplicates.marks(groups, project))
+    _print(groups, args.format, set(removed) if args.keep_one else None)
+    members = sum(len(g.members) for g in groups)
+    summary = (f"{len(groups)} group{'s' * (len(groups) != 1)} of near-duplicates "
+               f"({members} documents, similarity ≥ {args.threshold:g})")
+    if args.keep_one:
+        summary += f"; removed {len(removed)}, kept one per group"
+        worked = sum(1 for g in groups for m in g.members if m.has_work) - sum(
+            1 for g in groups if any(m.has_work for m in g.members))
+        if worked > 0:
+            summary += f" (and {worked} more that somebody has worked on)"
+    elif args.mark:
+        summary += f"; marked in the metadata field {duplicates.GROUP_FIELD!r}"
+    print(summary, file=sys.stderr if args.format != "table" else sys.stdout)
+    return 0
+
+
+def _print(groups: list[duplicates.Group], fmt: str, removed: set[int] | None) -> None:
+    rows = [{"group": g.number, "document": m.id, "keep": m.id not in removed
+             if removed is not None else m.id in g.keep, "similarity": m.similarity,
+             "has_work": m.has_work, "date": m.date or "", "outlet": m.outlet or "",
+             "length": m.length, "title": m.title}
+            for g in groups for m in g.members]
+    if fmt == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["group"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    for g in groups:
+        print(f"group {g.number}: {len(g.members)} documents")
+        for m in g.members:
+            mark = "keep  " if (m.id not in removed if removed is not None else m.id in g.keep) \
+                else ("removed" if removed is not None else "      ")
+            worked = " coded" if m.has_work else ""
+            print(f"  {mark:<7} {m.id:>7}  {m.similarity:5.3f}  {m.date or '—':<10}  "
+                  f"{(m.outlet or '—')[:20]:<20}  {m.title[:60]}{worked}")
