@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from annotator.domain.near_duplicates import DuplicateGroup, find_near_duplicates
+from annotator.domain.near_duplicates import DuplicateGroup, DuplicatePair, find_near_duplicates
 from annotator.storage import Project
 
 GROUP_FIELD = "near_duplicate_group"
@@ -36,6 +36,7 @@ class Group:
     number: int  # 1, 2, … in the order of the groups' first documents
     members: tuple[Member, ...]
     keep: frozenset[int]  # the suggested documents to keep
+    pairs: tuple[DuplicatePair, ...]  # the checked pairs that joined them, exact similarity
 
     @property
     def label(self) -> str:
@@ -64,7 +65,7 @@ def describe(project: Project, found: list[DuplicateGroup]) -> list[Group]:
         members = tuple(Member(d, rows[d].title, rows[d].date, rows[d].outlet,
                                lengths[d][0], g.similarity_to_group(d), d in busy)
                         for d in g.members)
-        groups.append(Group(number, members, frozenset(suggest_keep(members))))
+        groups.append(Group(number, members, frozenset(suggest_keep(members)), g.pairs))
     return groups
 
 

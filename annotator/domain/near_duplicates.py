@@ -80,6 +80,11 @@ def _word_hash_list(words: list[str]) -> list[int]:
 def shingles(text: str, k: int = SHINGLE) -> np.ndarray:
     """The sorted, distinct 64-bit hashes of every ``k`` consecutive words of ``text``
     (words as ``\\w+``, case folded). A text shorter than ``k`` words is one shingle."""
+    return np.unique(_shingle_hashes(text, k))
+
+
+def _shingle_hashes(text: str, k: int) -> np.ndarray:
+    """Every shingle's hash, in text order, repeats kept (a sketch needs no more)."""
     words = np.array(_word_hash_list(_WORD.findall(text.casefold())), dtype=np.uint64)
     if words.size == 0:
         return words
@@ -88,13 +93,14 @@ def shingles(text: str, k: int = SHINGLE) -> np.ndarray:
         combined = words[: words.size - k + 1].copy()
         for i in range(1, k):
             combined = combined * _MULT + words[i: words.size - k + 1 + i]
-        return np.unique(_mix(combined))
+        return _mix(combined)
 
 
 def sketch(shingle_set: np.ndarray, bins: int = BINS) -> np.ndarray:
     """A one-permutation MinHash of ``shingle_set``: in each of ``bins`` bins the smallest
     value that falls in it; an empty bin takes the next filled bin's value (circularly),
-    marked with how far it looked, so two sets agree in a bin as often as MinHash says."""
+    marked with how far it looked, so two sets agree in a bin as often as MinHash says.
+    Repeated values in ``shingle_set`` change nothing."""
     bits = bins.bit_length() - 1
     if 1 << bits != bins or bins > 128:
         raise ValueError("bins must be a power of two up to 128")
@@ -209,10 +215,10 @@ def find_near_duplicates(texts: Texts, threshold: float = 0.9, *, k: int = SHING
     ids: list[int] = []
     rows: list[np.ndarray] = []
     for done, (doc_id, text) in enumerate(texts(None), 1):
-        shingle_set = shingles(text, k)
-        if shingle_set.size:
+        hashes = _shingle_hashes(text, k)
+        if hashes.size:
             ids.append(doc_id)
-            rows.append(sketch(shingle_set, bins))
+            rows.append(sketch(hashes, bins))
         if progress and done % 500 == 0 and done < (total or 0):
             progress(done, total or 0)
         if cancelled and done % 500 == 0 and cancelled():

@@ -97,6 +97,8 @@ def build_menus(w: MainWindow) -> None:
     _action(w, tools, "Check against &gold (training)…", lambda: w.check_against_gold(),
             "Ctrl+Shift+T", "check_gold")
     _action(w, tools, "&Study design and progress…", lambda: w.open_study(), None, "study")
+    _action(w, tools, "Near-&duplicates…", lambda: _open_duplicates(w), "Ctrl+Shift+D",
+            "duplicates")
 
     view = bar.addMenu("&View")
     _action(w, view, "Go to &article", w.focus_article, "Ctrl+1", "focus_article")
@@ -162,6 +164,12 @@ def open_project(w: MainWindow) -> None:
                                           "(*.annotator);;All files (*)")
     if name:
         _open_path(w, Path(name))
+
+
+def _open_duplicates(w: MainWindow) -> None:
+    from annotator.ui.duplicates_window import open_duplicates
+
+    open_duplicates(w)
 
 
 def _import(w: MainWindow, sources: list[Path]) -> None:

@@ -152,3 +152,36 @@ class SetStatus(_Command):
 
     def undo(self) -> None:
         self.project.set_status(self.document_id, self.coder, self.old)
+
+
+class RemoveDocuments(_Command):
+    """Near-duplicates out of the corpus; undo puts the same rows back, ids and all.
+    ``document_id`` is a document that stays, shown after an undo or a redo."""
+
+    def __init__(self, project: Project, document_id: int, ids: list[int]) -> None:
+        super().__init__(project, document_id, f"Remove {len(ids)} near-duplicate document"
+                                               f"{'s' * (len(ids) != 1)}")
+        self.ids = ids
+        self._rows: list[tuple[Any, ...]] = []
+
+    def apply(self) -> None:
+        self._rows = self.project.remove_documents(self.ids)
+
+    def undo(self) -> None:
+        self.project.restore_documents(self._rows)
+
+
+class SetMetadataField(_Command):
+    """One imported metadata field on many documents (near-duplicate groups marked)."""
+
+    def __init__(self, project: Project, document_id: int, key: str,
+                 values: dict[int, str | None], text: str) -> None:
+        super().__init__(project, document_id, text)
+        self.key, self.values = key, values
+        self._before: dict[int, str | None] = {}
+
+    def apply(self) -> None:
+        self._before = self.project.set_metadata_field(self.key, self.values)
+
+    def undo(self) -> None:
+        self.project.set_metadata_field(self.key, self._before)

@@ -24,3 +24,11 @@ def test_benchmark_runner_prints_every_row() -> None:
         assert name in proc.stdout, name
     assert proc.stdout.count("ratio") == 14 and proc.stdout.count("longest") == 6
     assert "20 rows" in proc.stdout
+
+
+def test_near_duplicate_benchmark_prints_recall_and_precision() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_duplicates.py"),
+                           "--quick"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("recall") == 2 and proc.stdout.count("precision") == 2
+    assert "2,000 documents, threshold 0.9" in proc.stdout and "exact all-pairs" in proc.stdout
