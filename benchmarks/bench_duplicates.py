@@ -19,6 +19,7 @@ import argparse
 import os
 import platform
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -118,12 +119,32 @@ def sketched_pairs(texts: list[str], threshold: float) -> tuple[set[tuple[int, i
             time.perf_counter() - start)
 
 
+def measure(path: Path) -> None:
+    with Project.open(path, read_only=True) as project:
+        size = project.document_count()
+        start = time.perf_counter()
+        for _ in project.texts():
+            pass
+        reading = time.perf_counter() - start
+        start = time.perf_counter()
+        groups = duplicates.find(project, 0.9)
+        finding = time.perf_counter() - start
+    pairs = sum(len(g.pairs) for g in groups)
+    members = sum(len(g.members) for g in groups)
+    print(f"{size:,} documents, threshold 0.9: {finding:.1f} s ({finding / reading:.0f}x "
+          f"reading every text, {reading:.1f} s); {len(groups):,} groups, {members:,} "
+          f"documents, {pairs:,} pairs; peak RSS {peak_mib():.0f} MiB", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=5_000)
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        return measure(args.measure)
     size, sample = (2_000, 500) if args.quick else (args.size, args.sample)
     print(f"near-duplicates, {date.today()}, {platform.platform()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}", flush=True)
@@ -136,20 +157,8 @@ def main() -> None:
                                      for i, t in enumerate(generate(size)))
         print(f"({size:,} documents generated and imported in "
               f"{time.perf_counter() - start:.0f} s)", flush=True)
-        with Project.open(path, read_only=True) as project:
-            start = time.perf_counter()
-            for _ in project.texts():
-                pass
-            reading = time.perf_counter() - start
-            start = time.perf_counter()
-            groups = duplicates.find(project, 0.9)
-            finding = time.perf_counter() - start
-        pairs = sum(len(g.pairs) for g in groups)
-        members = sum(len(g.members) for g in groups)
-        print(f"{size:,} documents, threshold 0.9: {finding:.1f} s ({finding / reading:.1f}x "
-              f"reading every text, {reading:.1f} s); {len(groups):,} groups, {members:,} "
-              f"documents, {pairs:,} pairs; peak RSS of the process {peak_mib():.0f} MiB",
-              flush=True)
+        # in a process of its own, so its peak memory is the search's, not the generator's
+        subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True)
 
     texts = generate(sample, seed=3)
     for threshold in (0.9, 0.8):

@@ -213,12 +213,14 @@ def find_near_duplicates(texts: Texts, threshold: float = 0.9, *, k: int = SHING
     if not 0 < threshold <= 1:
         raise ValueError("the threshold is a similarity between 0 and 1, e.g. 0.9")
     ids: list[int] = []
-    rows: list[np.ndarray] = []
+    sketches = np.empty((total or 1024, bins), dtype=np.uint64)  # grown if ``total`` is low
     for done, (doc_id, text) in enumerate(texts(None), 1):
         hashes = _shingle_hashes(text, k)
         if hashes.size:
+            if len(ids) == sketches.shape[0]:
+                sketches = np.resize(sketches, (2 * len(ids), bins))
+            sketches[len(ids)] = sketch(hashes, bins)
             ids.append(doc_id)
-            rows.append(sketch(hashes, bins))
         if progress and done % 500 == 0 and done < (total or 0):
             progress(done, total or 0)
         if cancelled and done % 500 == 0 and cancelled():
@@ -229,8 +231,8 @@ def find_near_duplicates(texts: Texts, threshold: float = 0.9, *, k: int = SHING
             progress(seen, seen)
         return []
     bands, band_rows = banding(threshold, bins)
-    found = candidate_pairs(np.stack(rows), bands, band_rows)
-    del rows
+    found = candidate_pairs(sketches[: len(ids)], bands, band_rows)
+    del sketches
     involved = sorted({ids[i] for i in np.unique(found)})
     sets: dict[int, np.ndarray] = {}
     for done, (doc_id, text) in enumerate(texts(involved), 1):

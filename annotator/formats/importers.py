@@ -143,7 +143,11 @@ def _record(fields: dict[str, Any], path: Path, line: int, text_field: str | Non
             known[target] = str(value)
         elif value not in (None, ""):
             metadata[name] = value
-    document = NewDocument(text=normalise_newlines(text), title=known.get("title", ""),
+    text = normalise_newlines(text)
+    title = known.get("title", "").strip()
+    if title and not text.lstrip().startswith(title):  # the headline is codable, as in .txt
+        text = f"{title}\n\n{text}"
+    document = NewDocument(text=text, title=title,
                            date=known.get("date"), outlet=known.get("outlet"),
                            url=known.get("url"), source_path=f"{path}:{line}",
                            metadata=metadata)

@@ -1,5 +1,6 @@
 """Single articles from word-processor, web and PDF files: ``.docx``, ``.odt``, ``.rtf``,
-``.html``/``.htm`` and text-layer ``.pdf`` (and Nexis Uni batches, which are ``.docx``).
+``.html``/``.htm`` and text-layer ``.pdf`` (and batches: Nexis Uni ``.docx``, Factiva
+``.rtf`` and ``.html``, split by ``nexis`` and ``factiva``).
 
 Each file's text is its paragraphs joined by a blank line, the first paragraph (the headline)
 first and also the title, so the headline can be coded as in every format. Libraries do the
@@ -15,7 +16,7 @@ from pathlib import Path
 from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
 from annotator.domain.text import normalise_newlines
-from annotator.formats import nexis
+from annotator.formats import factiva, nexis
 from annotator.formats.decoding import decode
 
 SUFFIXES = (".docx", ".odt", ".rtf", ".html", ".htm", ".pdf")
@@ -32,7 +33,13 @@ def read_office(path: Path, *, as_one_document: bool = False) -> list[NewDocumen
         paragraphs = _odt_paragraphs(path)
     elif suffix == ".rtf":
         paragraphs = _rtf_paragraphs(path)
+        fields = factiva.line_fields(paragraphs)
+        if factiva.is_factiva(fields) and not as_one_document:
+            return factiva.split(fields, path, "line")
     elif suffix in (".html", ".htm"):
+        fields = factiva.html_fields(path.read_bytes())
+        if factiva.is_factiva(fields) and not as_one_document:
+            return factiva.split(fields, path, "table row")
         paragraphs = _html_paragraphs(path)
     else:
         paragraphs = _pdf_paragraphs(path)

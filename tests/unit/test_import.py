@@ -118,7 +118,7 @@ def test_csv_maps_columns_and_names_bad_lines(tmp_path: Path, empty_project: Pro
     one = empty_project.document(1)
     assert (one.title, one.date, one.outlet, one.url) == ("One", "2022-01-01", "Reuters",
                                                           "http://x/1")
-    assert one.text == 'Body with "quotes"\nand a newline'
+    assert one.text == 'One\n\nBody with "quotes"\nand a newline'  # headline codable
     assert one.metadata == {"section": "World"}
     assert empty_project.document(2).source_path.endswith("articles.csv:4")
 
@@ -151,7 +151,7 @@ def test_jsonl_with_line_numbers(tmp_path: Path, empty_project: Project) -> None
                     encoding="utf-8")
     actions.import_paths(empty_project, [path])
     doc = empty_project.document(1)
-    assert (doc.text, doc.metadata) == ("First 😀\nline", {"tags": ["a"]})
+    assert (doc.text, doc.metadata) == ("T1\n\nFirst 😀\nline", {"tags": ["a"]})
 
 
 def test_unsupported_and_missing_paths(tmp_path: Path, empty_project: Project) -> None:
