@@ -6,12 +6,14 @@ filtering and sorting are a new id list from the store.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from annotator.domain.model import DocumentRow, Status
 from annotator.storage import Project
+from annotator.ui.list_query import ListQuery
 
 _PAGE = 200
 _MAX_PAGES = 50
@@ -23,6 +25,11 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class DocumentListModel(QAbstractTableModel):
+    """With a text filter the ids come from ``ListQuery`` on its own thread: the list keeps
+    its rows until the answer is there, then ``sig_reloaded`` tells the window."""
+
+    sig_reloaded = Signal()
+
     def __init__(self, project: Project, coder: str) -> None:
         super().__init__()
         self.project, self.coder = project, coder
@@ -30,6 +37,9 @@ class DocumentListModel(QAbstractTableModel):
         self.sort_key, self.descending = "id", False
         self._ids: list[int] = []
         self._pages: dict[int, list[DocumentRow]] = {}
+        self.query = ListQuery(project.path)
+        self.query.sig_ready.connect(self._answered)
+        self.last_apply = 0.0  # seconds the UI thread spent taking in the last answer
         self.reload()
 
     # -- what the view asks --------------------------------------------------------------
@@ -109,13 +119,39 @@ class DocumentListModel(QAbstractTableModel):
         self.coder = coder
         self.reload()
 
+    def _arguments(self) -> dict[str, Any]:
+        return {"coder": self.coder, "search": self.search, "status": self.status_filter,
+                "sort": self.sort_key, "descending": self.descending}
+
+    @property
+    def pending(self) -> bool:
+        """A filtered list is being worked out; ``ids`` are still the previous ones."""
+        return self.query.pending
+
     def reload(self) -> None:
+        if self.search.strip():
+            self.query.request(**self._arguments())
+            return
+        self.query.cancel()  # an answer to an older filter must not overwrite this list
+        self._set_ids(self.project.document_ids(**self._arguments()))
+
+    def _answered(self, result: object) -> None:
+        if isinstance(result, Exception):  # the worker could not read: ask here, and let
+            result = self.project.document_ids(**self._arguments())  # an error show
+        start = time.perf_counter()
+        self._set_ids(result)  # type: ignore[arg-type]
+        self.last_apply = time.perf_counter() - start
+        self.sig_reloaded.emit()
+
+    def _set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
-        self._ids = self.project.document_ids(self.coder, search=self.search,
-                                              status=self.status_filter, sort=self.sort_key,
-                                              descending=self.descending)
+        self._ids = ids
         self._pages.clear()
         self.endResetModel()
+
+    def close(self) -> None:
+        """Stop the filter's thread and its connection (the project is closing)."""
+        self.query.stop()
 
     def refresh_document(self, document_id: int) -> None:
         """Re-read one row (its status changed) without resetting the list."""

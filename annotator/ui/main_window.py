@@ -96,6 +96,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
 
     # -- project -------------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
+        if getattr(self, "doc_model", None) is not None:
+            self.doc_model.close()  # its thread and connection go with the old project
         if getattr(self, "bridge", None):
             self.flush_edits()
             self.bridge.detach()
@@ -117,6 +119,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.scheme_panel.set_scheme(scheme)
         self.variables_form.set_scheme(scheme)
         self.doc_model = DocumentListModel(project, self.coder)
+        self.doc_model.sig_reloaded.connect(self._list_reloaded)
         self.doc_table.setModel(self.doc_model)
         header = self.doc_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -142,6 +145,11 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
     def _filter_changed(self) -> None:
         data = self.status_filter.currentData()  # Qt returns the enum's str value
         self.doc_model.set_filter(self.search_box.text(), Status(data) if data else None)
+        self._select_list_row()
+        self._update_status_bar()
+
+    def _list_reloaded(self) -> None:
+        """The filtered list arrived from its thread."""
         self._select_list_row()
         self._update_status_bar()
 
@@ -339,6 +347,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         where = f"Document {position + 1} of {shown}" if position is not None else "No document"
         if shown != total:
             where += f" (filtered from {total})"
+        if self.doc_model.pending:
+            where += " · filtering…"
         self.position_label.setText(f"{where} · {done} done")
         mode = "blind" if self.blind else "all coders"
         if self.compare_coder:
@@ -371,6 +381,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             focused.clearFocus()  # a text being typed is stored now, before the project closes
         self.save_layout()
         self.bridge.detach()
+        self.doc_model.close()
         lock.release(self.project.path)
         self.project.close()
         super().closeEvent(event)

@@ -276,6 +276,7 @@ def restore_backup(w: MainWindow, choice: int | None = None) -> None:
         choice = items.index(item)
     path = w.project.path
     w.bridge.detach()
+    w.doc_model.close()  # the list's own connection, too, before the file is replaced
     w.project.close()
     try:
         backup.restore_backup(found[choice].path, path, keep=settings.backups_keep,
