@@ -232,5 +232,6 @@ def test_clicking_a_list_header_twice_sorts_descending(make_window, qtbot) -> No
                         header.height() // 2)
         for _ in range(2):
             qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+            qtbot.waitUntil(lambda: not window.doc_model.pending, timeout=3000)
             assert len(window.doc_model.ids) == window.project.document_count()
     assert window.doc_model.descending
