@@ -158,9 +158,12 @@ class DuplicatesWindow(QDialog):
             self.summary.setText("Every document is ticked: nothing to remove.")
             return
         w = self.window_
-        stays = w.document_id if w.document_id not in remove else min(kept[self.groups[0]
-                                                                            .number])
-        if w.push(ops.RemoveDocuments(w.project, stays or 0, remove)):
+        stays = w.document_id
+        if stays is None or stays in remove:  # show what its group keeps instead
+            own = next((g for g in self.groups if stays in {m.id for m in g.members}),
+                       self.groups[0])
+            stays = min(kept[own.number])
+        if w.push(ops.RemoveDocuments(w.project, stays, remove)):
             if w.document_id in remove or w.document_id is None:
                 w.show_document(stays)
             self.summary.setText(f"Removed {len(remove)} document{'s' * (len(remove) != 1)}; "
