@@ -9,6 +9,8 @@ requests overtaken by newer typing are skipped before they are even asked.
 
 from __future__ import annotations
 
+import atexit
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +63,8 @@ class ListQuery(QObject):
         # finished is emitted in the worker's own thread: its connection is closed there
         self._thread.finished.connect(self._worker.close, Qt.ConnectionType.DirectConnection)
         self._worker.sig_result.connect(self._result)
-        self._thread.start()
         self.generation = 0
+        _LIVE.add(self)
 
     @property
     def pending(self) -> bool:
@@ -71,6 +73,8 @@ class ListQuery(QObject):
     _answered = 0
 
     def request(self, **arguments: Any) -> None:
+        if not self._thread.isRunning():
+            self._thread.start()  # on the first filter or sort: a list never filtered has none
         self.generation += 1
         self._worker.latest = self.generation
         self._sig_request.emit(self.generation, arguments)
@@ -92,3 +96,14 @@ class ListQuery(QObject):
         if self._thread.isRunning():
             self._thread.quit()
             self._thread.wait()
+
+
+_LIVE: weakref.WeakSet[ListQuery] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    """A script that opens a window and ends without closing it must not leave a running
+    thread to Python's shutdown (Qt aborts the process when a running QThread is freed)."""
+    for query in list(_LIVE):
+        query.stop()

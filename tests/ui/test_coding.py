@@ -352,3 +352,27 @@ def test_the_text_filter_is_answered_off_the_ui_thread(make_window, qtbot) -> No
     qtbot.waitUntil(lambda: not model.pending, timeout=3000)
     dates = [model.row(i).date or "" for i in range(model.rowCount())]
     assert dates == sorted(dates, reverse=True) and len(dates) == 5 and dates[0] == "2022-02-02"
+
+
+def test_a_script_that_never_closes_its_filtered_window_exits_cleanly(tmp_path: Path) -> None:
+    """Qt aborts the process when a running QThread is freed at Python's shutdown."""
+    import subprocess
+    import sys
+
+    from annotator import actions
+    from tests.conftest import SEEDS
+
+    path = tmp_path / "s.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS])
+    script = ("import sys; from pathlib import Path\n"
+              "from annotator.ui.app import application\n"
+              "from annotator.ui.main_window import MainWindow\n"
+              "from annotator.ui.settings import Settings\n"
+              "from annotator.storage import Project\n"
+              "app = application(); w = MainWindow(Project.open(Path(sys.argv[1])), 'ana', "
+              "Settings()); w.show(); w.doc_model.set_filter('NATO', None); "
+              "app.processEvents()\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
