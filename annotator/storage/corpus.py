@@ -64,13 +64,13 @@ class CorpusMixin:
         ``restore_documents`` can put them back exactly. A document with work is refused,
         and then nothing is removed."""
         ids = sorted(set(ids))
-        busy = self.documents_with_work(ids)
-        if busy:
-            shown = ", ".join(str(i) for i in sorted(busy)[:10])
-            raise ProjectError(f"documents {shown} are coded or assigned; only documents "
-                               "nobody has worked on can be removed")
         removed: list[RemovedDocument] = []
-        with self.transaction():
+        with self.transaction():  # checked under the write lock: a coder in another window
+            busy = self.documents_with_work(ids)  # cannot start on one in between
+            if busy:
+                shown = ", ".join(str(i) for i in sorted(busy)[:10])
+                raise ProjectError(f"documents {shown} are coded or assigned; only documents "
+                                   "nobody has worked on can be removed")
             for i in range(0, len(ids), _BATCH):
                 chunk = ids[i: i + _BATCH]
                 marks = ",".join("?" * len(chunk))
@@ -91,6 +91,15 @@ class CorpusMixin:
                 self.db.execute(f"INSERT INTO documents ({', '.join(_COLUMNS)}) "
                                 f"VALUES ({','.join('?' * len(_COLUMNS))})", list(row))
             self._announce(Change("documents_imported"))
+
+    def document_lengths(self, ids: list[int]) -> dict[int, int]:
+        """The length in characters of each of ``ids``, without reading their texts."""
+        found: dict[int, int] = {}
+        for i in range(0, len(ids), _BATCH):
+            chunk = ids[i: i + _BATCH]
+            found.update(self.db.execute(f"SELECT id, length FROM documents WHERE id IN "
+                                         f"({','.join('?' * len(chunk))})", chunk).fetchall())
+        return found
 
     def documents_with_metadata(self, key: str) -> list[int]:
         """The ids of documents whose imported metadata has a field ``key``."""

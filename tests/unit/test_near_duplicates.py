@@ -190,3 +190,19 @@ def test_cli_duplicates(empty_project, tmp_path: Path) -> None:  # type: ignore[
     assert json.loads(out)["documents"] == 6
     code, _, err = run_cli("duplicates", path, "--threshold", "0")
     assert code == 1 and "between 0 and 1" in err
+
+
+def test_the_work_check_holds_the_write_lock(empty_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Checked before the transaction, a coder in another window could code a document
+    between the check and the delete, and the cascade would take their span with it."""
+    project = _project_with_copies(empty_project)
+    seen: list[bool] = []
+    check = type(project).documents_with_work
+
+    def spy(self, ids):  # type: ignore[no-untyped-def]
+        seen.append(self.db.conn.in_transaction)
+        return check(self, ids)
+
+    monkeypatch.setattr(type(project), "documents_with_work", spy)
+    project.remove_documents([2])
+    assert seen == [True]
