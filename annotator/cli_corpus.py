@@ -79,10 +79,13 @@ def _duplicates(args: argparse.Namespace) -> int:
 
 
 def _print(groups: list[duplicates.Group], fmt: str, removed: set[int] | None) -> None:
-    rows = [{"group": g.number, "document": m.id, "keep": m.id not in removed
-             if removed is not None else m.id in g.keep, "similarity": m.similarity,
-             "has_work": m.has_work, "date": m.date or "", "outlet": m.outlet or "",
-             "length": m.length, "title": m.title}
+    """``removed``: what --keep-one removed; without it, the suggestion of what to keep."""
+    def kept(g: duplicates.Group, m: duplicates.Member) -> bool:
+        return m.id not in removed if removed is not None else m.id in g.keep
+
+    rows = [{"group": g.number, "document": m.id, "keep": kept(g, m),
+             "similarity": m.similarity, "has_work": m.has_work, "date": m.date or "",
+             "outlet": m.outlet or "", "length": m.length, "title": m.title}
             for g in groups for m in g.members]
     if fmt == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
@@ -97,8 +100,7 @@ def _print(groups: list[duplicates.Group], fmt: str, removed: set[int] | None) -
     for g in groups:
         print(f"group {g.number}: {len(g.members)} documents")
         for m in g.members:
-            mark = "keep  " if (m.id not in removed if removed is not None else m.id in g.keep) \
-                else ("removed" if removed is not None else "      ")
+            mark = "keep" if kept(g, m) else ("removed" if removed is not None else "")
             worked = " coded" if m.has_work else ""
             print(f"  {mark:<7} {m.id:>7}  {m.similarity:5.3f}  {m.date or '—':<10}  "
                   f"{(m.outlet or '—')[:20]:<20}  {m.title[:60]}{worked}")

@@ -58,12 +58,12 @@ def describe(project: Project, found: list[DuplicateGroup]) -> list[Group]:
     rows = {}
     for i in range(0, len(ids), 500):
         rows.update({r.id: r for r in project.document_rows(ids[i: i + 500], None)})
-    lengths = project.document_summaries() if ids else {}
+    lengths = project.document_lengths(ids)
     busy = project.documents_with_work(ids)
     groups = []
     for number, g in enumerate(found, 1):
         members = tuple(Member(d, rows[d].title, rows[d].date, rows[d].outlet,
-                               lengths[d][0], g.similarity_to_group(d), d in busy)
+                               lengths[d], g.similarity_to_group(d), d in busy)
                         for d in g.members)
         groups.append(Group(number, members, frozenset(suggest_keep(members)), g.pairs))
     return groups

@@ -6,7 +6,6 @@ filtering and sorting are a new id list from the store.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -39,7 +38,6 @@ class DocumentListModel(QAbstractTableModel):
         self._pages: dict[int, list[DocumentRow]] = {}
         self.query = ListQuery(project.path)
         self.query.sig_ready.connect(self._answered)
-        self.last_apply = 0.0  # seconds the UI thread spent taking in the last answer
         self.reload()
 
     # -- what the view asks --------------------------------------------------------------
@@ -125,7 +123,7 @@ class DocumentListModel(QAbstractTableModel):
 
     @property
     def pending(self) -> bool:
-        """A filtered list is being worked out; ``ids`` are still the previous ones."""
+        """A filtered or sorted list is being worked out; ``ids`` are the previous ones."""
         return self.query.pending
 
     def reload(self) -> None:
@@ -140,9 +138,7 @@ class DocumentListModel(QAbstractTableModel):
     def _answered(self, result: object) -> None:
         if isinstance(result, Exception):  # the worker could not read: ask here, and let
             result = self.project.document_ids(**self._arguments())  # an error show
-        start = time.perf_counter()
         self._set_ids(result)  # type: ignore[arg-type]
-        self.last_apply = time.perf_counter() - start
         self.sig_reloaded.emit()
 
     def _set_ids(self, ids: list[int]) -> None:

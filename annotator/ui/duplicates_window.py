@@ -164,7 +164,7 @@ class DuplicatesWindow(QDialog):
                        self.groups[0])
             stays = min(kept[own.number])
         if w.push(ops.RemoveDocuments(w.project, stays, remove)):
-            if w.document_id in remove or w.document_id is None:
+            if stays != w.document_id:
                 w.show_document(stays)
             self.summary.setText(f"Removed {len(remove)} document{'s' * (len(remove) != 1)}; "
                                  f"Edit → Undo (Ctrl+Z) in the window puts them back (then "
@@ -198,7 +198,7 @@ class DuplicatesWindow(QDialog):
 
     def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         doc_id: Any = item.data(0, _ID)
-        if doc_id is not None and doc_id in self.window_.project.all_document_ids():
+        if doc_id is not None and self.window_.project.document_lengths([int(doc_id)]):
             self.window_.show_document(int(doc_id))
 
 
