@@ -98,10 +98,11 @@ def split(fields: list[Field], path: Path | str, unit: str = "line") -> list[New
         else:
             raise ImportFailed(path, f"the article starting at {unit} {start} has a second "
                                      f"{code} field before its AN (Document …) line; {HINT}",
-                               line=number)
+                               line=_line(number, unit))
     if current:
         raise ImportFailed(path, f"the article starting at {unit} {start} does not end with "
-                                 f"an AN (Document …) line; {HINT}", line=start)
+                                 f"an AN (Document …) line; {HINT}",
+                           line=_line(start, unit))
     return documents
 
 
@@ -112,13 +113,18 @@ def _document(values: dict[str, str], accession: str, path: Path | str, start: i
     if not title or not body:
         missing = "HD (headline)" if not title else "LP or TD (text)"
         raise ImportFailed(path, f"the article starting at {unit} {start} has no {missing} "
-                                 f"field; {HINT}", line=start)
+                                 f"field; {HINT}", line=_line(start, unit))
     metadata = {FIELDS[code]: value for code, value in values.items()
                 if code not in ("HD", "LP", "TD", "SN", "PD") and value}
     metadata["accession_number"] = accession.removeprefix("Document ").strip()
     return NewDocument(text="\n\n".join([title, *body]), title=title,
                        date=_date(values.get("PD", "")), outlet=values.get("SN") or None,
                        source_path=f"{path}:{start}", metadata=metadata)
+
+
+def _line(number: int, unit: str) -> int | None:
+    """A line number for the error's "file, line N" (an HTML table row is not a line)."""
+    return number if unit == "line" else None
 
 
 def _date(value: str) -> str | None:

@@ -142,6 +142,7 @@ def test_an_unended_factiva_article_is_named_and_nothing_imported(tmp_path: Path
     assert project.document_count() == 0
     no_text = [{k: v for k, v in ARTICLES[1].items() if k not in ("LP", "TD")}]
     path = write_html(tmp_path / "empty.html", no_text)
-    with pytest.raises(ImportFailed, match=r"empty.html.*table row 1 has no LP or TD"):
+    with pytest.raises(ImportFailed, match=r"empty.html: the article starting at table row 1 "
+                                           r"has no LP or TD"):  # a row is not a line
         actions.import_paths(project, [path])
     assert project.document_count() == 0
