@@ -107,6 +107,8 @@ def build_menus(w: MainWindow) -> None:
     _action(w, view, "Go to document &variables", w.focus_variables, "Ctrl+3",
             "focus_variables")
     _action(w, view, "Go to document &list", w.focus_documents, "Ctrl+L", "focus_documents")
+    _action(w, view, "Go to the list's &filter", lambda: _focus_filter(w), "Ctrl+4",
+            "focus_filter")
     view.addSeparator()
     _action(w, view, "Show document &list", lambda on: w.left_panel.setVisible(on),
             "Ctrl+Shift+L",
@@ -164,6 +166,14 @@ def open_project(w: MainWindow) -> None:
                                           "(*.annotator);;All files (*)")
     if name:
         _open_path(w, Path(name))
+
+
+def _focus_filter(w: MainWindow) -> None:
+    """The filter box, its text selected: typing replaces it, Enter or a pause filters."""
+    w.left_panel.setVisible(True)
+    w.actions_by_name["toggle_documents"].setChecked(True)
+    w.search_box.setFocus()
+    w.search_box.selectAll()
 
 
 def _open_duplicates(w: MainWindow) -> None:

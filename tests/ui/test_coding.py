@@ -376,3 +376,14 @@ def test_a_script_that_never_closes_its_filtered_window_exits_cleanly(tmp_path: 
     proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_ctrl_4_goes_to_the_list_filter(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The filter box had no key: Shift+Tab from the list wraps to the variables instead."""
+    window = make_window()
+    window.actions_by_name["toggle_documents"].trigger()  # the list hidden: Ctrl+4 shows it
+    qtbot.keyClick(window.view, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_box.hasFocus() and window.left_panel.isVisible()
+    qtbot.keyClicks(window.search_box, "press conference")
+    qtbot.waitUntil(lambda: window.doc_model.ids == [2], timeout=3000)
+    assert window.project.spans(1, "ana") == []  # the letters went to the box, not to coding
