@@ -16,6 +16,7 @@ from annotator import __version__, actions
 from annotator.cli_corpus import CORPUS_COMMANDS, add_corpus_commands
 from annotator.cli_import import print_preview
 from annotator.cli_progress import ProgressBar
+from annotator.cli_search import SEARCH_COMMANDS, add_search_commands
 from annotator.cli_study import STUDY_COMMANDS, add_study_commands
 from annotator.domain.errors import AnnotatorError
 from annotator.storage import STORAGE_FAILURES, Project, describe
@@ -110,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_study_commands(sub)
     add_corpus_commands(sub)
+    add_search_commands(sub)
 
     s = sub.add_parser("check", help="check a project file; --repair writes a repaired copy")
     s.add_argument("project", type=Path)
@@ -335,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     COMMANDS.update(STUDY_COMMANDS)
     COMMANDS.update(CORPUS_COMMANDS)
+    COMMANDS.update(SEARCH_COMMANDS)
     if not argv or (argv[0] not in {*COMMANDS, "gui"} and not argv[0].startswith("-")):
         argv = ["gui", *argv]
     args = parser.parse_args(argv)

@@ -161,7 +161,13 @@ END;
 INSERT INTO documents_fts (documents_fts) VALUES ('rebuild');
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# Version 6: spans by category and label, so Tools → Coded segments reads the spans of one
+# category without scanning every span of the project.
+_V6 = """
+CREATE INDEX spans_by_category ON spans(category, label);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 LATEST_VERSION = len(MIGRATIONS)
 
 

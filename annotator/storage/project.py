@@ -22,14 +22,16 @@ from annotator.storage.coding import CodingMixin, DeletedSpan
 from annotator.storage.corpus import CorpusMixin
 from annotator.storage.documents import DocumentsMixin, ImportResult
 from annotator.storage.exchange import CodingResult, ExchangeMixin
+from annotator.storage.search import SearchMixin, Segment
 from annotator.storage.study import StudyMixin
 
-__all__ = ["CodingResult", "DeletedSpan", "ImportResult", "Project"]
+__all__ = ["CodingResult", "DeletedSpan", "ImportResult", "Project", "Segment"]
 
 Listener = Callable[[Change], None]
 
 
-class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixin):
+class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixin,
+              SearchMixin):
     def __init__(self, path: Path, db: object) -> None:
         self.path = path
         self.db = db  # sqlite_utils.Database
