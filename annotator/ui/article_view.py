@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
+from annotator.domain.corpus_query import Query
 from annotator.domain.model import Document, Span
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import OffsetMap, excerpt, snap_to_clusters, snap_to_words
@@ -31,6 +32,7 @@ FILL_ALPHA = 85
 NESTED_ALPHA = 150
 SELECTED_ALPHA = 190
 BASE_POINT_SIZE = 12
+KEYWORD_COLOUR = "#0b4f9c"  # keyword highlights: blue letters and a line above, no fill
 
 
 def _nested(spans: list[Span]) -> set[str]:
@@ -80,6 +82,8 @@ class ArticleView(QTextEdit):
         self._press_pos: QPoint | None = None
         self._cache: dict[tuple[object, ...], QTextEdit.ExtraSelection] = {}
         self._band: tuple[int, int] = (0, 0)  # code points whose spans Qt has been given
+        self.keywords: Query | None = None  # a reading aid, never stored as spans
+        self.keyword_ranges: list[tuple[int, int]] = []
         self.set_zoom(0)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
@@ -92,6 +96,13 @@ class ArticleView(QTextEdit):
         self._band = (0, 0)
         self.setPlainText(qt_text(self.text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.keyword_ranges = self.keywords.matches(self.text) if self.keywords else []
+
+    def set_keywords(self, keywords: Query | None) -> None:
+        """Terms to show in every article (blue, lined above), beneath the coded spans."""
+        self.keywords = keywords
+        self.keyword_ranges = keywords.matches(self.text) if keywords else []
+        self._paint()
 
     def set_spans(self, spans: list[Span], scheme: CodingScheme,
                   selected_span_id: str | None = None, different: set[str] | None = None
@@ -128,7 +139,8 @@ class ArticleView(QTextEdit):
         margin = max(2_000, last - first)
         low, high = self._band = (max(0, first - margin), last + margin)
         shown = [s for s in self.spans if s.start < high and s.end > low]
-        selections = []
+        selections = [self._keyword(a, b) for a, b in self.keyword_ranges
+                      if a < high and b > low]
         colours = {c.key: c.colour for c in self.scheme.categories} if self.scheme else {}
         selected = None
         # longer spans first, so a span inside another (a speaker in an accusation) is drawn
@@ -169,6 +181,22 @@ class ArticleView(QTextEdit):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(QColor(colour))
         sel.format = fmt  # (the selected span: a stronger fill, drawn last; bold would reflow)
+        self._cache[key] = sel
+        return sel
+
+    def _keyword(self, start: int, end: int) -> QTextEdit.ExtraSelection:
+        key = ("keyword", start, end)
+        if (cached := self._cache.get(key)) is not None:
+            return cached
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setForeground(QColor(KEYWORD_COLOUR))
+        fmt.setFontOverline(True)  # unlike bold, it does not move the text
+        sel.format = fmt
         self._cache[key] = sel
         return sel
 

@@ -56,6 +56,10 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         build_menus(self)
         self.set_project(project)
         self._restore_layout()
+        if settings.keywords:
+            from annotator.ui.keywords import apply_keywords
+
+            apply_keywords(self)
 
     def _connect(self) -> None:
         # searching 100,000 article texts takes SQLite most of a second: wait for a pause

@@ -99,6 +99,10 @@ def build_menus(w: MainWindow) -> None:
     _action(w, tools, "&Study design and progress…", lambda: w.open_study(), None, "study")
     _action(w, tools, "Near-&duplicates…", lambda: _open_duplicates(w), "Ctrl+Shift+D",
             "duplicates")
+    tools.addSeparator()
+    _action(w, tools, "Search &corpus…", lambda: _open_panel(w, "search_window",
+                                                             "open_search"),
+            "Ctrl+Shift+F", "search_corpus")
 
     view = bar.addMenu("&View")
     _action(w, view, "Go to &article", w.focus_article, "Ctrl+1", "focus_article")
@@ -121,6 +125,8 @@ def build_menus(w: MainWindow) -> None:
         [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
     _action(w, view, "Zoom &out", lambda: w.zoom(-1), "Ctrl+-", "zoom_out")
     _action(w, view, "&Reset zoom", lambda: w.zoom(0), "Ctrl+0", "zoom_reset")
+    _action(w, view, "Highlight &keywords…", lambda: _open_panel(w, "keywords", "edit_keywords"),
+            "Ctrl+Shift+H", "keywords")
     snap = _action(w, view, "&Snap selections to words", partial(set_snap, w), None, "snap",
                    True)
     snap.setChecked(w.settings.snap_to_words)
@@ -174,6 +180,13 @@ def _focus_filter(w: MainWindow) -> None:
     w.actions_by_name["toggle_documents"].setChecked(True)
     w.search_box.setFocus()
     w.search_box.selectAll()
+
+
+def _open_panel(w: MainWindow, module: str, opener: str) -> None:
+    """A tool's panel, imported when first wanted (not at start)."""
+    import importlib
+
+    getattr(importlib.import_module(f"annotator.ui.{module}"), opener)(w)
 
 
 def _open_duplicates(w: MainWindow) -> None:

@@ -185,3 +185,26 @@ class SetMetadataField(_Command):
 
     def undo(self) -> None:
         self.project.set_metadata_field(self.key, self._before)
+
+
+class AddSpans(_Command):
+    """Auto-coding: many spans of one category in one step; undo takes them all back and
+    redo puts the same spans (same ids) back."""
+
+    def __init__(self, project: Project, document_id: int, coder: str, category: str,
+                 places: list[tuple[int, int, int]], label: str | None = None,
+                 attributes: dict[str, Any] | None = None) -> None:
+        name = project.scheme.category(category).name  # type: ignore[union-attr]
+        super().__init__(project, document_id, f"Auto-code {len(places)} {name} spans")
+        self.args = (coder, category, places, label, attributes)
+        self.spans: list[Span] = []
+        self._deleted: list[DeletedSpan] | None = None
+
+    def apply(self) -> None:
+        if self._deleted is None:
+            self.spans = self.project.add_spans(*self.args)
+        else:
+            self.project.restore_spans(self._deleted)
+
+    def undo(self) -> None:
+        self._deleted = self.project.delete_spans([s.id for s in self.spans])

@@ -31,6 +31,7 @@ class Settings:
     blind_by_project: dict[str, bool] = field(default_factory=dict)  # "path|coder" → blind
     backups_keep: int = 10  # rotating backups made at open and daily while open
     backups_beside: bool = False  # in "<project>.backups" beside it, not the data folder
+    keywords: list[str] = field(default_factory=list)  # View → Highlight keywords, per line
 
     @staticmethod
     def path() -> Path:

@@ -1,0 +1,126 @@
+"""Tools → Search corpus driven as a coder would: the shortcut, a query typed and Enter, the
+lines sorted, a line opened at its match, auto-coding reviewed and added, Ctrl+Z and redo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from annotator import actions
+from annotator.domain.model import NewDocument
+from annotator.ui import search_window
+from tests.unit.test_corpus_search import TEXTS
+
+
+def _project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    project = actions.new_project(tmp_path / "s.annotator")
+    project.import_documents(
+        [NewDocument(t.replace("\r\n", "\n"), title=f"t{i}", date=f"2022-0{5 - i}-01",
+                     outlet=f"o{i % 2}") for i, t in enumerate(TEXTS)])
+    return project
+
+
+def test_search_open_at_match_autocode_and_undo(make_window, qtbot, monkeypatch,  # type: ignore[no-untyped-def]
+                                                tmp_path: Path) -> None:
+    window = make_window(_project(tmp_path))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: (_ for _ in ()).throw(
+        AssertionError(a[2])))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.search_window
+    assert panel.isVisible()
+    qtbot.waitUntil(panel.query.hasFocus, timeout=3000)  # type at once
+    qtbot.keyClicks(panel.query, "stolten*")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    model = panel.model
+    assert model.rowCount() == 4 and "4 matches in 3 documents" in panel.summary.text()
+    assert [model.index(r, 4).data() for r in range(4)] == ["Stoltenberg"] * 4
+    assert model.index(0, 6).data() == "2"  # matches in its document
+    header = panel.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,  # sort by date
+                     pos=QPoint(header.sectionViewportPosition(1) + 5, header.height() // 2))
+    assert [model.index(r, 0).data() for r in range(4)] == ["4", "2", "1", "1"]
+
+    panel.table.setFocus()
+    panel.table.selectRow(0)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)  # document 4, after a flag emoji
+    assert window.document_id == 4
+    text = window.project.document(4).text
+    assert window.view.selected_range() == (text.index("Stoltenberg"),
+                                            text.index("Stoltenberg") + 11)
+
+    def review(dialog: search_window.ReviewDialog) -> int:
+        assert dialog.tree.topLevelItemCount() == 4
+        assert dialog.tree.topLevelItem(1).text(2) == "Stoltenberg's"  # snapped to the word
+        dialog.tree.topLevelItem(1).setCheckState(0, Qt.CheckState.Unchecked)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(search_window.ReviewDialog, "exec", review)
+    panel.category.setCurrentIndex(panel.category.findData("speaker"))
+    qtbot.mouseClick(panel.code_button, Qt.MouseButton.LeftButton)
+    coded = [(s.document_id, s.text) for s in window.project.iter_spans()]
+    assert sorted(coded) == [(1, "Stoltenberg"), (2, "Stoltenberg"), (4, "Stoltenberg")]
+    assert len(window.spans) == 1 and window.spans[0].text == "Stoltenberg"  # shown at once
+    assert "Added 3 spans in 3 documents" in panel.summary.text()
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one step
+    assert list(window.project.iter_spans()) == [] and window.spans == []
+    window.undo_stack.redo()
+    assert sorted((s.document_id, s.text) for s in window.project.iter_spans()) == sorted(coded)
+
+    qtbot.mouseClick(panel.code_button, Qt.MouseButton.LeftButton)  # again: nothing new
+    assert len(list(window.project.iter_spans())) == 3
+
+
+def test_a_query_it_cannot_read_is_explained_in_the_panel(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    panel = search_window.open_search(window)
+    panel.query.setText('"NATO expansion')
+    QTest.keyClick(panel.query, Qt.Key.Key_Return)
+    assert "no closing quotation mark" in panel.summary.text()
+    assert panel.model.rowCount() == 0 and not panel.code_button.isEnabled()
+    panel.query.setText("Zelensky OR Зеленский")  # non-ASCII typed through setText
+    QTest.keyClick(panel.query, Qt.Key.Key_Return)
+    assert panel.model.rowCount() == 1 and "1 match in 1 document" in panel.summary.text()
+    panel.query.setText("Зеленский")
+    QTest.keyClick(panel.query, Qt.Key.Key_Return)
+    assert panel.model.rowCount() == 0 and "No document matches 'Зеленский'" in \
+        panel.summary.text()
+
+
+def test_keywords_are_highlighted_in_every_article_and_never_stored(make_window, qtbot,  # type: ignore[no-untyped-def]
+                                                                    monkeypatch) -> None:
+    from annotator.ui import keywords
+    from annotator.ui.article_view import KEYWORD_COLOUR
+
+    window = make_window()
+    seen: list[keywords.KeywordsDialog] = []
+
+    def fill(dialog: keywords.KeywordsDialog) -> int:
+        seen.append(dialog)
+        dialog.edit.setPlainText("# names\nStolten*\n\"security guarantees\"\n(broken")
+        dialog.accept()
+        assert "line 4" in dialog.error.text() and "'(broken'" in dialog.error.text()
+        dialog.edit.setPlainText("# names\nStolten*\n\"security guarantees\"\nPutin")
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(keywords.KeywordsDialog, "exec", fill)
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert seen and window.settings.keywords[1] == "Stolten*"
+    text = window.view.text
+    found = [text[a:b] for a, b in window.view.keyword_ranges]
+    assert found and set(found) <= {"Putin", "Stoltenberg", "security guarantees"}
+    assert found.count("Putin") == text.count("Putin")
+    colours = {sel.format.foreground().color().name() for sel in window.view.extraSelections()}
+    assert KEYWORD_COLOUR in colours
+    assert list(window.project.iter_spans()) == []  # a reading aid, not coding
+    window.step_document(1)
+    assert [window.view.text[a:b] for a, b in window.view.keyword_ranges].count("Putin") == \
+        window.view.text.count("Putin")  # every article
