@@ -103,6 +103,9 @@ def build_menus(w: MainWindow) -> None:
     _action(w, tools, "Search &corpus…", lambda: _open_panel(w, "search_window",
                                                              "open_search"),
             "Ctrl+Shift+F", "search_corpus")
+    _action(w, tools, "Coded s&egments…", lambda: _open_panel(w, "segments_window",
+                                                              "open_segments"),
+            "Ctrl+Shift+S", "segments")
 
     view = bar.addMenu("&View")
     _action(w, view, "Go to &article", w.focus_article, "Ctrl+1", "focus_article")

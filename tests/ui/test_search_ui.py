@@ -124,3 +124,70 @@ def test_keywords_are_highlighted_in_every_article_and_never_stored(make_window,
     window.step_document(1)
     assert [window.view.text[a:b] for a, b in window.view.keyword_ranges].count("Putin") == \
         window.view.text.count("Putin")  # every article
+
+
+def test_coded_segments_filter_sort_open_and_export(make_window, qtbot, monkeypatch,  # type: ignore[no-untyped-def]
+                                                    tmp_path: Path) -> None:
+    import csv
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from annotator.ui import segments_window
+
+    project = _project(tmp_path)
+    text = project.document(4).text
+    at = text.index("Stoltenberg")
+    mine = project.add_span(4, "ana", "speaker", at, at + 11, attributes={"actor": "stoltenberg"})
+    project.add_span(1, "ana", "speaker", 0, 4)
+    project.add_span(1, "ben", "speaker", 5, 16)
+    project.add_span(3, "ana", "demand", 0, 5)
+    project.set_variable(2, "ana", "tone", "negative")
+    project.set_variable(3, "ben", "tone", "negative")
+    window = make_window(project)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.segments_window
+    assert panel.isVisible()
+    qtbot.waitUntil(panel.isActiveWindow, timeout=3000)
+    assert [panel.coder.itemData(i) for i in range(panel.coder.count())] == ["ana"]  # blind
+    panel.category.setCurrentIndex(panel.category.findData("speaker"))
+    qtbot.keyClick(panel.category, Qt.Key.Key_Return)  # Enter: the default button, Show
+    view, proxy = panel.span_view, panel.span_proxy
+    assert proxy.rowCount() == 2 and panel.summary.text().startswith("2 spans")
+    assert [proxy.index(r, 7).data() for r in range(2)] == ["Jens", "Stoltenberg"]
+    assert proxy.index(1, 6).data().endswith("said Jens")  # the context, on one line
+    assert proxy.index(1, 9).data() == '{"actor": "stoltenberg"}'
+    qtbot.keyClicks(panel.filter, "Jens")  # in the span or its context
+    assert proxy.rowCount() == 2
+    panel.filter.setText("actor")
+    assert proxy.rowCount() == 1 and "1 shown by the filter" in panel.summary.text()
+    panel.filter.clear()
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, 0).data() == "4"  # numbers sort as numbers
+    view.setFocus()
+    view.selectRow(0)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.document_id == 4 and window.selected_span_id == mine.id
+
+    out = tmp_path / "segments.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    panel.export_csv()
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["text"] for r in rows] == ["Stoltenberg", "Jens"]  # in the order shown
+    assert rows[0]["span"] == mine.id and rows[0]["start"] == str(at)
+
+    window.set_blind(False)
+    panel = segments_window.open_segments(window)
+    assert panel.coder.findData("ben") >= 0
+    panel.coder.setCurrentIndex(panel.coder.findData(segments_window._ALL))
+    panel.show_spans()
+    assert panel.span_proxy.rowCount() == 3
+    panel.tabs.setCurrentIndex(1)
+    panel.variable.setCurrentIndex(panel.variable.findData("tone"))
+    panel.value.setCurrentIndex(panel.value.findData("negative"))
+    panel.value_coder.setCurrentIndex(panel.value_coder.findData(segments_window._ALL))
+    panel.show_values()
+    assert panel.value_proxy.rowCount() == 2 and panel.summary.text().startswith("2 documents")
+    panel.value_view.selectRow(1)
+    panel._open_document(panel.value_view.currentIndex())
+    assert window.document_id == 3

@@ -1,0 +1,376 @@
+"""Tools → Coded segments (Ctrl+Shift+S): every span of a chosen category and label, of
+one coder, every coder or gold, with the text either side, its document, date and outlet;
+filtered by typing, sorted by a click on a column, exported as CSV, and opened at the span
+by double-click or Enter. A second tab lists the documents where a document variable has a
+value ("every article with tone = hostile").
+
+A panel that owns its widgets and reads through the store (``Project.segments``,
+``Project.documents_with_value``); it changes nothing. In blind coding a coder sees only
+their own spans and values here too.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.model import Span
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+SPAN_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Category", "Label", "Left", "Span", "Right",
+                "Attributes")
+VALUE_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Title")
+_ALL = "\x00all"
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """Rows of plain values; ``UserRole`` gives the value to sort by (numbers as numbers)."""
+
+    def __init__(self, headers: tuple[str, ...]) -> None:
+        super().__init__()
+        self.headers = headers
+        self.rows: list[tuple[Any, ...]] = []
+        self.keys: list[Any] = []  # what a row opens: a Span, or a document id
+
+    def set_rows(self, rows: list[tuple[Any, ...]], keys: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows, self.keys = rows, keys
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        value = self.rows[index.row()][index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return value if isinstance(value, int) else str(value or "").casefold()
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+                isinstance(value, int) or self.headers[index.column()] == "Left"):
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+
+def _table(model: RowsModel, widths: tuple[int, ...]) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(Qt.ItemDataRole.UserRole)
+    proxy.setFilterKeyColumn(-1)  # any column
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+    for column, width in enumerate(widths):
+        view.horizontalHeader().resizeSection(column, width)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view, proxy
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class SegmentsWindow(QDialog):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("Coded segments")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._spans_tab(), "&Spans")
+        self.tabs.addTab(self._values_tab(), "Document &variables")
+        self.filter = QLineEdit(placeholderText="Filter the rows: any text in any column")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.summary = QLabel()
+        export = QPushButton("&Export CSV…")
+        export.clicked.connect(self.export_csv)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("&Filter"))
+        bottom.itemAt(0).widget().setBuddy(self.filter)  # type: ignore[union-attr]
+        bottom.addWidget(self.filter, 1)
+        bottom.addWidget(export)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(bottom)
+        self.tabs.currentChanged.connect(lambda _i: self._filter())
+        self.refill_choices()
+        self.resize(1220, 640)
+
+    # -- building --------------------------------------------------------------------------
+    def _spans_tab(self) -> QWidget:
+        self.category, self.label, self.coder = QComboBox(), QComboBox(), QComboBox()
+        self.category.currentIndexChanged.connect(self._fill_labels)
+        show = QPushButton("S&how")
+        show.setDefault(True)
+        show.clicked.connect(self.show_spans)
+        self.span_model = RowsModel(SPAN_HEADERS)
+        self.span_view, self.span_proxy = _table(self.span_model,
+                                                 (56, 90, 120, 70, 100, 130, 260, 200, 260))
+        self._opens(self.span_view, self._open_span)
+        top = QHBoxLayout()
+        for text, box in (("Ca&tegory", self.category), ("&Label", self.label),
+                          ("C&oder", self.coder)):
+            label = QLabel(text)
+            label.setBuddy(box)
+            top.addWidget(label)
+            top.addWidget(box)
+        top.addWidget(show)
+        top.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.span_view, 1)
+        return page
+
+    def _values_tab(self) -> QWidget:
+        self.variable, self.value, self.value_coder = QComboBox(), QComboBox(), QComboBox()
+        self.value.setEditable(True)  # a text or number variable: type the value
+        self.variable.currentIndexChanged.connect(self._fill_values)
+        show = QPushButton("Sh&ow")
+        show.clicked.connect(self.show_values)
+        self.value_model = RowsModel(VALUE_HEADERS)
+        self.value_view, self.value_proxy = _table(self.value_model, (56, 90, 140, 90))
+        self._opens(self.value_view, self._open_document)
+        top = QHBoxLayout()
+        for text, box in (("V&ariable", self.variable), ("= va&lue", self.value),
+                          ("Cod&er", self.value_coder)):
+            label = QLabel(text)
+            label.setBuddy(box)
+            top.addWidget(label)
+            top.addWidget(box)
+        top.addWidget(show)
+        top.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.value_view, 1)
+        return page
+
+    def _opens(self, view: QTableView, action: Any) -> None:
+        view.doubleClicked.connect(lambda index: action(index))
+        QShortcut(QKeySequence(Qt.Key.Key_Return), view, lambda: action(view.currentIndex())
+                  ).setContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def refill_choices(self) -> None:
+        """The scheme's categories and variables and the coders, as they are now."""
+        w = self.window_
+        scheme = w.project.scheme
+        boxes = (self.category, self.variable, self.coder, self.value_coder)
+        kept = [box.currentData() for box in boxes]
+        self.category.clear()
+        self.category.addItem("(every category)", _ALL)
+        for c in scheme.categories:
+            self.category.addItem(c.name, c.key)
+        self.variable.clear()
+        for v in scheme.variables:
+            self.variable.addItem(v.name, v.key)
+        for box in (self.coder, self.value_coder):
+            box.clear()
+            box.addItem(f"me ({w.coder})", w.coder)
+            if not w.blind:  # blind: a coder sees only their own coding
+                box.addItem("every coder", _ALL)
+                for name in w.project.coders():
+                    if name != w.coder:
+                        box.addItem(name, name)
+            box.setEnabled(box.count() > 1)
+            box.setToolTip("" if box.count() > 1 else "Blind coding: only your own coding "
+                                                      "(Coding → Blind coding)")
+        for box, data in zip(boxes, kept, strict=True):  # what was chosen stays chosen
+            box.setCurrentIndex(max(0, box.findData(data)))
+
+    def _fill_labels(self) -> None:
+        self.label.clear()
+        self.label.addItem("(any label)", _ALL)
+        cat = self.window_.project.scheme.category(self.category.currentData() or "")
+        if cat is not None and cat.labels:
+            self.label.addItem("(no label)", "")
+            for label in cat.labels:
+                self.label.addItem(label.name, label.key)
+        self.label.setEnabled(self.label.count() > 1)
+
+    def _fill_values(self) -> None:
+        self.value.clear()
+        definition = next((v for v in self.window_.project.scheme.variables
+                           if v.key == self.variable.currentData()), None)
+        for option in definition.options if definition else ():
+            self.value.addItem(option.name, option.key)
+        if definition is not None and definition.type == "boolean":
+            self.value.addItems(["true", "false"])
+
+    # -- showing ---------------------------------------------------------------------------
+    def show_spans(self) -> None:
+        w = self.window_
+        category = self.category.currentData()
+        label = self.label.currentData()
+        coder = self.coder.currentData()
+        found = w.project.segments(None if category == _ALL else category,
+                                   None if label in (_ALL, None) else label,
+                                   None if coder == _ALL else coder)
+        names = {c.key: c for c in w.project.scheme.categories}
+        rows, keys = [], []
+        for s in found:
+            sp = s.span
+            cat = names.get(sp.category)
+            lab = cat.label(sp.label) if cat and sp.label else None
+            rows.append((sp.document_id, s.date, s.outlet, sp.coder,
+                         cat.name if cat else sp.category, lab.name if lab else sp.label,
+                         _flat(s.left), _flat(sp.text), _flat(s.right),
+                         json.dumps(sp.attributes, ensure_ascii=False) if sp.attributes else ""))
+            keys.append(sp)
+        self.span_model.set_rows(rows, keys)
+        self._filter()
+
+    def show_values(self) -> None:
+        w = self.window_
+        key = self.variable.currentData()
+        if key is None:
+            return
+        definition = next(v for v in w.project.scheme.variables if v.key == key)
+        text = self.value.currentText().strip()
+        chosen = self.value.findText(text)
+        value: Any = self.value.itemData(chosen) if chosen >= 0 else text
+        if definition.type == "number":
+            try:
+                value = float(text) if "." in text else int(text)
+            except ValueError:
+                QMessageBox.warning(self, "Coded segments", f"{text!r} is not a number.")
+                return
+        elif definition.type == "boolean":
+            value = text.casefold() in ("true", "yes", "1")
+        coder = self.value_coder.currentData()
+        found = w.project.documents_with_value(key, value, None if coder == _ALL else coder)
+        self.value_model.set_rows([(d, date, outlet, c, t) for d, t, date, outlet, c in found],
+                                  [r[0] for r in found])
+        self._filter()
+
+    def _filter(self) -> None:
+        proxy, model = self._current()
+        proxy.setFilterFixedString(self.filter.text())
+        shown, total = proxy.rowCount(), model.rowCount()
+        what = "span" if model is self.span_model else "document"
+        self.summary.setText(f"{total:,} {what}{'s' * (total != 1)}"
+                             + (f", {shown:,} shown by the filter" if shown != total else "")
+                             + (". Double-click a row (or Enter) to open it." if total else ""))
+
+    def _current(self) -> tuple[QSortFilterProxyModel, RowsModel]:
+        if self.tabs.currentIndex() == 0:
+            return self.span_proxy, self.span_model
+        return self.value_proxy, self.value_model
+
+    # -- acting ----------------------------------------------------------------------------
+    def _key(self, index: QModelIndex) -> Any:
+        proxy, model = self._current()
+        if not index.isValid():
+            return None
+        return model.keys[proxy.mapToSource(index).row()]
+
+    def _open_span(self, index: QModelIndex) -> None:
+        span: Span | None = self._key(index)
+        if span is None:
+            return
+        w = self.window_
+        if w.document_id != span.document_id:
+            w.show_document(span.document_id)
+        if any(s.id == span.id for s in w.spans):
+            w.select_span(span.id)
+        else:  # another coder's span, not shown in blind coding: show where it is
+            w.view.select_range(span.start, span.end)
+        w.view.ensureCursorVisible()
+        w.activateWindow()
+        w.focus_article()
+
+    def _open_document(self, index: QModelIndex) -> None:
+        doc = self._key(index)
+        if doc is not None:
+            self.window_.show_document(int(doc))
+            self.window_.activateWindow()
+
+    def export_csv(self) -> None:
+        proxy, model = self._current()
+        name, _ = QFileDialog.getSaveFileName(self, "Export CSV", "segments.csv", "CSV (*.csv)")
+        if not name:
+            return
+        try:
+            with open(name, "w", encoding="utf-8", newline="") as stream:
+                writer = csv.writer(stream)
+                if model is self.span_model:
+                    writer.writerow(["span", "document", "date", "outlet", "coder", "category",
+                                     "label", "start", "end", "left", "text", "right",
+                                     "attributes"])
+                else:
+                    writer.writerow(["document", "date", "outlet", "coder", "title"])
+                for r in range(proxy.rowCount()):
+                    source = proxy.mapToSource(proxy.index(r, 0)).row()
+                    row = ["" if v is None else v for v in model.rows[source]]
+                    if model is self.span_model:
+                        sp = model.keys[source]
+                        row = [sp.id, *row[:3], sp.coder, sp.category, sp.label or "",
+                               sp.start, sp.end, row[6], sp.text, row[8], row[9]]
+                    writer.writerow(row)
+        except OSError as exc:
+            QMessageBox.warning(self, "Export CSV", f"{name}: {exc.strerror}")
+            return
+        self.summary.setText(f"Wrote {proxy.rowCount():,} rows to {name}.")
+
+
+def open_segments(window: MainWindow) -> SegmentsWindow:
+    panel = getattr(window, "segments_window", None)
+    if panel is None:
+        panel = SegmentsWindow(window)
+        window.segments_window = panel  # type: ignore[attr-defined]
+    else:
+        panel.refill_choices()
+    panel.show()
+    panel.raise_()
+    panel.activateWindow()
+    return panel
