@@ -119,6 +119,23 @@ class SearchMixin:
         return [Segment(span, r[11], r[12], r[13], r[14], r[15])
                 for span, r in zip(spans, rows, strict=True)]
 
+    def span_facts(self, coder: str | None = None, category: str | None = None
+                   ) -> list[tuple[str, str | None, str | None, str | None]]:
+        """``(category, label, date, outlet)`` of every span (of ``coder``, of ``category``):
+        what charts count."""
+        sql = ("SELECT s.category, s.label, d.date, d.outlet FROM spans s "
+               "JOIN documents d ON d.id = s.document_id")
+        where, params = [], []
+        if coder is not None:
+            where.append("s.coder_id = (SELECT id FROM coders WHERE name = ?)")
+            params.append(coder)
+        if category is not None:
+            where.append("s.category = ?")
+            params.append(category)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [tuple(r) for r in self.db.execute(sql, params)]  # type: ignore[misc]
+
     def documents_with_value(self, key: str, value: Any, coder: str | None = None
                              ) -> list[tuple[int, str, str | None, str | None, str]]:
         """``(id, title, date, outlet, coder)`` of each document where a coder (or

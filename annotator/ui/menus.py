@@ -106,6 +106,8 @@ def build_menus(w: MainWindow) -> None:
     _action(w, tools, "Coded s&egments…", lambda: _open_panel(w, "segments_window",
                                                               "open_segments"),
             "Ctrl+Shift+S", "segments")
+    _action(w, tools, "C&harts…", lambda: _open_panel(w, "charts_window", "open_charts"),
+            "Ctrl+Shift+J", "charts")
 
     view = bar.addMenu("&View")
     _action(w, view, "Go to &article", w.focus_article, "Ctrl+1", "focus_article")
