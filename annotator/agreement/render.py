@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from annotator.agreement.report import AgreementReport, Row
+from annotator.domain import chart_style as style
 
 JSON_VERSION = 1
 CSV_COLUMNS = ("section", "target", "coders", "coefficient", "value", "undefined_reason",
@@ -107,28 +108,50 @@ def to_json(report: AgreementReport) -> str:
 
 
 def _chart(report: AgreementReport) -> str:
-    """Horizontal bars of u-alpha per target, drawn in inline SVG (no scripts, no files)."""
+    """Horizontal bars of u-alpha per target in inline SVG (no scripts, no files), in the
+    style of Tools → Charts: grid lines at round values, Krippendorff's .667 and .800 marked,
+    bars coloured by which side of them they fall."""
     rows = [r for r in report.rows if r.section == "spans" and r.coders == "all"
             and r.result.name == "unitizing_alpha"]
-    height = 24 * len(rows) + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="720" height="{height}" '
-             f'role="img" aria-label="unitizing alpha per category and label">',
-             '<line x1="420" y1="0" x2="420" y2="100%" stroke="#999"/>']
+    left, width, top = 300, 360, 34  # the axis from -1 to 1 spans the width
+    height = top + 24 * len(rows) + 26
+
+    def x_of(value: float) -> float:
+        return left + (value + 1) / 2 * width
+
+    font = f'font-family="{style.FONT_FAMILY}" font-size="{style.FONT_SIZE}"'
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 70}" '
+             f'height="{height}" role="img" aria-label="unitizing alpha per category and '
+             f'label"><rect width="100%" height="100%" fill="{style.BACKGROUND}"/>']
+    for tick in (-1.0, -0.5, 0.0, 0.5, 1.0):
+        x = x_of(tick)
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 22}" '
+                     f'stroke="{style.INK if tick == 0 else style.GRID}"/>'
+                     f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" {font} '
+                     f'fill="{style.INK}">{tick:g}</text>')
+    for line, colour in ((0.667, style.TENTATIVE), (0.8, style.GOOD)):
+        x = x_of(line)
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 22}" '
+                     f'stroke="{colour}" stroke-dasharray="4 3"/><text x="{x:.1f}" '
+                     f'y="{top - 10}" text-anchor="middle" {font} fill="{colour}">'
+                     f'{line:.3f}</text>')
     for i, row in enumerate(rows):
-        y = 20 + 24 * i
-        parts.append(f'<text x="0" y="{y + 12}" font-size="12">{html.escape(row.target)}</text>')
+        y = top + 24 * i
+        parts.append(f'<text x="{left - 8}" y="{y + 12}" text-anchor="end" {font} '
+                     f'fill="{style.INK}">{html.escape(row.target)}</text>')
         if row.result.value is None:
-            parts.append(f'<text x="425" y="{y + 12}" font-size="12" fill="#777">undefined: '
-                         f'{html.escape(row.result.reason or "")}</text>')
+            parts.append(f'<text x="{x_of(0) + 5:.1f}" y="{y + 12}" {font} fill="#777">'
+                         f'undefined: {html.escape(row.result.reason or "")}</text>')
             continue
         value = max(-1.0, min(1.0, row.result.value))
-        width = abs(value) * 280
-        x = 420 if value >= 0 else 420 - width
-        colour = "#2ca02c" if value >= 0.8 else "#ff7f0e" if value >= 0.667 else "#d62728"
-        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="16" '
+        start, end = sorted((x_of(0), x_of(value)))
+        colour = (style.GOOD if value >= 0.8 else style.TENTATIVE if value >= 0.667
+                  else style.POOR)
+        parts.append(f'<rect x="{start:.1f}" y="{y}" width="{end - start:.1f}" height="16" '
                      f'fill="{colour}"/>')
-        parts.append(f'<text x="{x + width + 4 if value >= 0 else 424:.1f}" y="{y + 12}" '
-                     f'font-size="12">{value:.3f}</text>')
+        label_x = end + 4 if value >= 0 else x_of(0) + 4
+        parts.append(f'<text x="{label_x:.1f}" y="{y + 12}" {font} fill="{style.INK}">'
+                     f'{value:.3f}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -17,14 +17,10 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
+from annotator.domain.chart_style import BACKGROUND, GRID, INK, PALETTE
 from annotator.domain.tally import Tally
 
-# Okabe & Ito's colours, told apart with every common colour-vision deficiency
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000")
-BACKGROUND = "#ffffff"
-INK = "#333333"
-GRID = "#e3e3e3"
+__all__ = ["BACKGROUND", "GRID", "INK", "PALETTE", "ChartView", "layout", "paint"]
 KINDS = ("bars", "lines")
 
 

@@ -84,6 +84,7 @@ def test_every_format_reads_back(project: Project) -> None:
     page = RENDERERS["html"](report)
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<svg" in page
+    _check_chart(page, report)
 
     class Check(HTMLParser):
         tags: list[str] = []
@@ -153,3 +154,23 @@ def test_u_alpha_with_three_coders_here_and_two_there_by_hand() -> None:
     assert parts.observed == pytest.approx(2 / 1000, abs=1e-15)
     assert parts.expected == pytest.approx(1618 / 48720, abs=1e-15)
     assert 1 - parts.observed / parts.expected == pytest.approx(0.939777, abs=1e-6)
+
+
+def _check_chart(page: str, report) -> None:  # type: ignore[no-untyped-def]
+    """The report's bars are drawn as Tools → Charts draws: the shared colours, a bar's
+    length its value on the axis from -1 to 1, coloured by Krippendorff's .667 / .800."""
+    import re
+
+    from annotator.domain import chart_style as style
+
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    alphas = [r.result.value for r in report.rows if r.section == "spans" and r.coders == "all"
+              and r.result.name == "unitizing_alpha" and r.result.value is not None]
+    bars = [(float(w), fill) for w, fill in re.findall(
+        r'<rect x="[\d.]+" y="\d+" width="([\d.]+)" height="16" fill="(#\w+)"/>', svg)]
+    assert len(bars) == len(alphas) > 0
+    for (width, fill), value in zip(bars, alphas, strict=True):
+        assert width == pytest.approx(abs(max(-1, min(1, value))) / 2 * 360, abs=0.06)
+        assert fill == (style.GOOD if value >= 0.8 else style.TENTATIVE if value >= 0.667
+                        else style.POOR)
+    assert style.GRID in svg and 'stroke-dasharray="4 3"' in svg
