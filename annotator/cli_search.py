@@ -131,7 +131,7 @@ def _segments(args: argparse.Namespace) -> int:
              "category": s.span.category, "label": s.span.label or "", "start": s.span.start,
              "end": s.span.end, "left": " ".join(s.left.split()), "text": s.span.text,
              "right": " ".join(s.right.split()), "date": s.date or "", "outlet": s.outlet or "",
-             "title": s.title} for s in found]
+             "title": s.title, "memo": s.span.memo} for s in found]
     if args.format == "table":
         for r in rows:
             print(f"{r['document']:>7}  {r['coder']:<10} {r['label'] or r['category']:<20} "

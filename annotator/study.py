@@ -196,7 +196,7 @@ def _merge_one(target: Project, source: Project, names: dict[str, str],
         for coder, work in record.coding.items():
             name = names.get(coder, coder)
             incoming = {"status": work.status.value, "variables": work.variables,
-                        "spans": [span_json(s) for s in work.spans]}
+                        "spans": [span_json(s) for s in work.spans], "memo": work.memo}
             theirs = source.work_hash(doc.id, coder)
             mine = target.work_hash(document_id, name)
             base = target.merge_base(document_id, name)

@@ -78,6 +78,7 @@ class Span:
     attributes: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
     updated_at: str = ""
+    memo: str = ""  # the coder's note on the span, plain text
 
     def with_changes(self, **changes: Any) -> Span:
         return replace(self, **changes)
@@ -91,7 +92,7 @@ class Change:
     """What an operation changed, broadcast by the store so views can refresh.
 
     ``kind`` is one of: span_added, span_changed, span_removed, variable_set, status_set,
-    documents_imported, scheme_applied, coder_added.
+    memo_set, documents_imported, scheme_applied, coder_added, study_changed.
     """
 
     kind: str
@@ -107,6 +108,7 @@ class CoderWork:
     status: Status
     variables: dict[str, Any]
     spans: list[Span]
+    memo: str = ""  # the coder's note on the document
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,9 @@ def ann(text: str, spans: list[Span], scheme: CodingScheme) -> str:
             else:
                 a += 1
                 lines.append(f"A{a}\t{key} {tid} {value}")
+        if span.memo:  # on one line: brat's notes end at a line break
+            n += 1
+            lines.append(f"#{n}\tAnnotatorNotes {tid}\tmemo: {_NOTE_UNSAFE.sub(' ', span.memo)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

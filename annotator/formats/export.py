@@ -176,10 +176,10 @@ def write_spans_csv(records: Iterable[DocumentRecord], path: Path, scheme: Codin
     """One row per span; each attribute its own column (a link holds the target span id)."""
     attributes = _attribute_keys(scheme)
     header = ["span_id", "document_id", "title", "date", "outlet", "coder", "category",
-              "label", "start", "end", "text", *attributes, "created_at", "updated_at"]
+              "label", "start", "end", "text", *attributes, "created_at", "updated_at", "memo"]
     rows = ([s.id, *_document_cells(record), coder, s.category, s.label or "", s.start, s.end,
              s.text, *(_cell(s.attributes.get(k)) for k in attributes), s.created_at,
-             s.updated_at]
+             s.updated_at, s.memo]
             for record in records for coder, work in record.coding.items() for s in work.spans)
     return write_csv(path, header, rows, excel)
 
@@ -188,7 +188,7 @@ def span_json(span: Span) -> dict[str, Any]:
     return {"id": span.id, "category": span.category, "label": span.label,
             "start": span.start, "end": span.end, "text": span.text,
             "attributes": span.attributes, "created_at": span.created_at,
-            "updated_at": span.updated_at}
+            "updated_at": span.updated_at, **({"memo": span.memo} if span.memo else {})}
 
 
 _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
@@ -214,7 +214,8 @@ def write_jsonl(records: Iterable[DocumentRecord], path: Path, scheme: CodingSch
                 "outlet": doc.outlet, "url": doc.url, "source_path": doc.source_path,
                 "content_hash": doc.content_hash, "metadata": doc.metadata, "text": doc.text,
                 "coders": {coder: {"status": work.status.value, "variables": work.variables,
-                                   "spans": [span_json(s) for s in work.spans]}
+                                   "spans": [span_json(s) for s in work.spans],
+                                   **({"memo": work.memo} if work.memo else {})}
                            for coder, work in record.coding.items()},
             }, ensure_ascii=False)) + "\n")
             lines += 1

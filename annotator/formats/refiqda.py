@@ -124,7 +124,7 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
         for coder, work in record.coding.items():
             user = users.setdefault(coder, _guid("user", coder))
             for span in work.spans:
-                _selection(source, span, user, position, codes)
+                _selection(source, span, user, position, codes, notes)
             for variable in scheme.variables:
                 if variable.key in work.variables:
                     values.append((f"{variable.key} ({coder})", _TYPES[variable.type],
@@ -135,6 +135,12 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
             ET.SubElement(note, f"{_Q}PlainTextContent").text = _xml_text(
                 f"{coder}: {work.status.display}")
             note_refs.append(note_guid)
+            if work.memo:  # the coder's memo on the document, a note of its own
+                memo_guid = _guid("memo", doc.content_hash, coder)
+                memo = ET.SubElement(notes, f"{_Q}Note", {"guid": memo_guid, "name": _xml_text(
+                    f"memo ({coder})"), "creatingUser": user})
+                ET.SubElement(memo, f"{_Q}PlainTextContent").text = _xml_text(work.memo)
+                note_refs.append(memo_guid)
         for note_guid in note_refs:
             ET.SubElement(source, f"{_Q}NoteRef", {"targetGUID": note_guid})
         if values:
@@ -180,7 +186,7 @@ def _codebook(book_el: ET.Element, scheme: CodingScheme,
 
 
 def _selection(source: ET.Element, span: Any, user: str, position: _Positions,
-               codes: dict[tuple[str, str | None], str]) -> None:
+               codes: dict[tuple[str, str | None], str], notes: ET.Element) -> None:
     code = codes.get((span.category, span.label)) or codes.get((span.category, None))
     if code is None:
         raise ProjectError(f"span {span.id} uses category {span.category!r}, which the coding "
@@ -195,6 +201,12 @@ def _selection(source: ET.Element, span: Any, user: str, position: _Positions,
     coding = ET.SubElement(selection, f"{_Q}Coding", {"guid": _guid("coding", span.id),
                                                        "creatingUser": user})
     ET.SubElement(coding, f"{_Q}CodeRef", {"targetGUID": code})
+    if span.memo:  # a note MAXQDA and ATLAS.ti show as the segment's memo
+        guid = _guid("memo", span.id)
+        note = ET.SubElement(notes, f"{_Q}Note", {"guid": guid, "name": _xml_text(
+            f"memo: {span.text[:40]}"), "creatingUser": user})
+        ET.SubElement(note, f"{_Q}PlainTextContent").text = _xml_text(span.memo)
+        ET.SubElement(selection, f"{_Q}NoteRef", {"targetGUID": guid})
 
 
 def _is_date(value: str) -> bool:

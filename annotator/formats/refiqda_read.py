@@ -36,6 +36,7 @@ MAX_MEMBER = 256 * 1024 * 1024
 MAX_TOTAL = 1024 * 1024 * 1024
 _CODER_VARIABLE = re.compile(r"^(?P<key>[a-z][a-z0-9_]*) \((?P<coder>.+)\)$")
 _STATUS_NOTE = re.compile(r"^(?P<coder>.+): (?P<status>not started|in progress|done)$")
+_MEMO_NOTE = re.compile(r"^memo \((?P<coder>.+)\)$")
 
 
 @dataclass(frozen=True)
@@ -108,16 +109,22 @@ def read_qdpx(path: Path, scheme: CodingScheme) -> list[NewDocument]:
         _check_unique_guids(root, path)
         values = _case_values(root, scheme)
         statuses = _status_notes(root)
+        notes = {n.get("guid", ""): (n.get("name", ""),
+                                     n.findtext(f"{_Q}PlainTextContent") or "")
+                 for n in root.iter(f"{_Q}Note")}
         documents = []
         for source in root.iter(f"{_Q}TextSource"):
             raw = _source_text(archive, source, path)
-            document = _document(source, raw, codes, users, path)
+            document = _document(source, raw, codes, users, path, notes)
             guid = source.get("guid", "")
-            for coder, work in _coder_work(source, values.get(guid, {}), statuses).items():
+            for coder, work in _coder_work(source, values.get(guid, {}), statuses,
+                                           notes).items():
                 slot = document.coding.setdefault(coder, {"status": "in_progress",
                                                           "variables": {}, "spans": []})
                 slot["variables"].update(work.get("variables", {}))
                 slot["status"] = work.get("status", slot["status"])
+                if work.get("memo"):
+                    slot["memo"] = work["memo"]
             check_document(document, path)
             documents.append(document)
         return documents
@@ -170,11 +177,15 @@ def _status_notes(root: ET.Element) -> dict[str, tuple[str, str]]:
 
 
 def _coder_work(source: ET.Element, values: dict[str, dict[str, Any]],
-                statuses: dict[str, tuple[str, str]]) -> dict[str, dict[str, Any]]:
+                statuses: dict[str, tuple[str, str]], notes: dict[str, tuple[str, str]]
+                ) -> dict[str, dict[str, Any]]:
     work: dict[str, dict[str, Any]] = {c: {"variables": v} for c, v in values.items()}
     for ref in source.findall(f"{_Q}NoteRef"):
         if (found := statuses.get(ref.get("targetGUID", ""))) is not None:
             work.setdefault(found[0], {})["status"] = found[1]
+        name, text = notes.get(ref.get("targetGUID", ""), ("", ""))
+        if (memo := _MEMO_NOTE.match(name)) and text.strip():  # a coder's document memo
+            work.setdefault(memo["coder"], {})["memo"] = text
     return work
 
 
@@ -262,7 +273,8 @@ class _Offsets:
 
 
 def _document(source: ET.Element, raw: str, codes: dict[str, _Code],
-              users: dict[str | None, str], path: Path) -> NewDocument:
+              users: dict[str | None, str], path: Path,
+              notes: dict[str, tuple[str, str]]) -> NewDocument:
     text = normalise_newlines(raw)
     offset = _Offsets(raw)
     coding: dict[str, list[dict[str, Any]]] = {}
@@ -280,6 +292,9 @@ def _document(source: ET.Element, raw: str, codes: dict[str, _Code],
         extra = _extra(selection, guid, path)
         refs = [codes[ref.get("targetGUID", "")] for ref in selection.iter(f"{_Q}CodeRef")
                 if ref.get("targetGUID", "") in codes]
+        memo = "\n\n".join(  # the segment's memo, from any client that writes notes
+            note for note in (notes.get(ref.get("targetGUID", ""), ("", ""))[1].strip()
+                              for ref in selection.findall(f"{_Q}NoteRef")) if note)
         for number, code in enumerate(refs):
             coder = users.get(selection.get("creatingUser")) or "imported"
             # a quotation with several codes (ATLAS.ti) is one span per code
@@ -290,7 +305,7 @@ def _document(source: ET.Element, raw: str, codes: dict[str, _Code],
                 "label": code.label or extra.get("label"), "start": start, "end": end,
                 "attributes": extra.get("attributes", {}),
                 "created_at": selection.get("creationDateTime", ""),
-                "updated_at": extra.get("updated_at", "")})
+                "updated_at": extra.get("updated_at", ""), "memo": memo})
     return NewDocument(text=text, title=source.get("name", ""), source_path=str(path),
                        coding={c: {"status": "in_progress", "variables": {}, "spans": s}
                                for c, s in coding.items()})

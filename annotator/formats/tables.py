@@ -91,6 +91,8 @@ def matrix_columns(scheme: CodingScheme, metadata_keys: Iterable[str]) -> list[C
                 f"n_{_safe(category.key)}__{_safe(label.key)}",
                 f"number of {category.name} spans labelled {label.name}", "integer",
                 lambda r, c, w, k=f"{category.key}/{label.key}": w_count(w, k)))
+    columns.append(Column("memo", "the coder's memo on the document", "text",
+                          lambda r, c, w: w.memo or None))
     names = [c.name for c in columns]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:  # keys are unique in a scheme; only '-'/'.' folding to '_' can clash

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _UNSET: Any = object()
 _SPAN_COLUMNS = ("s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, s.text, "
-                 "s.label, s.attributes, s.created_at, s.updated_at")
+                 "s.label, s.attributes, s.created_at, s.updated_at, s.memo")
 
 
 @dataclass(frozen=True)
@@ -113,13 +113,13 @@ class CodingMixin:
         attributes.update(links.get(r[0], {}))
         return Span(id=r[0], document_id=r[1], coder=r[2], category=r[3], start=r[4], end=r[5],
                     text=r[6], label=r[7], attributes=attributes, created_at=r[9],
-                    updated_at=r[10])
+                    updated_at=r[10], memo=r[11])
 
     # -- spans ---------------------------------------------------------------------------
     def add_span(self, document_id: int, coder: str, category: str, start: int, end: int,
                  label: str | None = None, attributes: dict[str, Any] | None = None,
                  *, span_id: str | None = None, created_at: str | None = None,
-                 updated_at: str | None = None) -> Span:
+                 updated_at: str | None = None, memo: str = "") -> Span:
         """Store a new span of ``text[start:end]``; the document becomes in progress."""
         with self.transaction():
             self._check_category(category, label)
@@ -129,21 +129,22 @@ class CodingMixin:
             span = Span(id=span_id or str(uuid.uuid4()), document_id=document_id, coder=coder,
                         category=category, start=start, end=end, text=text, label=label,
                         attributes={**plain, **links}, created_at=created_at or stamp,
-                        updated_at=stamp)
+                        updated_at=stamp, memo=memo)
             self.db.execute(
                 "INSERT INTO spans (id, document_id, coder_id, category, label, start_offset, "
-                "end_offset, text, attributes, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "end_offset, text, attributes, created_at, updated_at, memo) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [span.id, document_id, self._coder_id(coder), category, label, start, end, text,
-                 json.dumps(plain, ensure_ascii=False), span.created_at, stamp])
+                 json.dumps(plain, ensure_ascii=False), span.created_at, stamp, memo])
             self._write_links(span.id, links)
             self._mark_started(document_id, coder)
             self._announce(Change("span_added", document_id, coder, span.id))
         return span
 
     def update_span(self, span_id: str, *, label: str | None = _UNSET, start: int = _UNSET,
-                    end: int = _UNSET, attributes: dict[str, Any] = _UNSET) -> Span:
-        """Change a span's label, range or whole attribute set; returns the new span."""
+                    end: int = _UNSET, attributes: dict[str, Any] = _UNSET,
+                    memo: str = _UNSET) -> Span:
+        """Change a span's label, range, whole attribute set or memo; returns the new span."""
         with self.transaction():
             old = self.span(span_id)
             new_label = old.label if label is _UNSET else label
@@ -153,17 +154,18 @@ class CodingMixin:
             plain, links = self._split_attributes(
                 old.category, old.attributes if attributes is _UNSET else attributes)
             text = self._covered_text(old.document_id, new_start, new_end)
+            new_memo = old.memo if memo is _UNSET else memo.strip("\n")
             stamp = now()
             self.db.execute(
                 "UPDATE spans SET label = ?, start_offset = ?, end_offset = ?, text = ?, "
-                "attributes = ?, updated_at = ? WHERE id = ?",
+                "attributes = ?, updated_at = ?, memo = ? WHERE id = ?",
                 [new_label, new_start, new_end, text, json.dumps(plain, ensure_ascii=False),
-                 stamp, span_id])
+                 stamp, new_memo, span_id])
             self.db.execute("DELETE FROM span_links WHERE span_id = ?", [span_id])
             self._write_links(span_id, links)
             self._announce(Change("span_changed", old.document_id, old.coder, span_id))
         return old.with_changes(label=new_label, start=new_start, end=new_end, text=text,
-                                attributes={**plain, **links}, updated_at=stamp)
+                                attributes={**plain, **links}, updated_at=stamp, memo=new_memo)
 
     def set_attribute(self, span_id: str, key: str, value: Any) -> Span:
         """Set one attribute (``None`` clears it)."""
@@ -191,7 +193,7 @@ class CodingMixin:
         with self.transaction():
             span = self.add_span(s.document_id, s.coder, s.category, s.start, s.end, s.label,
                                  s.attributes, span_id=s.id, created_at=s.created_at,
-                                 updated_at=s.updated_at)
+                                 updated_at=s.updated_at, memo=s.memo)
             for source, attribute in deleted.incoming:
                 self.db.execute("INSERT OR REPLACE INTO span_links (span_id, attribute, "
                                 "target_id) VALUES (?, ?, ?)", [source, attribute, s.id])
@@ -244,6 +246,28 @@ class CodingMixin:
         for attribute, target in links.items():
             self.db.execute("INSERT INTO span_links (span_id, attribute, target_id) "
                             "VALUES (?, ?, ?)", [span_id, attribute, target])
+
+    # -- document memos ------------------------------------------------------------------
+    def document_memo(self, document_id: int, coder: str) -> str:
+        row = self.db.execute("SELECT m.memo FROM document_memos m JOIN coders c ON c.id = "
+                              "m.coder_id WHERE m.document_id = ? AND c.name = ?",
+                              [document_id, coder]).fetchone()
+        return str(row[0]) if row else ""
+
+    def set_document_memo(self, document_id: int, coder: str, memo: str) -> None:
+        """The coder's memo on the document; an empty one is removed."""
+        memo = memo.strip("\n")
+        with self.transaction():
+            coder_id = self._coder_id(coder)
+            if memo.strip():
+                self.db.execute("INSERT OR REPLACE INTO document_memos (document_id, coder_id, "
+                                "memo, updated_at) VALUES (?, ?, ?, ?)",
+                                [document_id, coder_id, memo, now()])
+                self._mark_started(document_id, coder)  # a note is work on the document
+            else:
+                self.db.execute("DELETE FROM document_memos WHERE document_id = ? AND "
+                                "coder_id = ?", [document_id, coder_id])
+            self._announce(Change("memo_set", document_id, coder))
 
     # -- document variables --------------------------------------------------------------
     def variables(self, document_id: int, coder: str) -> dict[str, Any]:

@@ -18,7 +18,8 @@ _BATCH = 500
 _COLUMNS = ("id", "content_hash", "title", "date", "outlet", "url", "source_path", "text",
             "length", "metadata", "imported_at")
 # Work that ties a document to a coder or a study: such a document is never removed.
-_WORK_TABLES = ("spans", "variable_values", "document_status", "assignments")
+_WORK_TABLES = ("spans", "variable_values", "document_status", "assignments",
+                "document_memos")
 
 RemovedDocument = tuple[Any, ...]  # a documents row, in _COLUMNS order
 

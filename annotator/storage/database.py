@@ -167,7 +167,20 @@ _V6 = """
 CREATE INDEX spans_by_category ON spans(category, label);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# Version 7: memos, each a coder's own like their spans: one on any span (a column), one
+# per document and coder (a table).
+_V7 = """
+ALTER TABLE spans ADD COLUMN memo TEXT NOT NULL DEFAULT '';
+CREATE TABLE document_memos (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    memo TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, coder_id)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 LATEST_VERSION = len(MIGRATIONS)
 
 

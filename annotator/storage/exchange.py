@@ -38,6 +38,8 @@ class ExchangeMixin:
         def _coder_id(self, name: str, *, create: bool = True) -> int | None: ...
         def spans(self, document_id: int, coder: str | None = None) -> list[Span]: ...
         def variables(self, document_id: int, coder: str) -> dict[str, Any]: ...
+        def document_memo(self, document_id: int, coder: str) -> str: ...
+        def set_document_memo(self, document_id: int, coder: str, memo: str) -> None: ...
         def status(self, document_id: int, coder: str) -> Status: ...
         def set_status(self, document_id: int, coder: str, status: Status) -> None: ...
         def set_variable(self, document_id: int, coder: str, key: str, value: Any) -> None: ...
@@ -78,7 +80,8 @@ class ExchangeMixin:
             self.add_span(document_id, coder, raw["category"], raw["start"], raw["end"],
                           raw.get("label"), plain, span_id=raw["id"],
                           created_at=raw.get("created_at") or None,
-                          updated_at=raw.get("updated_at") or None)
+                          updated_at=raw.get("updated_at") or None,
+                          memo=str(raw.get("memo") or ""))
             result.spans_added += 1
         for source, attribute, target in links:
             self._check_incoming_link(source, attribute, target)
@@ -92,6 +95,12 @@ class ExchangeMixin:
             elif values[key] != value:
                 result.conflicts.append(f"{coder}'s {key} of document {document_id} is "
                                         f"{values[key]!r} here and {value!r} in the incoming data")
+        memo, theirs = self.document_memo(document_id, coder), str(work.get("memo") or "")
+        if theirs and not memo:
+            self.set_document_memo(document_id, coder, theirs)
+        elif theirs and theirs != memo:
+            result.conflicts.append(f"{coder}'s memo on document {document_id} differs on the "
+                                    f"two sides")
         status = Status(work.get("status", "in_progress"))
         if _RANK[status] > _RANK[self.status(document_id, coder)]:
             self.set_status(document_id, coder, status)
@@ -118,6 +127,9 @@ class ExchangeMixin:
                 "JOIN coders c ON c.id = s.coder_id"):
             if chosen is None or c in chosen:
                 statuses.setdefault(d, {})[c] = Status(s)
+        memos = {(d, c): m for d, c, m in self.db.execute(
+            "SELECT m.document_id, c.name, m.memo FROM document_memos m "
+            "JOIN coders c ON c.id = m.coder_id")}
         ids = sorted(statuses) if coded_only else [
             r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
         for document_id in ids:
@@ -132,7 +144,8 @@ class ExchangeMixin:
                     if span.coder in per_coder:
                         spans.setdefault(span.coder, []).append(span)
             coding = {c: CoderWork(per_coder[c], self.variables(document_id, c),
-                                   spans.get(c, [])) for c in sorted(per_coder)}
+                                   spans.get(c, []), memos.get((document_id, c), ""))
+                      for c in sorted(per_coder)}
             yield DocumentRecord(self.document(document_id), coding)
 
 
@@ -144,6 +157,6 @@ def _is_link(project: Any, category: str, key: str) -> bool:
 
 def _differs(span: Span, raw: dict[str, Any]) -> bool:
     return (span.category, span.label, span.start, span.end,
-            json.dumps(span.attributes, sort_keys=True)) != (
+            json.dumps(span.attributes, sort_keys=True), span.memo) != (
         raw["category"], raw.get("label"), raw["start"], raw["end"],
-        json.dumps(raw.get("attributes", {}), sort_keys=True))
+        json.dumps(raw.get("attributes", {}), sort_keys=True), str(raw.get("memo") or ""))

@@ -108,16 +108,33 @@ class SearchMixin:
             params.append(coder)
         rows = self.db.execute(
             f"SELECT s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, "
-            f"s.text, s.label, s.attributes, s.created_at, s.updated_at, d.title, d.date, "
+            f"s.text, s.label, s.attributes, s.created_at, s.updated_at, s.memo, d.title, "
+            f"d.date, "
             f"d.outlet, substr(d.text, max(1, s.start_offset + 1 - {int(width)}), "
             f"min(s.start_offset, {int(width)})), "
             f"substr(d.text, s.end_offset + 1, {int(width)}) "
             f"FROM spans s JOIN coders c ON c.id = s.coder_id "
             f"JOIN documents d ON d.id = s.document_id WHERE {' AND '.join(where)} "
             f"ORDER BY s.document_id, s.start_offset, s.end_offset", params).fetchall()
-        spans = self._with_links([r[:11] for r in rows])
-        return [Segment(span, r[11], r[12], r[13], r[14], r[15])
+        spans = self._with_links([r[:12] for r in rows])
+        return [Segment(span, r[12], r[13], r[14], r[15], r[16])
                 for span, r in zip(spans, rows, strict=True)]
+
+    def memos(self, coder: str | None = None) -> list[tuple[Any, ...]]:
+        """Every memo (of ``coder``): ``(document id, title, date, outlet, coder, span id or
+        None, what it is on, memo)``, by document, a document's own memo first."""
+        where, params = "", []
+        if coder is not None:
+            where, params = " AND c.name = ?", [coder]
+        return [tuple(r[:8]) for r in self.db.execute(
+            f"SELECT * FROM (SELECT d.id AS doc, d.title, d.date, d.outlet, c.name AS coder, "
+            f"s.id AS span, s.text, s.memo, s.start_offset AS at "
+            f"FROM spans s JOIN coders c ON c.id = s.coder_id JOIN documents d "
+            f"ON d.id = s.document_id WHERE s.memo != ''{where} UNION ALL "
+            f"SELECT d.id, d.title, d.date, d.outlet, c.name, NULL, NULL, m.memo, -1 "
+            f"FROM document_memos m JOIN coders c ON c.id = m.coder_id JOIN documents d "
+            f"ON d.id = m.document_id WHERE 1{where}) ORDER BY doc, at, coder",
+            params * 2)]
 
     def span_facts(self, coder: str | None = None, category: str | None = None
                    ) -> list[tuple[str, str | None, str | None, str | None]]:

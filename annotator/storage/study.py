@@ -23,9 +23,12 @@ if TYPE_CHECKING:
     from annotator.domain.model import Span
 
 
-def work_digest(spans: list[tuple[Any, ...]], variables: dict[str, Any], status: Status) -> str:
+def work_digest(spans: list[tuple[Any, ...]], variables: dict[str, Any], status: Status,
+                memo: str = "") -> str:
     data = {"spans": sorted(spans, key=lambda s: s[0]), "variables": variables,
             "status": status.value}
+    if memo:  # only then: work without memos keeps the hash it had before memos existed
+        data["memo"] = memo
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False)
                           .encode("utf-8")).hexdigest()
 
@@ -42,6 +45,7 @@ class StudyMixin:
         def transaction(self) -> Any: ...
         def spans(self, document_id: int, coder: str | None = None) -> list[Span]: ...
         def variables(self, document_id: int, coder: str) -> dict[str, Any]: ...
+        def document_memo(self, document_id: int, coder: str) -> str: ...
         def status(self, document_id: int, coder: str) -> Status: ...
         def set_status(self, document_id: int, coder: str, status: Status) -> None: ...
         def import_coding(self, document_id: int, coder: str, work: dict[str, Any],
@@ -126,9 +130,10 @@ class StudyMixin:
         """What a coder's work on a document is: spans (with attributes and links),
         variable values and status, as one hash."""
         spans = [(s.id, s.category, s.label, s.start, s.end, s.attributes)
-                 for s in self.spans(document_id, coder)]
+                 + ((s.memo,) if s.memo else ()) for s in self.spans(document_id, coder)]
         return work_digest(spans, self.variables(document_id, coder),
-                           self.status(document_id, coder))
+                           self.status(document_id, coder),
+                           self.document_memo(document_id, coder))
 
     def merge_base(self, document_id: int, coder: str) -> str | None:
         coder_id = self._coder_id(coder, create=False)
@@ -150,6 +155,8 @@ class StudyMixin:
         self.db.execute("DELETE FROM variable_values WHERE document_id = ? AND coder_id = ?",
                         [document_id, coder_id])
         self.db.execute("DELETE FROM document_status WHERE document_id = ? AND coder_id = ?",
+                        [document_id, coder_id])
+        self.db.execute("DELETE FROM document_memos WHERE document_id = ? AND coder_id = ?",
                         [document_id, coder_id])
         self.import_coding(document_id, coder, work, result)
         status = Status(work.get("status", "not_started"))

@@ -320,5 +320,7 @@ class ArticleView(QTextEdit):
             text += f" — “{html.escape(excerpt(span.text, 60))}”"
             if len({s.coder for s in self.spans}) > 1:
                 text += f" <i>({html.escape(span.coder)})</i>"
+            if span.memo:
+                text += "<br><i>Memo:</i> " + html.escape(excerpt(span.memo, 200))
             lines.append(text)
         return "<br>".join(lines)

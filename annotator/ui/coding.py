@@ -72,6 +72,19 @@ class CodingMixin:
     def set_attribute(self: MainWindow, span_id: str, key: str, value: Any) -> None:
         self.push(ops.SetAttribute(self.project, self.project.span(span_id), key, value))
 
+    def set_span_memo(self: MainWindow, span_id: str, memo: str) -> None:
+        span = self.project.span(span_id)
+        if span.coder != self.coder:  # a memo is its coder's own note
+            self.statusBar().showMessage(f"This span's memo is {span.coder}'s; only they can "
+                                         f"change it.", 5000)
+            self.refresh_coding()
+            return
+        self.push(ops.SetSpanMemo(self.project, span, memo))
+
+    def set_document_memo(self: MainWindow, memo: str) -> None:
+        if self.document_id is not None:
+            self.push(ops.SetDocumentMemo(self.project, self.document_id, self.coder, memo))
+
     def resize_selected_span(self: MainWindow) -> None:
         """Give the selected span the range of the current text selection."""
         span, selected = self.current_span(), self.view.selected_range()

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from annotator.domain.scheme import Option
 
@@ -130,6 +130,57 @@ def _line(parse: Callable[[str], Any], placeholder: str, show: Callable[[Any], s
     return editor
 
 
+class _MemoBox(QPlainTextEdit):
+    """Several lines of plain text; Tab leaves it (a memo has no use for tab stops)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText("a memo: your own note, saved as you type")
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+
+
+def _memo() -> FieldEditor:
+    box = _MemoBox()
+
+    def get() -> str:
+        return box.toPlainText().strip("\n")
+
+    def set_(value: Any) -> None:
+        if box.hasFocus() and get() == (value or ""):
+            return  # what the coder is typing was just stored: keep their cursor
+        box.setPlainText(value or "")
+
+    editor = FieldEditor(box, get, set_)
+    pause = QTimer(box, singleShot=True, interval=TYPING_PAUSE_MS)
+    pause.timeout.connect(lambda: editor.changed.emit(get()))
+
+    def typed() -> None:
+        if box.signalsBlocked():
+            return
+        editor.edited.emit()
+        pause.start()
+
+    def flush() -> bool:
+        if not pause.isActive():
+            return False
+        pause.stop()
+        editor.changed.emit(get())
+        return True
+
+    class _FocusOut(QObject):
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.FocusOut:
+                flush()
+            return False
+
+    box.textChanged.connect(typed)
+    watcher = _FocusOut(box)
+    box.installEventFilter(watcher)
+    editor.pending = flush
+    return editor
+
+
 def _number(text: str) -> int | float:
     value = float(text.replace(",", "."))
     return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() \
@@ -152,4 +203,6 @@ def make_field(kind: str, options: tuple[Option, ...] = (),
         return _line(_number, "a number", lambda v: f"{v:g}")
     if kind == "date":
         return _line(_date, "YYYY-MM-DD")
+    if kind == "memo":
+        return _memo()
     return _line(str, "text")

@@ -17,6 +17,8 @@ from annotator.domain.scheme import CodingScheme, Option
 from annotator.domain.text import excerpt
 from annotator.ui.fields import FieldEditor, LinkChoice, make_field
 
+MEMO = "\x00memo"  # the editors' key of the memo field (no scheme key can be it)
+
 
 def _clear(layout: QFormLayout) -> None:
     """Empty the form without deleting a widget now: the change that asks for a new form
@@ -58,6 +60,7 @@ def _show_now(layout: QFormLayout) -> None:
 class SpanEditor(QGroupBox):
     sig_label_requested = Signal(str, object)  # span id, label key or None
     sig_attribute_requested = Signal(str, str, object)  # span id, attribute key, value
+    sig_memo_requested = Signal(str, str)  # span id, memo text
     sig_editing = Signal()  # typed text not stored yet (it is, after a short pause)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -116,6 +119,12 @@ class SpanEditor(QGroupBox):
             editor.widget.setObjectName(f"attribute_{attribute.key}")
             self.editors[attribute.key] = editor
             self.form.addRow(_name(attribute.name, editor.widget), editor.widget)
+        memo = make_field("memo")
+        memo.changed.connect(lambda value, sid=span.id: self._memo(sid, value))
+        memo.edited.connect(self.sig_editing)
+        memo.widget.setObjectName("span_memo")
+        self.editors[MEMO] = memo
+        self.form.addRow(_name("&Memo", memo.widget), memo.widget)
         _show_now(self.form)
         self._fill(span)
 
@@ -127,7 +136,8 @@ class SpanEditor(QGroupBox):
 
     def _fill(self, span: Span) -> None:
         for key, editor in self.editors.items():
-            editor.set_value(span.label if key == "label" else span.attributes.get(key))
+            editor.set_value(span.label if key == "label" else span.memo if key == MEMO
+                             else span.attributes.get(key))
 
     def first_field(self) -> QWidget | None:
         return next((e.widget for e in self.editors.values()), None)
@@ -143,9 +153,14 @@ class SpanEditor(QGroupBox):
         if self.span and value != self.span.attributes.get(key):
             self.sig_attribute_requested.emit(span_id, key, value)
 
+    def _memo(self, span_id: str, value: str) -> None:
+        if self.span and value != self.span.memo:
+            self.sig_memo_requested.emit(span_id, value)
+
 
 class VariablesForm(QGroupBox):
     sig_variable_requested = Signal(str, object)  # variable key, value
+    sig_memo_requested = Signal(str)  # the coder's memo on the document
     sig_editing = Signal()  # typed text not stored yet
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -154,10 +169,17 @@ class VariablesForm(QGroupBox):
         self.setLayout(self.form)
         self.editors: dict[str, FieldEditor] = {}
         self.values: dict[str, Any] = {}
+        self.memo = ""
 
     def set_scheme(self, scheme: CodingScheme) -> None:
         _clear(self.form)
         self.editors.clear()
+        memo = make_field("memo")
+        memo.changed.connect(self._memo_changed)
+        memo.edited.connect(self.sig_editing)
+        memo.widget.setObjectName("document_memo")
+        memo.widget.setToolTip("Your memo on this document: plain text, saved as you type, "
+                               "exported with your coding")
         for variable in scheme.variables:
             editor = make_field(variable.type, variable.options)
             editor.changed.connect(lambda value, key=variable.key: self._changed(key, value))
@@ -166,17 +188,24 @@ class VariablesForm(QGroupBox):
             editor.widget.setObjectName(f"variable_{variable.key}")
             self.editors[variable.key] = editor
             self.form.addRow(_name(variable.name, editor.widget), editor.widget)
+        self.editors[MEMO] = memo  # last: after the variables, in the Tab order too
+        self.form.addRow(_name("M&emo", memo.widget), memo.widget)
 
-    def show_values(self, values: dict[str, Any]) -> None:
-        self.values = dict(values)
+    def show_values(self, values: dict[str, Any], memo: str = "") -> None:
+        self.values, self.memo = dict(values), memo
         for key, editor in self.editors.items():
-            editor.set_value(values.get(key))
+            editor.set_value(memo if key == MEMO else values.get(key))
 
     def first_field(self) -> QWidget | None:
         return next((e.widget for e in self.editors.values()), None)
 
     def flush(self) -> bool:
         return any([editor.flush() for editor in list(self.editors.values())])
+
+    def _memo_changed(self, value: str) -> None:
+        if value != self.memo:
+            self.memo = value
+            self.sig_memo_requested.emit(value)
 
     def _changed(self, key: str, value: Any) -> None:
         if value != self.values.get(key):

@@ -76,6 +76,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self.span_editor.sig_label_requested.connect(self.relabel)
         self.span_editor.sig_attribute_requested.connect(self.set_attribute)
         self.variables_form.sig_variable_requested.connect(self.set_variable)
+        self.span_editor.sig_memo_requested.connect(self.set_span_memo)
+        self.variables_form.sig_memo_requested.connect(self.set_document_memo)
         for form in (self.span_editor, self.variables_form):
             form.sig_editing.connect(lambda: self.show_saved("editing"))
         self.find_box.returnPressed.connect(self.find_next_and_return)
@@ -223,7 +225,9 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
         self._show_selected_span()
         values = self.project.variables(self.document_id, self.coder) \
             if self.document_id is not None else {}
-        self.variables_form.show_values(values)
+        memo = self.project.document_memo(self.document_id, self.coder) \
+            if self.document_id is not None else ""
+        self.variables_form.show_values(values, memo)
         self.variables_form.setEnabled(self.document_id is not None)
 
     def refresh_span(self, change: Change) -> None:
@@ -320,7 +324,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
             self.doc_model.reload()
             self._select_list_row()
         if change.document_id is not None and change.kind in ("status_set", "span_added",
-                                                              "variable_set"):
+                                                              "variable_set", "memo_set"):
             self.doc_model.refresh_document(change.document_id)  # coding starts a document
         if change.kind == "scheme_applied":
             self.refresh_coding()

@@ -17,6 +17,8 @@ from annotator.storage import DeletedSpan, Project
 
 _MERGE_ATTRIBUTE = 1001
 _MERGE_VARIABLE = 1002
+_MERGE_SPAN_MEMO = 1003
+_MERGE_DOCUMENT_MEMO = 1004
 
 
 class _Command(QUndoCommand):
@@ -208,3 +210,42 @@ class AddSpans(_Command):
 
     def undo(self) -> None:
         self._deleted = self.project.delete_spans([s.id for s in self.spans])
+
+
+class SetSpanMemo(UpdateSpan):
+    """A span's memo; the text stored at each pause in typing merges into one undo step."""
+
+    def __init__(self, project: Project, span: Span, memo: str) -> None:
+        super().__init__(project, span, "Edit span memo", memo=memo)
+
+    def id(self) -> int:
+        return _MERGE_SPAN_MEMO
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not (isinstance(other, SetSpanMemo) and other.span_id == self.span_id):
+            return False
+        self.new = other.new
+        return True
+
+
+class SetDocumentMemo(_Command):
+    def __init__(self, project: Project, document_id: int, coder: str, memo: str) -> None:
+        super().__init__(project, document_id, "Edit document memo")
+        self.coder, self.memo = coder, memo
+        self.old = project.document_memo(document_id, coder)
+
+    def apply(self) -> None:
+        self.project.set_document_memo(self.document_id, self.coder, self.memo)
+
+    def undo(self) -> None:
+        self.project.set_document_memo(self.document_id, self.coder, self.old)
+
+    def id(self) -> int:
+        return _MERGE_DOCUMENT_MEMO
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not (isinstance(other, SetDocumentMemo) and (other.document_id, other.coder)
+                == (self.document_id, self.coder)):
+            return False
+        self.memo = other.memo
+        return True

@@ -45,8 +45,9 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 SPAN_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Category", "Label", "Left", "Span", "Right",
-                "Attributes")
+                "Attributes", "Memo")
 VALUE_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Title")
+MEMO_HEADERS = ("Doc", "Date", "Outlet", "Coder", "On", "Memo")
 _ALL = "\x00all"
 Index = QModelIndex | QPersistentModelIndex
 
@@ -124,6 +125,7 @@ class SegmentsWindow(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._spans_tab(), "&Spans")
         self.tabs.addTab(self._values_tab(), "Document &variables")
+        self.tabs.addTab(self._memos_tab(), "&Memos")
         self.filter = QLineEdit(placeholderText="Filter the rows: any text in any column")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
@@ -196,6 +198,27 @@ class SegmentsWindow(QDialog):
         layout.addWidget(self.value_view, 1)
         return page
 
+    def _memos_tab(self) -> QWidget:
+        self.memo_coder = QComboBox()
+        show = QPushButton("Sho&w")
+        show.clicked.connect(self.show_memos)
+        self.memo_model = RowsModel(MEMO_HEADERS)
+        self.memo_view, self.memo_proxy = _table(self.memo_model, (56, 90, 120, 90, 220))
+        self._opens(self.memo_view, self._open_memo)
+        top = QHBoxLayout()
+        label = QLabel("Code&r")
+        label.setBuddy(self.memo_coder)
+        top.addWidget(label)
+        top.addWidget(self.memo_coder)
+        top.addWidget(show)
+        top.addWidget(QLabel("Type in Filter below to search the memos."))
+        top.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.memo_view, 1)
+        return page
+
     def _opens(self, view: QTableView, action: Any) -> None:
         view.doubleClicked.connect(lambda index: action(index))
         QShortcut(QKeySequence(Qt.Key.Key_Return), view, lambda: action(view.currentIndex())
@@ -205,7 +228,7 @@ class SegmentsWindow(QDialog):
         """The scheme's categories and variables and the coders, as they are now."""
         w = self.window_
         scheme = w.project.scheme
-        boxes = (self.category, self.variable, self.coder, self.value_coder)
+        boxes = (self.category, self.variable, self.coder, self.value_coder, self.memo_coder)
         kept = [box.currentData() for box in boxes]
         self.category.clear()
         self.category.addItem("(every category)", _ALL)
@@ -214,7 +237,7 @@ class SegmentsWindow(QDialog):
         self.variable.clear()
         for v in scheme.variables:
             self.variable.addItem(v.name, v.key)
-        for box in (self.coder, self.value_coder):
+        for box in (self.coder, self.value_coder, self.memo_coder):
             box.clear()
             box.addItem(f"me ({w.coder})", w.coder)
             if not w.blind:  # blind: a coder sees only their own coding
@@ -265,7 +288,8 @@ class SegmentsWindow(QDialog):
             rows.append((sp.document_id, s.date, s.outlet, sp.coder,
                          cat.name if cat else sp.category, lab.name if lab else sp.label,
                          _flat(s.left), _flat(sp.text), _flat(s.right),
-                         json.dumps(sp.attributes, ensure_ascii=False) if sp.attributes else ""))
+                         json.dumps(sp.attributes, ensure_ascii=False) if sp.attributes else "",
+                         _flat(sp.memo)))
             keys.append(sp)
         self.span_model.set_rows(rows, keys)
         self._filter()
@@ -293,19 +317,28 @@ class SegmentsWindow(QDialog):
                                   [r[0] for r in found])
         self._filter()
 
+    def show_memos(self) -> None:
+        coder = self.memo_coder.currentData()
+        found = self._memo_rows = self.window_.project.memos(None if coder == _ALL else coder)
+        self.memo_model.set_rows(
+            [(d, date, outlet, c, f"“{_flat(on)[:60]}”" if span else "the document",
+              _flat(memo)) for d, _t, date, outlet, c, span, on, memo in found],
+            [(r[0], r[5]) for r in found])
+        self._filter()
+
     def _filter(self) -> None:
         proxy, model = self._current()
         proxy.setFilterFixedString(self.filter.text())
         shown, total = proxy.rowCount(), model.rowCount()
-        what = "span" if model is self.span_model else "document"
+        what = {id(self.span_model): "span", id(self.value_model): "document"}.get(
+            id(model), "memo")
         self.summary.setText(f"{total:,} {what}{'s' * (total != 1)}"
                              + (f", {shown:,} shown by the filter" if shown != total else "")
                              + (". Double-click a row (or Enter) to open it." if total else ""))
 
     def _current(self) -> tuple[QSortFilterProxyModel, RowsModel]:
-        if self.tabs.currentIndex() == 0:
-            return self.span_proxy, self.span_model
-        return self.value_proxy, self.value_model
+        return ((self.span_proxy, self.span_model), (self.value_proxy, self.value_model),
+                (self.memo_proxy, self.memo_model))[max(0, self.tabs.currentIndex())]
 
     # -- acting ----------------------------------------------------------------------------
     def _key(self, index: QModelIndex) -> Any:
@@ -329,6 +362,18 @@ class SegmentsWindow(QDialog):
         w.activateWindow()
         w.focus_article()
 
+    def _open_memo(self, index: QModelIndex) -> None:
+        key = self._key(index)
+        if key is None:
+            return
+        doc, span_id = key
+        w = self.window_
+        if w.document_id != doc:
+            w.show_document(int(doc))
+        if span_id and any(s.id == span_id for s in w.spans):
+            w.select_span(span_id)
+        w.activateWindow()
+
     def _open_document(self, index: QModelIndex) -> None:
         doc = self._key(index)
         if doc is not None:
@@ -346,16 +391,21 @@ class SegmentsWindow(QDialog):
                 if model is self.span_model:
                     writer.writerow(["span", "document", "date", "outlet", "coder", "category",
                                      "label", "start", "end", "left", "text", "right",
-                                     "attributes"])
-                else:
+                                     "attributes", "memo"])
+                elif model is self.value_model:
                     writer.writerow(["document", "date", "outlet", "coder", "title"])
+                else:
+                    writer.writerow(["document", "date", "outlet", "coder", "on", "memo"])
                 for r in range(proxy.rowCount()):
                     source = proxy.mapToSource(proxy.index(r, 0)).row()
                     row = ["" if v is None else v for v in model.rows[source]]
                     if model is self.span_model:
                         sp = model.keys[source]
                         row = [sp.id, *row[:3], sp.coder, sp.category, sp.label or "",
-                               sp.start, sp.end, row[6], sp.text, row[8], row[9]]
+                               sp.start, sp.end, row[6], sp.text, row[8], row[9], sp.memo]
+                    elif model is self.memo_model:
+                        row[5] = next(m for d, _t, _a, _o, c, s, _n, m in self._memo_rows
+                                      if (d, s) == model.keys[source] and c == row[3])
                     writer.writerow(row)
         except OSError as exc:
             QMessageBox.warning(self, "Export CSV", f"{name}: {exc.strerror}")

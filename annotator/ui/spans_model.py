@@ -11,9 +11,9 @@ from annotator.domain.model import Span
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import excerpt
 
-COLUMNS = ("Category", "Label", "Text", "Attributes", "Coder")
+COLUMNS = ("Category", "Label", "Text", "Attributes", "Memo", "Coder")
 Index = QModelIndex | QPersistentModelIndex
-_Row = tuple[str, str, str, str, str, QColor | None]
+_Row = tuple[str, str, str, str, str, str, QColor | None]
 
 
 def describe_attributes(span: Span, scheme: CodingScheme, spans_by_id: dict[str, Span]) -> str:
@@ -70,8 +70,8 @@ class SpansTableModel(QAbstractTableModel):
         label = category.label(span.label) if category and span.label else None
         return (category.name if category else span.category,
                 label.name if label else (span.label or ""), excerpt(span.text, 60),
-                describe_attributes(span, self.scheme, self._by_id), span.coder,
-                QColor(category.colour) if category else None)
+                describe_attributes(span, self.scheme, self._by_id), excerpt(span.memo, 60),
+                span.coder, QColor(category.colour) if category else None)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.spans)
@@ -94,10 +94,12 @@ class SpansTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return row[5]
+            return row[6]
         span = self.spans[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole and column == 2:
-            return span.text
+            return span.text + (f"\n\nMemo: {span.memo}" if span.memo else "")
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
+            return span.memo or None
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None
