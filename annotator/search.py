@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.domain.corpus_query import Query, context, parse
-from annotator.domain.errors import ProjectError
+from annotator.domain.errors import Cancelled, ProjectError
 from annotator.domain.text import snap_to_words
 from annotator.storage import Project
 
 LIMIT = 5000  # keyword-in-context lines read at most; the documents are still all counted
+PAGE = 1000  # what the window reads at first (in well under 100 ms); "Read all" for the rest
 SORTS = ("document", "date", "outlet", "left", "right")
 
 
@@ -65,12 +66,19 @@ def sort_hits(hits: list[Hit], by: str) -> list[Hit]:
 
 
 def search(project: Project, text: str, *, coder: str | None = None, limit: int = LIMIT,
-           width: int = 60) -> SearchResult:
+           width: int = 60, progress: Callable[[int, int], None] | None = None,
+           cancelled: Callable[[], bool] | None = None) -> SearchResult:
     """Every match of ``text`` (a query) in the documents ``coder`` may see, up to ``limit``
-    lines, by document then position. Raises ``QueryError`` for a query it cannot read."""
+    lines, by document then position. Raises ``QueryError`` for a query it cannot read;
+    ``progress(documents read, documents)``; ``cancelled()`` true stops with ``Cancelled``."""
     query = parse(text)
     result = SearchResult(query, [], project.count_matching(query.fts, coder))
     for doc_id, title, date, outlet, body in project.matching_documents(query.fts, coder):
+        if len(result.per_document) % 200 == 0:
+            if cancelled and cancelled():
+                raise Cancelled()
+            if progress:
+                progress(len(result.per_document), result.documents)
         found = query.matches(body)
         result.per_document[doc_id] = len(found)
         for start, end in found:

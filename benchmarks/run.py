@@ -27,7 +27,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import rows_more  # noqa: E402 - the script's own folder
+import rows_find  # noqa: E402 - the script's own folder
+import rows_more  # noqa: E402
 from common import ROOT, ROWS, corpus, pairs, row  # noqa: E402
 
 
@@ -195,6 +196,8 @@ def main() -> None:
         spans = rows_more.add_coding(path, docs)
         print(f"({spans:,} spans by two coders added to the corpus)", flush=True)
         bench_filter(path, repeat)
+        rows_find.bench_search(path, repeat)
+        rows_find.bench_segments(path, repeat)
         bench_start(path, repeat)
         bench_window(path, repeat)
         rows_more.bench_responsiveness(path, args.quick)

@@ -8,8 +8,9 @@ Words match as the index tokenises them (``unicode61 remove_diacritics 2``): who
 case and diacritics ignored, so ``stoltenberg`` finds "Stoltenberg" and ``Zelenskyy`` does
 not find "Zelensky" (but ``Zelensk*`` finds both).
 
-Matching in the text is length-preserving: each character folds to one character, so an
-offset in the folded text is the offset in the stored text (Python string indices).
+Matching runs on the stored text itself, so its offsets are the stored offsets (Python
+string indices): each letter of a term becomes the class of every character that folds to
+it (e, é, è, É …), case is ignored, and combining accents may follow any letter.
 """
 
 from __future__ import annotations
@@ -99,13 +100,21 @@ class Query:
 
     def matches(self, text: str) -> list[tuple[int, int]]:
         """[start, end) of every match of a shown term in ``text``, in order, none overlapping."""
-        pattern = _pattern(self.terms)
+        lower = text.lower()
+        if len(lower) == len(text):  # almost always: scan the lower-cased text (twice as
+            pattern, scanned = _pattern(self.terms), lower  # fast as ignoring case)
+        else:  # a letter whose lower case is longer (İ): offsets must stay the text's
+            pattern, scanned = _pattern(self.terms, ignore_case=True), text
         out: list[tuple[int, int]] = []
-        for m in pattern.finditer(fold(text)):
-            start, end = snap_to_clusters(text, m.start(), m.end())  # accents after the word
-            if out and start < out[-1][1]:
+        pos = 0
+        while m := pattern.search(scanned, pos):
+            if m.start() > 0 and _is_token_char(text[m.start() - 1]):
+                pos = m.start() + 1  # inside a word: look again from the next character
                 continue
-            out.append((start, end))
+            start, end = snap_to_clusters(text, m.start(), m.end())  # accents after the word
+            if not out or start >= out[-1][1]:
+                out.append((start, end))
+            pos = m.end()
         return out
 
 
@@ -219,19 +228,44 @@ def _positive(expr: Expr, found: list[Term]) -> None:
             _positive(part, found)
 
 
-_PATTERNS: dict[tuple[Term, ...], re.Pattern[str]] = {}
+_PATTERNS: dict[tuple[tuple[Term, ...], bool], re.Pattern[str]] = {}
 
 
-def _pattern(terms: tuple[Term, ...]) -> re.Pattern[str]:
-    """One regex for every term: words on token boundaries, anything but letters between."""
-    if terms not in _PATTERNS:
+def _pattern(terms: tuple[Term, ...], ignore_case: bool = False) -> re.Pattern[str]:
+    """One regex for every term: words on token boundaries, anything but letters between;
+    for lower-cased text unless ``ignore_case``."""
+    if (terms, ignore_case) not in _PATTERNS:
         alternatives = []
         for term in sorted(terms, key=lambda t: -sum(map(len, t.words))):  # longest first
-            body = r"[\W_]+".join(re.escape(w) for w in term.words)
+            body = r"[\W_]+".join("".join(_letter(ch) for ch in w) for w in term.words)
             tail = r"[^\W_]*" if term.prefix else r"(?![^\W_])"
             alternatives.append(body + tail)
-        _PATTERNS[terms] = re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + ")")
-    return _PATTERNS[terms]
+        # no look-behind in front: the engine then scans for a term's first letter at C
+        # speed, and ``matches`` checks that a word starts there
+        _PATTERNS[terms, ignore_case] = re.compile(
+            "|".join(alternatives), re.IGNORECASE if ignore_case else 0)
+    return _PATTERNS[terms, ignore_case]
+
+
+def _is_token_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+_MARKS = "[\u0300-\u036f]*"  # combining accents a decomposed text puts after a letter
+_VARIANTS: dict[str, str] = {}
+
+
+def _letter(ch: str) -> str:
+    """``ch`` (folded) as a regex of every character that folds to it, accents allowed."""
+    if not _VARIANTS:  # once: the scripts whose letters carry accents (Latin, Greek, Cyrillic)
+        found: dict[str, list[str]] = {}
+        for code in (*range(0xC0, 0x530), *range(0x1E00, 0x2000)):
+            if (base := fold(chr(code))) != chr(code) and base.isalnum():
+                found.setdefault(base, []).append(chr(code))
+        _VARIANTS.update({base: "[" + re.escape(base + "".join(
+            dict.fromkeys(c.lower() if len(c.lower()) == 1 else c for c in chars))) + "]"
+            for base, chars in found.items()})  # lower case: what the scanned text has
+    return _VARIANTS.get(ch, re.escape(ch)) + _MARKS
 
 
 # -- keyword in context ----------------------------------------------------------------------

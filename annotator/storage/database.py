@@ -161,10 +161,10 @@ END;
 INSERT INTO documents_fts (documents_fts) VALUES ('rebuild');
 """
 
-# Version 6: spans by category and label, so Tools → Coded segments reads the spans of one
-# category without scanning every span of the project.
+# Version 6: spans by category in document order, so Tools → Coded segments reads the first
+# spans of one category without scanning (or sorting) every span of the project.
 _V6 = """
-CREATE INDEX spans_by_category ON spans(category, label);
+CREATE INDEX spans_by_category ON spans(category, document_id, start_offset);
 """
 
 # Version 7: memos, each a coder's own like their spans: one on any span (a column), one

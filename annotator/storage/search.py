@@ -52,33 +52,35 @@ class SearchMixin:
         def restore_span(self, deleted: DeletedSpan) -> Span: ...
 
     def _visible_to(self, coder: str | None) -> tuple[str, list[Any]]:
-        """A condition on ``d.id``: in a study, a coder sees only the documents assigned."""
+        """A condition on the index's ``rowid``: in a study, a coder sees only the documents
+        assigned to them (and the wide table of texts is not read to say so)."""
         coder_id = self._coder_id(coder, create=False) if coder else None
         if coder_id is not None and self.db.execute(
                 "SELECT 1 FROM assignments WHERE coder_id = ? LIMIT 1", [coder_id]).fetchone():
-            return ("d.id IN (SELECT document_id FROM assignments WHERE coder_id = ?)",
+            return ("rowid IN (SELECT document_id FROM assignments WHERE coder_id = ?)",
                     [coder_id])
         return "1", []
 
     def count_matching(self, fts: str, coder: str | None = None) -> int:
         """How many documents match the FTS5 query ``fts`` (that ``coder`` may see)."""
         visible, params = self._visible_to(coder)
-        return int(self._fts(f"SELECT count(*) FROM documents_fts f JOIN documents d "
-                             f"ON d.id = f.rowid WHERE documents_fts MATCH ? AND {visible}",
-                             [fts, *params]).fetchone()[0])
+        return int(self._fts(f"SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ? "
+                             f"AND {visible}", [fts, *params]).fetchone()[0])
 
     def matching_documents(self, fts: str, coder: str | None = None
                            ) -> Iterator[tuple[int, str, str | None, str | None, str]]:
-        """``(id, title, date, outlet, text)`` of each matching document, by id, in batches."""
+        """``(id, title, date, outlet, text)`` of each matching document, by id, in batches:
+        the index walks its rowids from the last one read, so no batch repeats the query."""
         visible, params = self._visible_to(coder)
         last = 0
-        while rows := self._fts(
-                f"SELECT d.id, d.title, d.date, d.outlet, d.text FROM documents d WHERE d.id "
-                f"IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?) AND "
-                f"d.id > ? AND {visible} ORDER BY d.id LIMIT {_BATCH}",
-                [fts, last, *params]).fetchall():
-            yield from rows
-            last = rows[-1][0]
+        while ids := [r[0] for r in self._fts(
+                f"SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? AND rowid > ? "
+                f"AND {visible} ORDER BY rowid LIMIT {_BATCH}", [fts, last, *params])]:
+            marks = ",".join("?" * len(ids))
+            yield from self.db.execute(
+                f"SELECT id, title, date, outlet, text FROM documents WHERE id IN ({marks}) "
+                f"ORDER BY id", ids).fetchall()
+            last = ids[-1]
 
     def _fts(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
         try:
@@ -90,10 +92,31 @@ class SearchMixin:
 
     # -- coded segments ------------------------------------------------------------------
     def segments(self, category: str | None = None, label: str | None = None,
-                 coder: str | None = None, *, width: int = 60) -> list[Segment]:
-        """Every span of ``category`` (and ``label``; ``""`` for spans without one) of
-        ``coder`` (``None``: every coder), with ``width`` characters of context either side,
-        read by SQLite (never a whole text), by document then start."""
+                 coder: str | None = None, *, width: int = 60, limit: int | None = None
+                 ) -> list[Segment]:
+        """Every span (the first ``limit``) of ``category`` (and ``label``; ``""`` for spans
+        without one) of ``coder`` (``None``: every coder), with ``width`` characters of
+        context either side, cut by SQLite (no text comes whole into Python), by document
+        then start."""
+        where, params = self._segment_filter(category, label, coder)
+        rows = self.db.execute(
+            f"SELECT s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, "
+            f"s.text, s.label, s.attributes, s.created_at, s.updated_at, s.memo, d.title, "
+            f"d.date, "
+            f"d.outlet, substr(d.text, max(1, s.start_offset + 1 - {int(width)}), "
+            f"min(s.start_offset, {int(width)})), "
+            f"substr(d.text, s.end_offset + 1, {int(width)}) "
+            f"FROM spans s JOIN coders c ON c.id = s.coder_id "
+            f"JOIN documents d ON d.id = s.document_id WHERE {where} "
+            f"ORDER BY s.document_id, s.start_offset, s.end_offset"
+            + (f" LIMIT {int(limit)}" if limit is not None else ""), params).fetchall()
+        spans = self._with_links([r[:12] for r in rows])
+        return [Segment(span, r[12], r[13], r[14], r[15], r[16])
+                for span, r in zip(spans, rows, strict=True)]
+
+    @staticmethod
+    def _segment_filter(category: str | None, label: str | None, coder: str | None
+                        ) -> tuple[str, list[Any]]:
         where, params = ["1"], []
         if category is not None:
             where.append("s.category = ?")
@@ -106,19 +129,7 @@ class SearchMixin:
         if coder is not None:
             where.append("c.name = ?")
             params.append(coder)
-        rows = self.db.execute(
-            f"SELECT s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, "
-            f"s.text, s.label, s.attributes, s.created_at, s.updated_at, s.memo, d.title, "
-            f"d.date, "
-            f"d.outlet, substr(d.text, max(1, s.start_offset + 1 - {int(width)}), "
-            f"min(s.start_offset, {int(width)})), "
-            f"substr(d.text, s.end_offset + 1, {int(width)}) "
-            f"FROM spans s JOIN coders c ON c.id = s.coder_id "
-            f"JOIN documents d ON d.id = s.document_id WHERE {' AND '.join(where)} "
-            f"ORDER BY s.document_id, s.start_offset, s.end_offset", params).fetchall()
-        spans = self._with_links([r[:12] for r in rows])
-        return [Segment(span, r[12], r[13], r[14], r[15], r[16])
-                for span, r in zip(spans, rows, strict=True)]
+        return " AND ".join(where), params
 
     def memos(self, coder: str | None = None) -> list[tuple[Any, ...]]:
         """Every memo (of ``coder``): ``(document id, title, date, outlet, coder, span id or

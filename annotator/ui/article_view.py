@@ -32,7 +32,7 @@ FILL_ALPHA = 85
 NESTED_ALPHA = 150
 SELECTED_ALPHA = 190
 BASE_POINT_SIZE = 12
-KEYWORD_COLOUR = "#0b4f9c"  # keyword highlights: blue letters and a line above, no fill
+KEYWORD_COLOUR = "#0b4f9c"  # keyword highlights: blue letters, dotted underline, no fill
 
 
 def _nested(spans: list[Span]) -> set[str]:
@@ -99,7 +99,7 @@ class ArticleView(QTextEdit):
         self.keyword_ranges = self.keywords.matches(self.text) if self.keywords else []
 
     def set_keywords(self, keywords: Query | None) -> None:
-        """Terms to show in every article (blue, lined above), beneath the coded spans."""
+        """Terms to show in every article (blue, dotted underline), beneath coded spans."""
         self.keywords = keywords
         self.keyword_ranges = keywords.matches(self.text) if keywords else []
         self._paint()
@@ -194,8 +194,9 @@ class ArticleView(QTextEdit):
         cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = cursor
         fmt = QTextCharFormat()
-        fmt.setForeground(QColor(KEYWORD_COLOUR))
-        fmt.setFontOverline(True)  # unlike bold, it does not move the text
+        fmt.setForeground(QColor(KEYWORD_COLOUR))  # unlike bold, colour does not move text
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)  # a span's line wins
+        fmt.setUnderlineColor(QColor(KEYWORD_COLOUR))
         sel.format = fmt
         self._cache[key] = sel
         return sel

@@ -1,5 +1,5 @@
 """View → Highlight keywords (Ctrl+Shift+H): terms shown in every article as a reading aid
-(blue, with a line above), in the search's own language, one per line; typed or loaded
+(blue letters, dotted underline), in the search's own language, one per line; typed or loaded
 from a text file. They are a setting of the user, never spans, and never exported.
 """
 

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTreeWidget,
     QTreeWidgetItem,
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
 from annotator import search
 from annotator.domain.errors import AnnotatorError
 from annotator.ui import operations as ops
+from annotator.ui.dialogs import run_job
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -104,6 +107,14 @@ class HitsModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
+class LeftContext(QStyledItemDelegate):
+    """The left context cut off at its start ("…the words before"), not at the match."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft  # type: ignore[attr-defined]
+
+
 class SearchWindow(QDialog):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -121,6 +132,8 @@ class SearchWindow(QDialog):
         self.model = HitsModel()
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.left_context = LeftContext(self.table)
+        self.table.setItemDelegateForColumn(3, self.left_context)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicatorShown(False)  # until a click sorts
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -143,6 +156,10 @@ class SearchWindow(QDialog):
         self.code_button.setToolTip("Propose one span per match for you to review, then add "
                                     "the ticked ones in one step (Ctrl+Z takes them back)")
         self.code_button.clicked.connect(self.code_matches)
+        self.all_button = QPushButton("Read &all matches")
+        self.all_button.setToolTip("The first lines come at once; read every match (with "
+                                   "progress, and Cancel) to sort or code all of them")
+        self.all_button.clicked.connect(lambda: self.run(everything=True))
         self.export_button = QPushButton("&Export lines…")
         self.export_button.clicked.connect(self.export_lines)
         close = QPushButton("Close")
@@ -158,6 +175,7 @@ class SearchWindow(QDialog):
         bottom.addWidget(self.label)
         bottom.addWidget(self.code_button)
         bottom.addStretch(1)
+        bottom.addWidget(self.all_button)
         bottom.addWidget(self.export_button)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
@@ -170,25 +188,40 @@ class SearchWindow(QDialog):
         self.resize(1180, 620)
 
     # -- searching -------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, everything: bool = False) -> None:
+        """The first page of lines at once; ``everything``: all of them, on a worker thread
+        with a progress dialog."""
         w = self.window_
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        text = self.query.text()
         try:
-            result = search.search(w.project, self.query.text(), coder=w.coder)
+            if everything:
+                result, error = run_job(self, "Reading every match", w.project.path,
+                                        lambda project, progress, cancelled: search.search(
+                                            project, text, coder=w.coder, limit=10**9,
+                                            progress=progress, cancelled=cancelled))
+                if error:
+                    raise AnnotatorError(error)
+                if result is None:
+                    self.summary.setText("Cancelled; the lines read before are shown.")
+                    return
+            else:
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    result = search.search(w.project, text, coder=w.coder, limit=search.PAGE)
+                finally:
+                    QApplication.restoreOverrideCursor()
         except AnnotatorError as exc:
             self.model.set_result(None)
             self.summary.setText(f"<span style='color:#c00000'>{exc}</span>")
             self._enable()
             return
-        finally:
-            QApplication.restoreOverrideCursor()
         self.model.set_result(result)
         self.table.horizontalHeader().setSortIndicatorShown(False)
         n, docs = len(result.hits), result.documents
         text = (f"{n:,} match{'es' * (n != 1)} in {docs:,} document{'s' * (docs != 1)}"
                 if not result.truncated else
                 f"The first {n:,} matches, from {result.documents_read:,} of the {docs:,} "
-                f"documents that match; make the query narrower to see them all")
+                f"documents that match (Read all matches for the rest)")
         terms = ", ".join(t.shown() for t in result.query.terms)
         mine = " you are assigned" * w.project.has_assignments(w.coder)
         self.summary.setText(f"{text}. Shown: {terms}. Double-click a line (or Enter) to "
@@ -202,6 +235,7 @@ class SearchWindow(QDialog):
         has = bool(self.model.hits)
         self.code_button.setEnabled(has and self.category.count() > 0)
         self.export_button.setEnabled(has)
+        self.all_button.setEnabled(bool(self.model.result and self.model.result.truncated))
 
     def open_hit(self, row: int) -> None:
         if not 0 <= row < len(self.model.hits):
@@ -232,6 +266,10 @@ class SearchWindow(QDialog):
     def code_matches(self) -> None:
         w = self.window_
         category, label = self.category.currentData(), self.label.currentData()
+        if self.model.result and self.model.result.truncated:  # code every match, not a page
+            self.run(everything=True)
+            if self.model.result is None or self.model.result.truncated:
+                return
         try:
             found = search.proposals(w.project, self.model.hits, w.coder, category, label)
         except AnnotatorError as exc:

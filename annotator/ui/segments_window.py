@@ -49,6 +49,7 @@ SPAN_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Category", "Label", "Left", "
 VALUE_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Title")
 MEMO_HEADERS = ("Doc", "Date", "Outlet", "Coder", "On", "Memo")
 _ALL = "\x00all"
+LIMIT = 5000  # rows read at most, in well under 100 ms; narrow the choice to see others
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -276,9 +277,11 @@ class SegmentsWindow(QDialog):
         category = self.category.currentData()
         label = self.label.currentData()
         coder = self.coder.currentData()
-        found = w.project.segments(None if category == _ALL else category,
-                                   None if label in (_ALL, None) else label,
-                                   None if coder == _ALL else coder)
+        chosen = (None if category == _ALL else category,
+                  None if label in (_ALL, None) else label, None if coder == _ALL else coder)
+        found = w.project.segments(*chosen, limit=LIMIT + 1)  # one more: are there more?
+        self.truncated = len(found) > LIMIT
+        del found[LIMIT:]
         names = {c.key: c for c in w.project.scheme.categories}
         rows, keys = [], []
         for s in found:
@@ -332,7 +335,10 @@ class SegmentsWindow(QDialog):
         shown, total = proxy.rowCount(), model.rowCount()
         what = {id(self.span_model): "span", id(self.value_model): "document"}.get(
             id(model), "memo")
-        self.summary.setText(f"{total:,} {what}{'s' * (total != 1)}"
+        more = model is self.span_model and getattr(self, "truncated", False)
+        self.summary.setText((f"The first {total:,} spans, by document; there are more "
+                              f"(choose a label or a coder, or use annotator segments for all)"
+                              if more else f"{total:,} {what}{'s' * (total != 1)}")
                              + (f", {shown:,} shown by the filter" if shown != total else "")
                              + (". Double-click a row (or Enter) to open it." if total else ""))
 

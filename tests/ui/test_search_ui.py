@@ -191,3 +191,38 @@ def test_coded_segments_filter_sort_open_and_export(make_window, qtbot, monkeypa
     panel.value_view.selectRow(1)
     panel._open_document(panel.value_view.currentIndex())
     assert window.document_id == 3
+
+
+def test_the_first_page_comes_at_once_and_read_all_brings_the_rest(make_window, qtbot,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch,
+                                                                   tmp_path: Path) -> None:
+    from annotator import search
+
+    monkeypatch.setattr(search, "PAGE", 2)
+    window = make_window(_project(tmp_path))
+    panel = search_window.open_search(window)
+    panel.query.setText("stoltenberg OR nato")
+    QTest.keyClick(panel.query, Qt.Key.Key_Return)
+    assert panel.model.rowCount() == 2 and panel.all_button.isEnabled()
+    assert "The first 2 matches" in panel.summary.text()
+    qtbot.mouseClick(panel.all_button, Qt.MouseButton.LeftButton)  # on a worker thread
+    assert panel.model.rowCount() == 6 and not panel.all_button.isEnabled()
+    assert "6 matches in 3 documents" in panel.summary.text()
+
+
+def test_coded_segments_say_when_there_are_more_than_they_show(make_window, monkeypatch,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path) -> None:
+    from annotator.ui import segments_window
+
+    monkeypatch.setattr(segments_window, "LIMIT", 2)
+    project = _project(tmp_path)
+    for doc in (1, 2, 3):
+        project.add_span(doc, "ana", "speaker", 0, 4)
+    window = make_window(project)
+    panel = segments_window.open_segments(window)
+    panel.show_spans()
+    assert panel.span_proxy.rowCount() == 2
+    assert panel.summary.text().startswith("The first 2 spans, by document; there are more")
+    project.delete_span(project.spans(3)[0].id)
+    panel.show_spans()
+    assert panel.summary.text().startswith("2 spans")
