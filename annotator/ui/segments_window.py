@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Span
+from annotator.ui.search_window import LeftContext
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -159,6 +160,7 @@ class SegmentsWindow(QDialog):
         self.span_model = RowsModel(SPAN_HEADERS)
         self.span_view, self.span_proxy = _table(self.span_model,
                                                  (56, 90, 120, 70, 100, 130, 260, 200, 260))
+        self.span_view.setItemDelegateForColumn(6, LeftContext(self.span_view))
         self._opens(self.span_view, self._open_span)
         top = QHBoxLayout()
         for text, box in (("Ca&tegory", self.category), ("&Label", self.label),
