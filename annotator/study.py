@@ -87,7 +87,8 @@ def package(project: Project, coder: str, path: Path) -> int:
                            outlet=r.document.outlet, url=r.document.url,
                            source_path=r.document.source_path, metadata=r.document.metadata,
                            coding={c: {"status": w.status.value, "variables": w.variables,
-                                       "spans": [span_json(s) for s in w.spans]}
+                                       "spans": [span_json(s) for s in w.spans],
+                                       "memo": w.memo}
                                    for c, w in r.coding.items()})
                for d in documents if (r := records.get(d))]
         result = target.import_documents(new)

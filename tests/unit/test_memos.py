@@ -146,3 +146,14 @@ def test_memos_as_brat_notes_on_one_line(memoed: Project, tmp_path: Path) -> Non
              and "\tmemo: " in line]
     assert len(notes) == 1
     assert notes[0].endswith("memo: " + " ".join(MEMO.replace("\t", " ").split("\n")))
+
+
+def test_a_coders_package_carries_their_memos_and_nobody_elses(memoed: Project,
+                                                               tmp_path: Path) -> None:
+    memoed.add_span(2, "ben", "speaker", 0, 4)
+    study.package(memoed, "ana", tmp_path / "ana.annotator")
+    with Project.open(tmp_path / "ana.annotator", read_only=True) as package:
+        first = package.all_document_ids()[0]
+        assert package.document_memo(first, "ana").startswith("Check the date")
+        assert {s.memo for s in package.iter_spans()} == {MEMO, ""}
+        assert package.memos() and {m[4] for m in package.memos()} == {"ana"}
