@@ -127,11 +127,12 @@ def _segments(args: argparse.Namespace) -> int:
         if args.category and project.scheme.category(args.category) is None:
             raise AnnotatorError(f"category {args.category!r} is not in the coding scheme")
         found = project.segments(args.category, args.label, args.coder, width=args.width)
-    rows = [{"span": s.span.id, "document": s.span.document_id, "coder": s.span.coder,
-             "category": s.span.category, "label": s.span.label or "", "start": s.span.start,
-             "end": s.span.end, "left": " ".join(s.left.split()), "text": s.span.text,
-             "right": " ".join(s.right.split()), "date": s.date or "", "outlet": s.outlet or "",
-             "title": s.title, "memo": s.span.memo} for s in found]
+    rows: list[dict[str, Any]] = [
+        {"span": s.span.id, "document": s.span.document_id, "coder": s.span.coder,
+         "category": s.span.category, "label": s.span.label or "", "start": s.span.start,
+         "end": s.span.end, "left": " ".join(s.left.split()), "text": s.span.text,
+         "right": " ".join(s.right.split()), "date": s.date or "", "outlet": s.outlet or "",
+         "title": s.title, "memo": s.span.memo} for s in found]
     if args.format == "table":
         for r in rows:
             print(f"{r['document']:>7}  {r['coder']:<10} {r['label'] or r['category']:<20} "

@@ -28,8 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QTreeWidget,
     QTreeWidgetItem,
@@ -40,6 +38,7 @@ from annotator import search
 from annotator.domain.errors import AnnotatorError
 from annotator.ui import operations as ops
 from annotator.ui.dialogs import run_job
+from annotator.ui.tables import LeftContext
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -105,14 +104,6 @@ class HitsModel(QAbstractTableModel):
         if order == Qt.SortOrder.DescendingOrder:
             self.hits.reverse()
         self.layoutChanged.emit()
-
-
-class LeftContext(QStyledItemDelegate):
-    """The left context cut off at its start ("…the words before"), not at the match."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:  # noqa: N802
-        super().initStyleOption(option, index)
-        option.textElideMode = Qt.TextElideMode.ElideLeft  # type: ignore[attr-defined]
 
 
 class SearchWindow(QDialog):

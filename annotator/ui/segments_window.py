@@ -16,15 +16,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -40,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Span
-from annotator.ui.search_window import LeftContext
+from annotator.ui.tables import LeftContext, RowsModel, sorted_table
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -51,68 +48,6 @@ VALUE_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Title")
 MEMO_HEADERS = ("Doc", "Date", "Outlet", "Coder", "On", "Memo")
 _ALL = "\x00all"
 LIMIT = 5000  # rows read at most, in well under 100 ms; narrow the choice to see others
-Index = QModelIndex | QPersistentModelIndex
-
-
-class RowsModel(QAbstractTableModel):
-    """Rows of plain values; ``UserRole`` gives the value to sort by (numbers as numbers)."""
-
-    def __init__(self, headers: tuple[str, ...]) -> None:
-        super().__init__()
-        self.headers = headers
-        self.rows: list[tuple[Any, ...]] = []
-        self.keys: list[Any] = []  # what a row opens: a Span, or a document id
-
-    def set_rows(self, rows: list[tuple[Any, ...]], keys: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows, self.keys = rows, keys
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        value = self.rows[index.row()][index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.UserRole:
-            return value if isinstance(value, int) else str(value or "").casefold()
-        if role == Qt.ItemDataRole.TextAlignmentRole and (
-                isinstance(value, int) or self.headers[index.column()] == "Left"):
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        return None
-
-
-def _table(model: RowsModel, widths: tuple[int, ...]) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(Qt.ItemDataRole.UserRole)
-    proxy.setFilterKeyColumn(-1)  # any column
-    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    view = QTableView()
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
-    for column, width in enumerate(widths):
-        view.horizontalHeader().resizeSection(column, width)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view, proxy
 
 
 def _flat(text: str) -> str:
@@ -158,7 +93,7 @@ class SegmentsWindow(QDialog):
         show.setDefault(True)
         show.clicked.connect(self.show_spans)
         self.span_model = RowsModel(SPAN_HEADERS)
-        self.span_view, self.span_proxy = _table(self.span_model,
+        self.span_view, self.span_proxy = sorted_table(self.span_model,
                                                  (56, 90, 120, 70, 100, 130, 260, 200, 260))
         self.span_view.setItemDelegateForColumn(6, LeftContext(self.span_view))
         self._opens(self.span_view, self._open_span)
@@ -184,7 +119,7 @@ class SegmentsWindow(QDialog):
         show = QPushButton("Sh&ow")
         show.clicked.connect(self.show_values)
         self.value_model = RowsModel(VALUE_HEADERS)
-        self.value_view, self.value_proxy = _table(self.value_model, (56, 90, 140, 90))
+        self.value_view, self.value_proxy = sorted_table(self.value_model, (56, 90, 140, 90))
         self._opens(self.value_view, self._open_document)
         top = QHBoxLayout()
         for text, box in (("V&ariable", self.variable), ("= va&lue", self.value),
@@ -206,7 +141,7 @@ class SegmentsWindow(QDialog):
         show = QPushButton("Sho&w")
         show.clicked.connect(self.show_memos)
         self.memo_model = RowsModel(MEMO_HEADERS)
-        self.memo_view, self.memo_proxy = _table(self.memo_model, (56, 90, 120, 90, 220))
+        self.memo_view, self.memo_proxy = sorted_table(self.memo_model, (56, 90, 120, 90, 220))
         self._opens(self.memo_view, self._open_memo)
         top = QHBoxLayout()
         label = QLabel("Code&r")
