@@ -178,6 +178,7 @@ CREATE TABLE document_memos (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (document_id, coder_id)
 );
+CREATE INDEX spans_with_memo ON spans(document_id) WHERE memo != '';
 """
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]

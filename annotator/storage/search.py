@@ -151,18 +151,11 @@ class SearchMixin:
                    ) -> list[tuple[str, str | None, str | None, str | None]]:
         """``(category, label, date, outlet)`` of every span (of ``coder``, of ``category``):
         what charts count."""
-        sql = ("SELECT s.category, s.label, d.date, d.outlet FROM spans s "
-               "JOIN documents d ON d.id = s.document_id")
-        where, params = [], []
-        if coder is not None:
-            where.append("s.coder_id = (SELECT id FROM coders WHERE name = ?)")
-            params.append(coder)
-        if category is not None:
-            where.append("s.category = ?")
-            params.append(category)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return [tuple(r) for r in self.db.execute(sql, params)]  # type: ignore[misc]
+        where, params = self._segment_filter(category, None, coder)
+        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+            f"SELECT s.category, s.label, d.date, d.outlet FROM spans s JOIN coders c "
+            f"ON c.id = s.coder_id JOIN documents d ON d.id = s.document_id WHERE {where}",
+            params)]
 
     def documents_with_value(self, key: str, value: Any, coder: str | None = None
                              ) -> list[tuple[int, str, str | None, str | None, str]]:

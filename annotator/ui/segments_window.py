@@ -89,78 +89,59 @@ class SegmentsWindow(QDialog):
     def _spans_tab(self) -> QWidget:
         self.category, self.label, self.coder = QComboBox(), QComboBox(), QComboBox()
         self.category.currentIndexChanged.connect(self._fill_labels)
-        show = QPushButton("S&how")
-        show.setDefault(True)
-        show.clicked.connect(self.show_spans)
         self.span_model = RowsModel(SPAN_HEADERS)
         self.span_view, self.span_proxy = sorted_table(self.span_model,
-                                                 (56, 90, 120, 70, 100, 130, 260, 200, 260))
+                                                       (56, 90, 120, 70, 100, 130, 260, 200, 260))
         self.span_view.setItemDelegateForColumn(6, LeftContext(self.span_view))
-        self._opens(self.span_view, self._open_span)
-        top = QHBoxLayout()
-        for text, box in (("Ca&tegory", self.category), ("&Label", self.label),
-                          ("C&oder", self.coder)):
-            label = QLabel(text)
-            label.setBuddy(box)
-            top.addWidget(label)
-            top.addWidget(box)
-        top.addWidget(show)
-        top.addStretch(1)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(top)
-        layout.addWidget(self.span_view, 1)
-        return page
+        return self._page((("Ca&tegory", self.category), ("&Label", self.label),
+                           ("C&oder", self.coder)), "S&how", self.show_spans, self.span_view,
+                          self._open_span, default=True)
 
     def _values_tab(self) -> QWidget:
         self.variable, self.value, self.value_coder = QComboBox(), QComboBox(), QComboBox()
         self.value.setEditable(True)  # a text or number variable: type the value
         self.variable.currentIndexChanged.connect(self._fill_values)
-        show = QPushButton("Sh&ow")
-        show.clicked.connect(self.show_values)
         self.value_model = RowsModel(VALUE_HEADERS)
         self.value_view, self.value_proxy = sorted_table(self.value_model, (56, 90, 140, 90))
-        self._opens(self.value_view, self._open_document)
+        return self._page((("V&ariable", self.variable), ("= va&lue", self.value),
+                           ("Cod&er", self.value_coder)), "Sh&ow", self.show_values,
+                          self.value_view, self._open_document)
+
+    def _memos_tab(self) -> QWidget:
+        self.memo_coder = QComboBox()
+        self.memo_model = RowsModel(MEMO_HEADERS)
+        self.memo_view, self.memo_proxy = sorted_table(self.memo_model, (56, 90, 120, 90, 220))
+        return self._page((("Code&r", self.memo_coder),), "Sho&w", self.show_memos,
+                          self.memo_view, self._open_memo,
+                          note="Type in Filter below to search the memos.")
+
+    @staticmethod
+    def _page(choices: tuple[tuple[str, QComboBox], ...], button: str, show: Any,
+              view: QTableView, opens: Any, *, default: bool = False, note: str = ""
+              ) -> QWidget:
+        """A tab: its choices with their labels and a button that shows the rows, then the
+        table, whose rows open by double-click or Enter."""
         top = QHBoxLayout()
-        for text, box in (("V&ariable", self.variable), ("= va&lue", self.value),
-                          ("Cod&er", self.value_coder)):
+        for text, box in choices:
             label = QLabel(text)
             label.setBuddy(box)
             top.addWidget(label)
             top.addWidget(box)
-        top.addWidget(show)
+        push = QPushButton(button)
+        push.setDefault(default)
+        push.clicked.connect(show)
+        top.addWidget(push)
+        if note:
+            top.addWidget(QLabel(note))
         top.addStretch(1)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(top)
-        layout.addWidget(self.value_view, 1)
-        return page
-
-    def _memos_tab(self) -> QWidget:
-        self.memo_coder = QComboBox()
-        show = QPushButton("Sho&w")
-        show.clicked.connect(self.show_memos)
-        self.memo_model = RowsModel(MEMO_HEADERS)
-        self.memo_view, self.memo_proxy = sorted_table(self.memo_model, (56, 90, 120, 90, 220))
-        self._opens(self.memo_view, self._open_memo)
-        top = QHBoxLayout()
-        label = QLabel("Code&r")
-        label.setBuddy(self.memo_coder)
-        top.addWidget(label)
-        top.addWidget(self.memo_coder)
-        top.addWidget(show)
-        top.addWidget(QLabel("Type in Filter below to search the memos."))
-        top.addStretch(1)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(top)
-        layout.addWidget(self.memo_view, 1)
-        return page
-
-    def _opens(self, view: QTableView, action: Any) -> None:
-        view.doubleClicked.connect(lambda index: action(index))
-        QShortcut(QKeySequence(Qt.Key.Key_Return), view, lambda: action(view.currentIndex())
+        view.doubleClicked.connect(lambda index: opens(index))
+        QShortcut(QKeySequence(Qt.Key.Key_Return), view, lambda: opens(view.currentIndex())
                   ).setContext(Qt.ShortcutContext.WidgetShortcut)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(view, 1)
+        return page
 
     def refill_choices(self) -> None:
         """The scheme's categories and variables and the coders, as they are now."""
