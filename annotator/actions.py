@@ -6,9 +6,9 @@ can run it on a worker thread with a progress dialog, both over the same code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator import paths
 from annotator.domain.errors import AnnotatorError, Cancelled
@@ -173,6 +173,21 @@ EXPORT_FORMATS = ("spans-csv", "matrix-csv", "spss", "stata", "jsonl", "brat", "
                   "codebook-md", "codebook-html")
 
 
+def _counted(rows: Iterable[Any], total: int, progress: Progress | None,
+             cancelled: Callable[[], bool] | None) -> Iterator[Any]:
+    """``rows`` passed on, with progress and a chance to cancel every 10,000."""
+    done = 0
+    for done, row in enumerate(rows, start=1):
+        if done % 10_000 == 0:
+            if cancelled and cancelled():
+                raise Cancelled()
+            if progress:
+                progress(done, max(total, done))
+        yield row
+    if progress:
+        progress(done, max(done, 1))
+
+
 def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None = None,
            documents: str = "all", excel: bool = False, line_endings: str = "lf",
            progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
@@ -190,7 +205,7 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
                                  f"project (coders: {', '.join(known) or 'none'})")
     from annotator.formats.brat import write_brat
     from annotator.formats.codebook import codebook_html, codebook_markdown
-    from annotator.formats.export import write_jsonl, write_spans_csv
+    from annotator.formats.export import attribute_cells, write_jsonl, write_spans_csv
     from annotator.formats.refiqda import write_qdpx
     from annotator.formats.tables import write_matrix_csv, write_statistics_file
 
@@ -214,8 +229,10 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
                 progress(done, total)
             yield record
 
-    if fmt == "spans-csv":
-        return write_spans_csv(records(), path, scheme, excel=excel)
+    if fmt == "spans-csv":  # one joined query streamed: no texts, no objects per span
+        rows = project.span_rows(coders, documents, attribute_cells(scheme))
+        return write_spans_csv(_counted(rows, project.count_spans(), progress, cancelled),
+                               path, scheme, excel=excel)
     if fmt == "matrix-csv":
         return write_matrix_csv(records(), path, scheme, excel=excel,
                                 metadata_keys=project.metadata_keys())

@@ -111,6 +111,12 @@ class CoderWork:
     memo: str = ""  # the coder's note on the document
 
 
+# One span as an export row, a plain tuple in this order (a million objects would cost more
+# than writing them): what ``Project.span_rows`` yields and the spans CSV writes.
+SPAN_ROW = ("span_id", "document_id", "title", "date", "outlet", "coder", "category", "label",
+            "start", "end", "text", "attributes", "created_at", "updated_at", "memo")
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """A document with the coding chosen for export: the unit every exporter writes."""

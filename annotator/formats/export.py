@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.domain.errors import AnnotatorError
-from annotator.domain.model import DocumentRecord, Span
+from annotator.domain.model import SPAN_ROW, DocumentRecord, Span
 from annotator.domain.scheme import CodingScheme
 
 JSONL_FORMAT = "annotator-jsonl"
@@ -156,32 +156,31 @@ def _defused(value: Any) -> Any:
 
 def write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], excel: bool) -> int:
     """RFC 4180 CSV; ``excel``: UTF-8 with BOM, and formula-looking text made harmless."""
-    count = 0
+    written = [0]
+
+    def counted() -> Iterator[Any]:
+        for written[0], row in enumerate(rows, start=1):  # noqa: B007 - the count is the point
+            yield [_defused(v) for v in row] if excel else row
+
     with atomic_file(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)
-        for row in rows:
-            writer.writerow([_defused(v) for v in row] if excel else row)
-            count += 1
-    return count
+        writer.writerows(counted())
+    return written[0]
 
 
-def _document_cells(record: DocumentRecord) -> list[Any]:
-    doc = record.document
-    return [doc.id, doc.title, doc.date or "", doc.outlet or ""]
+def attribute_cells(scheme: CodingScheme) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A span's attributes as the spans CSV's cells, one per attribute column."""
+    keys = _attribute_keys(scheme)
+    return lambda attributes: tuple(_cell(attributes.get(k)) for k in keys)
 
 
-def write_spans_csv(records: Iterable[DocumentRecord], path: Path, scheme: CodingScheme, *,
+def write_spans_csv(rows: Iterable[tuple[Any, ...]], path: Path, scheme: CodingScheme, *,
                     excel: bool = False) -> int:
-    """One row per span; each attribute its own column (a link holds the target span id)."""
-    attributes = _attribute_keys(scheme)
-    header = ["span_id", "document_id", "title", "date", "outlet", "coder", "category",
-              "label", "start", "end", "text", *attributes, "created_at", "updated_at", "memo"]
-    rows = ([s.id, *_document_cells(record), coder, s.category, s.label or "", s.start, s.end,
-             s.text, *(_cell(s.attributes.get(k)) for k in attributes), s.created_at,
-             s.updated_at, s.memo]
-            for record in records for coder, work in record.coding.items() for s in work.spans)
-    return write_csv(path, header, rows, excel)
+    """One row per span, as the store streams them (``Project.span_rows`` with
+    ``attribute_cells``): each attribute its own column, a link the target span's id."""
+    keys = _attribute_keys(scheme)
+    return write_csv(path, [*SPAN_ROW[:11], *keys, *SPAN_ROW[12:]], rows, excel)
 
 
 def span_json(span: Span) -> dict[str, Any]:

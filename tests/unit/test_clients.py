@@ -253,6 +253,34 @@ def test_spans_csv_reads_back_exactly(hard: Project, tmp_path: Path) -> None:
         assert [r["text"] for r in csv.DictReader(stream)] == list(frame["text"])
 
 
+@pytest.mark.parametrize(("coders", "documents"), [(None, "all"), (["ben", "dan"], "done")])
+def test_spans_csv_streamed_holds_what_each_documents_record_holds(
+        hard: Project, tmp_path: Path, coders: list[str] | None, documents: str) -> None:
+    """The spans CSV streams one joined query; row for row it must hold what the
+    per-document records (the path every other export takes) hold, links and all."""
+    dan_doc = hard.all_document_ids()[0]
+    hard.set_status(dan_doc, "dan", Status.NOT_STARTED)  # spans left, status gone: not out
+    path = tmp_path / "spans.csv"
+    actions.export(hard, "spans-csv", path, coders=coders, documents=documents)
+    with path.open(encoding="utf-8", newline="") as stream:
+        got = [(r["span_id"], r["coder"], r["label"], r["start"], r["text"], r["accuser"],
+                r["demanded_by"], r["date"], r["memo"], r["direct_quote"], r["note"],
+                r["actor"]) for r in csv.DictReader(stream)]
+    shown = {True: "true", False: "false", None: ""}
+    expected = [(s.id, coder, s.label or "", str(s.start), s.text,
+                 s.attributes.get("accuser", ""), s.attributes.get("demanded_by", ""),
+                 record.document.date or "", s.memo,
+                 shown[s.attributes.get("direct_quote")], s.attributes.get("note", ""),
+                 s.attributes.get("actor", ""))
+                for record in hard.iter_records(coders, documents, coded_only=True)
+                for coder, work in record.coding.items() for s in work.spans]
+    assert got == expected and len(got) > 20
+    assert any(row[5] for row in got)  # links came along
+    assert {row[9] for row in got} == ({"true", "false", ""} if coders is None
+                                       else {"false", ""})  # booleans as words
+    assert all(row[0] not in {s.id for s in hard.spans(dan_doc, "dan")} for row in got)
+
+
 def test_matrix_columns_are_unique_with_metadata_and_a_dictionary(hard: Project,
                                                                   tmp_path: Path) -> None:
     path = tmp_path / "matrix.csv"
