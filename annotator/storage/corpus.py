@@ -91,6 +91,8 @@ class CorpusMixin:
             for row in rows:
                 self.db.execute(f"INSERT INTO documents ({', '.join(_COLUMNS)}) "
                                 f"VALUES ({','.join('?' * len(_COLUMNS))})", list(row))
+                self.db.execute("INSERT INTO documents_fts (rowid, title, outlet, text) "
+                                "VALUES (?, ?, ?, ?)", [row[0], row[2], row[4], row[7]])
             self._announce(Change("documents_imported"))
 
     def document_lengths(self, ids: list[int]) -> dict[int, int]:

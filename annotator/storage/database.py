@@ -181,7 +181,14 @@ CREATE TABLE document_memos (
 CREATE INDEX spans_with_memo ON spans(document_id) WHERE memo != '';
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+# Version 8: new documents enter the text index a batch at a time (``index_documents``),
+# not by a trigger per row: a trigger's insert costs FTS5 2.4 times the batch's (import of
+# 10,000 articles, 3.2 s against 1.35 s). Updates and deletes keep their triggers.
+_V8 = """
+DROP TRIGGER documents_fts_insert;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -66,6 +66,7 @@ class DocumentsMixin:
         iterator = iter(documents)
         done = 0
         with self.transaction():
+            indexed = self._last_document_id()  # new rows get higher ids (rowid = max + 1)
             while batch := list(islice(iterator, _BATCH)):
                 if cancelled and cancelled():
                     raise Cancelled()
@@ -87,6 +88,7 @@ class DocumentsMixin:
                         document_id = self.document_id_by_hash(doc.content_hash)  # type: ignore[assignment]
                     for coder, work in doc.coding.items():
                         self.import_coding(document_id, coder, work, result.coding)
+                indexed = self.index_documents_after(indexed)
                 done += len(batch)
                 if progress:
                     progress(done)
@@ -100,6 +102,16 @@ class DocumentsMixin:
             if result.added or result.coding.spans_added:
                 self._announce(Change("documents_imported"))
         return result
+
+    def _last_document_id(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0])
+
+    def index_documents_after(self, last: int) -> int:
+        """Put the documents with an id above ``last`` into the text index (inside the
+        caller's transaction); returns the highest id now indexed."""
+        self.db.execute("INSERT INTO documents_fts (rowid, title, outlet, text) SELECT id, "
+                        "title, outlet, text FROM documents WHERE id > ?", [last])
+        return self._last_document_id()
 
     def document_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
