@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 from common import ROOT, audit, memory, pairs, row
+from watchdog import Watchdog
 
 SPANS_PER_DOCUMENT = 10  # two coders × five: 100,000 documents make the million
 AGREEMENT_DOCS = 10_000
@@ -142,16 +143,20 @@ def bench_responsiveness(path: Path, quick: bool) -> None:
     window.resize(1400, 900)
     window.show()
     app.processEvents()
+    watchdog = Watchdog()  # a turn over 80 ms keeps the UI thread's stack, to say why
+    work = ["start"]
 
     def timed(action: object) -> float:
-        start = time.perf_counter()
-        action()  # type: ignore[operator]
-        window.repaint()
-        app.processEvents()
-        return time.perf_counter() - start
+        def turn() -> None:
+            action()  # type: ignore[operator]
+            window.repaint()
+            app.processEvents()
+
+        return watchdog.turn(work[0], turn)
 
     times = 4 if quick else 12
     bar = window.doc_table.verticalScrollBar()
+    work[0] = "scroll"
     audit("scroll the document list", [timed(lambda v=v: bar.setValue(v)) for v in
                                        (bar.maximum() * i // times for i in range(times + 1))])
 
@@ -175,13 +180,16 @@ def bench_responsiveness(path: Path, quick: bool) -> None:
         window._filter_changed()
 
     terms = ["Stoltenberg", "Kremlin guarantees", "NATO", "zzzz", "Liberty", "Put", ""]
+    work[0] = "filter"
     audit("filter the list (title, outlet, text)", [settled(lambda t=t: filter_by(t))
                                                    for t in terms])
+    work[0] = "sort"
     audit("sort the list by a column", [
         settled(lambda c=c, o=o: window.doc_table.sortByColumn(c, o))
         for c in range(4) for o in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder)])
     print(f"    (a filtered or sorted list was shown {statistics.median(answers) * 1000:.0f} ms "
           f"after it was asked for, median; at most {max(answers) * 1000:.0f} ms)", flush=True)
+    work[0] = "switch"
     audit("switch to the next document", [timed(lambda: window.step_document(1))
                                           for _ in range(times)])
     text = window.view.text
@@ -190,8 +198,12 @@ def bench_responsiveness(path: Path, quick: bool) -> None:
         window.view.select_range(at, at + 4)
         window.code("speaker", None)
 
+    work[0] = "code"
     audit("code a selection", [timed(lambda at=at: code(at))
                                for at in range(10, min(len(text) - 10, 10 + 40 * times), 40)])
+    work[0] = "undo"
     audit("undo and redo", [timed(f) for _ in range(times // 2)
                             for f in (window.undo_stack.undo, window.undo_stack.redo)])
+    watchdog.stop()
+    watchdog.report()
     window.close()
