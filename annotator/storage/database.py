@@ -8,12 +8,32 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from annotator.domain.errors import ProjectError
+
+
+def _import_sqlite_utils():  # type: ignore[no-untyped-def]
+    """sqlite-utils imports pandas and numpy when it loads, only to accept their types in
+    inserts that annotator never makes (every write here is SQL): with pandas installed that
+    was 0.5 s of the window's 0.7 s start. They are hidden while it loads, so its optional
+    imports fail; anything that needs them later (agreement, SPSS export) imports them as
+    usual."""
+    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment] - makes import raise ImportError
+    try:
+        import sqlite_utils
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return sqlite_utils
+
+
+sqlite_utils = _import_sqlite_utils()
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
 
