@@ -145,6 +145,36 @@ def test_attribute_edits_label_and_link(make_window, qtbot) -> None:  # type: ig
     assert window.project.span(accusation.id).attributes == {}
 
 
+def test_the_next_span_of_a_category_reuses_the_form_and_edits_only_itself(  # type: ignore[no-untyped-def]
+        make_window, qtbot) -> None:
+    """Two speakers in a row keep the same field widgets (building them was most of a
+    coding step); what is typed or chosen goes to the span shown, and typing left pending
+    when the coder moves on goes to the span it was typed for."""
+    window = make_window()
+    view = window.view
+    first = view.text.index("Putin")
+    view.select_range(first, first + 5)
+    qtbot.keyClick(view, Qt.Key.Key_S)
+    a = window.selected_span_id
+    actor = window.span_editor.findChild(QComboBox, "attribute_actor")
+    note = window.span_editor.findChild(QLineEdit, "attribute_note")
+    note.setFocus()
+    qtbot.keyClicks(note, "typed for A")  # not stored yet: waiting for a pause
+    second = view.text.index("Putin", first + 10)
+    view.select_range(second, second + 5)
+    qtbot.keyClick(view, Qt.Key.Key_S)
+    b = window.selected_span_id
+    assert b != a
+    assert window.span_editor.findChild(QComboBox, "attribute_actor") is actor  # reused
+    assert window.project.span(a).attributes == {"note": "typed for A"}
+    assert note.text() == ""  # B's (empty) note, not A's
+    actor.setCurrentIndex(actor.findData("lavrov"))
+    assert window.project.span(b).attributes == {"actor": "lavrov"}
+    assert window.project.span(a).attributes == {"note": "typed for A"}
+    window.select_span(a)
+    assert actor.currentData() is None and note.text() == "typed for A"
+
+
 def test_spans_table_row_selects_and_delete_removes(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     view = window.view
