@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from annotator.domain.errors import ProjectError
-from annotator.domain.model import CoderWork, DocumentRecord, Span, Status
+from annotator.domain.model import CoderWork, Document, DocumentRecord, Span, Status
+from annotator.storage.coding import _SPAN_COLUMNS
 
 if TYPE_CHECKING:
     import sqlite_utils
-
-    from annotator.domain.model import Document
 
 _RANK = {Status.NOT_STARTED: 0, Status.IN_PROGRESS: 1, Status.DONE: 2}
 
@@ -46,6 +45,9 @@ class ExchangeMixin:
         def add_span(self, *args: Any, **kwargs: Any) -> Span: ...
         def document(self, document_id: int) -> Document: ...
         def transaction(self) -> Any: ...
+        def _links_of(self, span_ids: list[str] | None) -> dict[str, dict[str, str]]: ...
+        @staticmethod
+        def _row_to_span(r: tuple[Any, ...], links: dict[str, dict[str, str]]) -> Span: ...
         def _check_link_target(self, targets: tuple[str, ...], key: str, value: Any
                                ) -> None: ...
         scheme: Any
@@ -130,23 +132,57 @@ class ExchangeMixin:
         memos = {(d, c): m for d, c, m in self.db.execute(
             "SELECT m.document_id, c.name, m.memo FROM document_memos m "
             "JOIN coders c ON c.id = m.coder_id")}
-        ids = sorted(statuses) if coded_only else [
-            r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY id")]
-        for document_id in ids:
+        ids = sorted(statuses) if coded_only else None  # None: every document
+        spans = _by_document(self._all_spans())
+        values = _by_document(self.db.execute(
+            "SELECT v.document_id, c.name, v.variable, v.value FROM variable_values v "
+            "JOIN coders c ON c.id = v.coder_id ORDER BY v.document_id, v.coder_id, "
+            "v.variable"))
+        for document in self._documents_in_order(ids):
+            document_id = document.id
             per_coder = statuses.get(document_id, {})
             if documents == "done":
                 per_coder = {c: s for c, s in per_coder.items() if s is Status.DONE}
                 if not per_coder:
                     continue
-            spans: dict[str, list[Span]] = {}
-            if per_coder:
-                for span in self.spans(document_id):
-                    if span.coder in per_coder:
-                        spans.setdefault(span.coder, []).append(span)
-            coding = {c: CoderWork(per_coder[c], self.variables(document_id, c),
-                                   spans.get(c, []), memos.get((document_id, c), ""))
+            mine: dict[str, list[Span]] = {}
+            for span in spans.rows(document_id):
+                if span.coder in per_coder:
+                    mine.setdefault(span.coder, []).append(span)
+            variables: dict[str, dict[str, Any]] = {}
+            for _, coder, key, value in values.rows(document_id):
+                if coder in per_coder:
+                    variables.setdefault(coder, {})[key] = json.loads(value)
+            coding = {c: CoderWork(per_coder[c], variables.get(c, {}), mine.get(c, []),
+                                   memos.get((document_id, c), ""))
                       for c in sorted(per_coder)}
-            yield DocumentRecord(self.document(document_id), coding)
+            yield DocumentRecord(document, coding)
+
+    def _all_spans(self) -> Iterator[Span]:
+        """Every span by document, then start, end and creation (``spans``' order), streamed."""
+        links = self._links_of(None)
+        cursor = self.db.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN coders c ON c.id = s.coder_id ORDER BY "
+            f"s.document_id, s.start_offset, s.end_offset, s.created_at")
+        while batch := cursor.fetchmany(2000):
+            for r in batch:
+                yield self._row_to_span(r, links)
+
+    def _documents_in_order(self, ids: list[int] | None) -> Iterator[Document]:
+        """The documents ``ids`` (all, if None) by id, a batch at a time: one query per 500,
+        not three per document."""
+        columns = ("SELECT id, text, title, date, outlet, url, source_path, content_hash, "
+                   "metadata FROM documents")
+        if ids is None:
+            cursor = self.db.execute(columns + " ORDER BY id")
+            batches: Iterator[list[Any]] = iter(lambda: cursor.fetchmany(500), [])
+        else:
+            batches = (self.db.execute(
+                columns + f" WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                chunk).fetchall() for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)))
+        for batch in batches:
+            for r in batch:
+                yield Document(*r[:8], metadata=json.loads(r[8]))
 
 
     def count_spans(self) -> int:
@@ -188,6 +224,27 @@ class ExchangeMixin:
                 elif (spread := done.get(r[11])) is None:  # type: ignore[assignment]
                     spread = done[r[11]] = cells(json.loads(r[11]))
                 yield r[:11] + spread + r[12:]
+
+
+class _by_document:  # noqa: N801 - reads as what it does
+    """Rows of a stream sorted by document id, taken a document at a time as a merge walks
+    the documents in the same order (the rows of documents it skips are passed over)."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self._rows = iter(rows)
+        self._next: Any = next(self._rows, None)
+
+    @staticmethod
+    def _document(row: Any) -> int:
+        return int(row.document_id if isinstance(row, Span) else row[0])
+
+    def rows(self, document_id: int) -> list[Any]:
+        found = []
+        while self._next is not None and self._document(self._next) <= document_id:
+            if self._document(self._next) == document_id:
+                found.append(self._next)
+            self._next = next(self._rows, None)
+        return found
 
 
 def _is_link(project: Any, category: str, key: str) -> bool:
