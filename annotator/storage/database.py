@@ -201,7 +201,7 @@ CREATE TABLE document_memos (
 CREATE INDEX spans_with_memo ON spans(document_id) WHERE memo != '';
 """
 
-# Version 8: new documents enter the text index a batch at a time (``index_documents``),
+# Version 8: new documents enter the text index a batch at a time (``index_documents_after``),
 # not by a trigger per row: a trigger's insert costs FTS5 2.4 times the batch's (import of
 # 10,000 articles, 3.2 s against 1.35 s). Updates and deletes keep their triggers.
 _V8 = """

@@ -184,7 +184,6 @@ class ExchangeMixin:
             for r in batch:
                 yield Document(*r[:8], metadata=json.loads(r[8]))
 
-
     def count_spans(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM spans").fetchone()[0])
 
@@ -204,10 +203,7 @@ class ExchangeMixin:
             params.append(json.dumps(list(coders)))
         if documents == "done":
             where.append("st.status = 'done'")
-        links: dict[str, dict[str, str]] = {}
-        for source, attribute, target in self.db.execute(
-                "SELECT span_id, attribute, target_id FROM span_links"):
-            links.setdefault(source, {})[attribute] = target
+        links = self._links_of(None)
         cursor = self.db.execute(
             "SELECT s.id, s.document_id, d.title, coalesce(d.date, ''), coalesce(d.outlet, ''), "
             "c.name, s.category, coalesce(s.label, ''), s.start_offset, s.end_offset, s.text, "
@@ -216,13 +212,13 @@ class ExchangeMixin:
             "AND st.coder_id = s.coder_id JOIN documents d ON d.id = s.document_id "
             f"WHERE {' AND '.join(where)} "
             "ORDER BY s.document_id, c.name, s.start_offset, s.end_offset, s.created_at", params)
-        done: dict[str, tuple[Any, ...]] = {}  # most spans share a few attribute sets
+        spread_of: dict[str, tuple[Any, ...]] = {}  # most spans share a few attribute sets
         while batch := cursor.fetchmany(5000):
             for r in batch:
                 if links and r[0] in links:
                     spread = cells({**json.loads(r[11]), **links[r[0]]})
-                elif (spread := done.get(r[11])) is None:  # type: ignore[assignment]
-                    spread = done[r[11]] = cells(json.loads(r[11]))
+                elif (spread := spread_of.get(r[11])) is None:  # type: ignore[assignment]
+                    spread = spread_of[r[11]] = cells(json.loads(r[11]))
                 yield r[:11] + spread + r[12:]
 
 
