@@ -14,7 +14,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -85,11 +85,17 @@ class ChartsWindow(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         self.tally: Tally | None = None
+        self.later = QTimer(self, singleShot=True, interval=300)
+        self.later.timeout.connect(self.redraw)
         self.refill_choices()
         for box in (self.what, self.by, self.coder, self.kind):
             box.currentIndexChanged.connect(self.redraw)
         self.resize(1240, 640)
         self.redraw()
+
+    def project_changed(self) -> None:
+        """Coding changed: count again once the changes pause."""
+        self.later.start()
 
     def refill_choices(self) -> None:
         w = self.window_

@@ -15,11 +15,7 @@ import csv
 import json
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -82,6 +78,9 @@ class SegmentsWindow(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(bottom)
         self.tabs.currentChanged.connect(lambda _i: self._filter())
+        self.shown: set[int] = set()  # tabs whose rows were asked for: kept up to date
+        self.later = QTimer(self, singleShot=True, interval=300)
+        self.later.timeout.connect(self._show_again)
         self.refill_choices()
         self.resize(1220, 640)
 
@@ -197,6 +196,7 @@ class SegmentsWindow(QDialog):
         coder = self.coder.currentData()
         chosen = (None if category == _ALL else category,
                   None if label in (_ALL, None) else label, None if coder == _ALL else coder)
+        self.shown.add(0)
         found = w.project.segments(*chosen, limit=LIMIT + 1)  # one more: are there more?
         self.truncated = len(found) > LIMIT
         del found[LIMIT:]
@@ -215,7 +215,7 @@ class SegmentsWindow(QDialog):
         self.span_model.set_rows(rows, keys)
         self._filter()
 
-    def show_values(self) -> None:
+    def show_values(self, quiet: bool = False) -> None:
         w = self.window_
         key = self.variable.currentData()
         if key is None:
@@ -228,11 +228,13 @@ class SegmentsWindow(QDialog):
             try:
                 value = float(text) if "." in text else int(text)
             except ValueError:
-                QMessageBox.warning(self, "Coded segments", f"{text!r} is not a number.")
+                if not quiet:  # typed since, and shown again after a change: say nothing
+                    QMessageBox.warning(self, "Coded segments", f"{text!r} is not a number.")
                 return
         elif definition.type == "boolean":
             value = text.casefold() in ("true", "yes", "1")
         coder = self.value_coder.currentData()
+        self.shown.add(1)
         found = w.project.documents_with_value(key, value, None if coder == _ALL else coder)
         self.value_model.set_rows([(d, date, outlet, c, t) for d, t, date, outlet, c in found],
                                   [r[0] for r in found])
@@ -240,12 +242,23 @@ class SegmentsWindow(QDialog):
 
     def show_memos(self) -> None:
         coder = self.memo_coder.currentData()
+        self.shown.add(2)
         found = self._memo_rows = self.window_.project.memos(None if coder == _ALL else coder)
         self.memo_model.set_rows(
             [(d, date, outlet, c, f"“{_flat(on)[:60]}”" if span else "the document",
               _flat(memo)) for d, _t, date, outlet, c, span, on, memo in found],
             [(r[0], r[5]) for r in found])
         self._filter()
+
+    def project_changed(self) -> None:
+        """Coding changed (here or in the window): show the tabs already shown again, once
+        the changes pause (an auto-coding step is many changes)."""
+        if self.shown:
+            self.later.start()
+
+    def _show_again(self) -> None:
+        for tab in sorted(self.shown):
+            (self.show_spans, lambda: self.show_values(quiet=True), self.show_memos)[tab]()
 
     def _filter(self) -> None:
         proxy, model = self._current()

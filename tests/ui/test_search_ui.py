@@ -226,3 +226,24 @@ def test_coded_segments_say_when_there_are_more_than_they_show(make_window, monk
     project.delete_span(project.spans(3)[0].id)
     panel.show_spans()
     assert panel.summary.text().startswith("2 spans")
+
+
+def test_open_panels_follow_the_coding(make_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Coded segments and charts, left open beside the article, show what was just coded
+    (and undone) once the changes pause."""
+    from annotator.ui import charts_window, segments_window
+
+    window = make_window(_project(tmp_path))
+    panel = segments_window.open_segments(window)
+    panel.category.setCurrentIndex(panel.category.findData("speaker"))
+    panel.show_spans()
+    charts = charts_window.open_charts(window)
+    assert panel.span_proxy.rowCount() == 0
+    window.show_document(1)
+    window.view.select_range(5, 16)
+    window.code("speaker", None)  # in the window, as a coder does
+    qtbot.waitUntil(lambda: panel.span_proxy.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: charts.tally is not None and charts.tally.largest == 1,
+                    timeout=3000)
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: panel.span_proxy.rowCount() == 0, timeout=3000)
