@@ -27,7 +27,7 @@ from annotator.ui.document_model import DocumentListModel
 from annotator.ui.menus import build_menus, refresh_recent_menu
 from annotator.ui.session import Session
 from annotator.ui.settings import Settings
-from annotator.ui.window_layout import build_widgets
+from annotator.ui.window_layout import WindowWidgets, build_widgets
 
 
 def _b64(data: QByteArray) -> str:
@@ -38,7 +38,7 @@ def _unb64(text: str) -> QByteArray:
     return QByteArray(base64.b64decode(text)) if text else QByteArray()
 
 
-class MainWindow(CodingMixin, AdjudicationMixin, QMainWindow):
+class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
     def __init__(self, project: Project, coder: str, settings: Settings) -> None:
         super().__init__()
         self.settings = settings

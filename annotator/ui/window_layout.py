@@ -35,9 +35,43 @@ from annotator.ui.scheme_panel import SchemePanel
 from annotator.ui.spans_model import SpansTableModel
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
+
     from annotator.ui.main_window import MainWindow
 
 MIN_PANE_CHARACTERS = 40
+
+
+class WindowWidgets:
+    """What ``build_widgets`` and ``build_menus`` put on the window, declared once so the
+    window's parts (its mixins, the menus, the tool panels) are checked against them."""
+
+    search_box: QLineEdit
+    status_filter: QComboBox
+    doc_table: QTableView
+    header: Headline
+    find_box: QLineEdit
+    view: ArticleView
+    compare_view: ArticleView
+    view_label: QLabel
+    compare_label: QLabel
+    compare_box: QWidget
+    lanes: CompareLanes
+    spans_model: SpansTableModel
+    spans_table: QTableView
+    scheme_panel: SchemePanel
+    span_editor: SpanEditor
+    variables_form: VariablesForm
+    forms_scroll: QScrollArea
+    splitter: QSplitter
+    left_panel: QWidget
+    right_panel: QWidget
+    position_label: QLabel
+    coder_label: QLabel
+    saved_label: QLabel
+    actions_by_name: dict[str, QAction]
+    recent_menu: QMenu
 
 
 class Headline(QLabel):
