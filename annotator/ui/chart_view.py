@@ -151,7 +151,7 @@ def save_png(path: Path, tally: Tally, kind: str, title: str, colours: list[QCol
     painter = QPainter(image)
     paint(painter, QRectF(0, 0, size.width(), size.height()), tally, kind, title, colours)
     painter.end()
-    if not image.save(str(path), "PNG"):  # type: ignore[call-overload] - str is what works
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]  # str works, bytes not
         raise OSError(f"{path}: the image could not be written")
 
 

@@ -329,8 +329,8 @@ class ReviewDialog(QDialog):
             self.tree.addTopLevelItem(item)
         self.tree.setColumnWidth(0, 110)
         self.tree.setColumnWidth(2, 360)
-        if self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        if (first := self.tree.topLevelItem(0)) is not None:
+            self.tree.setCurrentItem(first)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -345,8 +345,9 @@ class ReviewDialog(QDialog):
         self.resize(720, 480)
 
     def chosen(self) -> list[search.Proposal]:
-        return [p for i, p in enumerate(self.found) if not p.exists
-                and self.tree.topLevelItem(i).checkState(0) == Qt.CheckState.Checked]
+        items = [self.tree.topLevelItem(i) for i in range(len(self.found))]
+        return [p for p, item in zip(self.found, items, strict=True) if not p.exists
+                and item is not None and item.checkState(0) == Qt.CheckState.Checked]
 
 
 def open_search(window: MainWindow) -> SearchWindow:
