@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.tally import NO_LABEL, Tally, tally
 from annotator.ui import chart_view
+from annotator.ui.dialogs import show_panel
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -202,14 +203,8 @@ class ChartsWindow(QDialog):
 
 
 def open_charts(window: MainWindow) -> ChartsWindow:
-    panel = getattr(window, "charts_window", None)
-    if panel is None:
-        panel = ChartsWindow(window)
-        window.charts_window = panel  # type: ignore[attr-defined]
-    else:
+    def again(panel: ChartsWindow) -> None:
         panel.refill_choices()
         panel.redraw()
-    panel.show()
-    panel.raise_()
-    panel.activateWindow()
-    return panel
+
+    return show_panel(window, "charts_window", ChartsWindow, again)

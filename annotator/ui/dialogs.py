@@ -1,4 +1,5 @@
 """Dialogs: import on a worker thread with a cancellable progress dialog, the coder prompt,
+the tool panels kept on the window (``show_panel``),
 and the keyboard shortcuts list."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ import html
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
@@ -57,6 +58,25 @@ class Job(QThread):
             self.error = str(exc)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a silent failure
             self.error = f"it failed: {exc!r}"
+
+
+P = TypeVar("P", bound=QWidget)
+
+
+def show_panel(window: QWidget, name: str, make: Callable[[Any], P],
+               again: Callable[[P], None] | None = None) -> P:
+    """A tool panel of the window, made the first time (kept as ``window.<name>``, so its
+    choices and rows stay), brought up to date with ``again`` the next, shown in front."""
+    panel: P | None = getattr(window, name, None)
+    if panel is None:
+        panel = make(window)
+        setattr(window, name, panel)
+    elif again is not None:
+        again(panel)
+    panel.show()
+    panel.raise_()
+    panel.activateWindow()
+    return panel
 
 
 def run_job(parent: QWidget, title: str, project_path: Path, task: Task) -> tuple[Any, str | None]:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from annotator import search
 from annotator.domain.errors import AnnotatorError
 from annotator.ui import operations as ops
-from annotator.ui.dialogs import run_job
+from annotator.ui.dialogs import run_job, show_panel
 from annotator.ui.tables import LeftContext
 
 if TYPE_CHECKING:
@@ -351,17 +351,12 @@ class ReviewDialog(QDialog):
 
 
 def open_search(window: MainWindow) -> SearchWindow:
-    panel = getattr(window, "search_window", None)
-    if panel is None:
-        panel = SearchWindow(window)
-        window.search_window = panel  # type: ignore[attr-defined]
-    else:  # the scheme may have changed since
+    def again(panel: SearchWindow) -> None:  # the scheme may have changed since
         chosen = panel.category.currentData()
         panel._fill_categories()
         panel.category.setCurrentIndex(max(0, panel.category.findData(chosen)))
-    panel.show()
-    panel.raise_()
-    panel.activateWindow()
+
+    panel = show_panel(window, "search_window", SearchWindow, again)
     panel.query.setFocus()
     panel.query.selectAll()
     return panel

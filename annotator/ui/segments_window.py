@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Span
+from annotator.ui.dialogs import show_panel
 from annotator.ui.tables import LeftContext, RowsModel, sorted_table
 
 if TYPE_CHECKING:
@@ -243,11 +244,11 @@ class SegmentsWindow(QDialog):
     def show_memos(self) -> None:
         coder = self.memo_coder.currentData()
         self.shown.add(2)
-        found = self._memo_rows = self.window_.project.memos(None if coder == _ALL else coder)
-        self.memo_model.set_rows(
+        found = self.window_.project.memos(None if coder == _ALL else coder)
+        self.memo_model.set_rows(  # a row opens (document, span) and exports its whole memo
             [(d, date, outlet, c, f"“{_flat(on)[:60]}”" if span else "the document",
               _flat(memo)) for d, _t, date, outlet, c, span, on, memo in found],
-            [(r[0], r[5]) for r in found])
+            [(r[0], r[5], r[7]) for r in found])
         self._filter()
 
     def project_changed(self) -> None:
@@ -303,7 +304,7 @@ class SegmentsWindow(QDialog):
         key = self._key(index)
         if key is None:
             return
-        doc, span_id = key
+        doc, span_id, _memo = key
         w = self.window_
         if w.document_id != doc:
             w.show_document(int(doc))
@@ -341,8 +342,7 @@ class SegmentsWindow(QDialog):
                         row = [sp.id, *row[:3], sp.coder, sp.category, sp.label or "",
                                sp.start, sp.end, row[6], sp.text, row[8], row[9], sp.memo]
                     elif model is self.memo_model:
-                        row[5] = next(m for d, _t, _a, _o, c, s, _n, m in self._memo_rows
-                                      if (d, s) == model.keys[source] and c == row[3])
+                        row[5] = model.keys[source][2]  # the memo as written, line breaks too
                     writer.writerow(row)
         except OSError as exc:
             QMessageBox.warning(self, "Export CSV", f"{name}: {exc.strerror}")
@@ -351,13 +351,4 @@ class SegmentsWindow(QDialog):
 
 
 def open_segments(window: MainWindow) -> SegmentsWindow:
-    panel = getattr(window, "segments_window", None)
-    if panel is None:
-        panel = SegmentsWindow(window)
-        window.segments_window = panel  # type: ignore[attr-defined]
-    else:
-        panel.refill_choices()
-    panel.show()
-    panel.raise_()
-    panel.activateWindow()
-    return panel
+    return show_panel(window, "segments_window", SegmentsWindow, SegmentsWindow.refill_choices)
