@@ -164,6 +164,9 @@ class SearchWindow(QDialog):
         bottom.addWidget(QLabel("Code as"))
         bottom.addWidget(self.category)
         bottom.addWidget(self.label)
+        self.attribute_row = QHBoxLayout()  # the category's choice attributes, one box each
+        self.attributes: dict[str, QComboBox] = {}
+        bottom.addLayout(self.attribute_row)
         bottom.addWidget(self.code_button)
         bottom.addStretch(1)
         bottom.addWidget(self.all_button)
@@ -253,6 +256,27 @@ class SearchWindow(QDialog):
         for label in cat.labels if cat else ():
             self.label.addItem(label.name, label.key)
         self.label.setEnabled(self.label.count() > 1)
+        for box in self.attributes.values():  # not the box whose signal this is: safe
+            self.attribute_row.removeWidget(box)
+            box.deleteLater()
+        self.attributes = {}
+        for attribute in cat.attributes if cat else ():  # e.g. speaker → actor: Stoltenberg
+            if attribute.type not in ("choice", "boolean"):
+                continue
+            box = QComboBox()
+            box.setObjectName(f"autocode_{attribute.key}")
+            box.addItem(f"{attribute.name}: —", None)
+            choices = ([(o.name, o.key) for o in attribute.options]
+                       if attribute.type == "choice" else [("yes", True), ("no", False)])
+            for text, value in choices:
+                box.addItem(f"{attribute.name}: {text}", value)
+            box.setToolTip(f"Give every new span this {attribute.name.lower()}")
+            self.attribute_row.addWidget(box)
+            self.attributes[attribute.key] = box
+
+    def chosen_attributes(self) -> dict[str, Any]:
+        return {key: box.currentData() for key, box in self.attributes.items()
+                if box.currentData() is not None}
 
     def code_matches(self) -> None:
         w = self.window_
@@ -266,8 +290,11 @@ class SearchWindow(QDialog):
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Code matches", str(exc))
             return
+        attributes = self.chosen_attributes()
         review = ReviewDialog(self, found, self.category.currentText()
-                              + (f" / {self.label.currentText()}" if label else ""))
+                              + (f" / {self.label.currentText()}" if label else "")
+                              + "".join(f", {box.currentText()}" for box in self.attributes
+                                        .values() if box.currentData() is not None))
         if review.exec() != QDialog.DialogCode.Accepted:
             return
         places = search.places(review.chosen())
@@ -275,7 +302,8 @@ class SearchWindow(QDialog):
             self.summary.setText("Nothing ticked that is not coded already; nothing added.")
             return
         shown = w.document_id if w.document_id is not None else places[0][0]
-        if w.push(ops.AddSpans(w.project, shown, w.coder, category, places, label)):
+        if w.push(ops.AddSpans(w.project, shown, w.coder, category, places, label,
+                               attributes)):
             docs = len({p[0] for p in places})
             self.summary.setText(f"Added {len(places)} span{'s' * (len(places) != 1)} in "
                                  f"{docs} document{'s' * (docs != 1)} for {w.coder}; "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 
 from annotator import actions
 from annotator.domain.model import NewDocument
@@ -60,9 +60,12 @@ def test_search_open_at_match_autocode_and_undo(make_window, qtbot, monkeypatch,
 
     monkeypatch.setattr(search_window.ReviewDialog, "exec", review)
     panel.category.setCurrentIndex(panel.category.findData("speaker"))
+    actor = panel.findChild(QComboBox, "autocode_actor")  # the category's choice attribute
+    actor.setCurrentIndex(actor.findData("stoltenberg"))
     qtbot.mouseClick(panel.code_button, Qt.MouseButton.LeftButton)
     coded = [(s.document_id, s.text) for s in window.project.iter_spans()]
     assert sorted(coded) == [(1, "Stoltenberg"), (2, "Stoltenberg"), (4, "Stoltenberg")]
+    assert {s.attributes.get("actor") for s in window.project.iter_spans()} == {"stoltenberg"}
     assert len(window.spans) == 1 and window.spans[0].text == "Stoltenberg"  # shown at once
     assert "Added 3 spans in 3 documents" in panel.summary.text()
 
