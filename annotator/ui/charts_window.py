@@ -94,7 +94,7 @@ class ChartsWindow(QDialog):
         self.resize(1240, 640)
         self.redraw()
 
-    def project_changed(self) -> None:
+    def project_changed(self, _change: object = None) -> None:
         """Coding changed: count again once the changes pause."""
         self.later.start()
 

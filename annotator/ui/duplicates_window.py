@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import duplicates
+from annotator.domain.model import Change
 from annotator.ui import operations as ops
 from annotator.ui.dialogs import run_job
 
@@ -42,6 +43,8 @@ class DuplicatesWindow(QDialog):
         self.window_ = window
         self.setWindowTitle("Near-duplicates")
         self.groups: list[duplicates.Group] = []
+        self.stale = False  # the corpus changed since Find: acting on these groups is refused
+        self._acting = False  # our own removal or marking is not a change "since Find"
         self.threshold = QDoubleSpinBox(minimum=0.5, maximum=1.0, singleStep=0.05,
                                         decimals=2, value=0.9)
         self.threshold.setToolTip("Least Jaccard similarity of two documents' 5-word "
@@ -102,7 +105,7 @@ class DuplicatesWindow(QDialog):
         self.show_groups(result, threshold)
 
     def show_groups(self, groups: list[duplicates.Group], threshold: float) -> None:
-        self.groups = groups
+        self.groups, self.stale = groups, False
         self.tree.clear()
         for g in groups:
             low = min((p.similarity for p in g.pairs), default=1.0)
@@ -133,8 +136,19 @@ class DuplicatesWindow(QDialog):
         self._enable()
 
     def _enable(self) -> None:
-        self.remove_button.setEnabled(bool(self.groups))
-        self.mark_button.setEnabled(bool(self.groups))
+        self.remove_button.setEnabled(bool(self.groups) and not self.stale)
+        self.mark_button.setEnabled(bool(self.groups) and not self.stale)
+
+    def project_changed(self, change: Change) -> None:
+        """The corpus changed (an undo, an import, a removal in another window): the groups
+        shown may no longer be true, so they can be looked at but not acted on. Coding does
+        not change them (a removal checks for coding itself)."""
+        if self._acting or not self.groups or change.kind != "documents_imported":
+            return
+        self.stale = True
+        self.summary.setText("The corpus changed since Find (an undo, an import, another "
+                             "window): press Find again before removing or marking.")
+        self._enable()
 
     def kept(self) -> dict[int, set[int]]:
         """Each group's ticked documents, by group number."""
@@ -163,7 +177,12 @@ class DuplicatesWindow(QDialog):
             own = next((g for g in self.groups if stays in {m.id for m in g.members}),
                        self.groups[0])
             stays = min(kept[own.number])
-        if w.push(ops.RemoveDocuments(w.project, stays, remove)):
+        self._acting = True
+        try:
+            done = w.push(ops.RemoveDocuments(w.project, stays, remove))
+        finally:
+            self._acting = False
+        if done:
             if stays != w.document_id:
                 w.show_document(stays)
             self.summary.setText(f"Removed {len(remove)} document{'s' * (len(remove) != 1)}; "
@@ -175,8 +194,13 @@ class DuplicatesWindow(QDialog):
         w = self.window_
         values = duplicates.marks(self.groups, w.project)
         shown = w.document_id or self.groups[0].members[0].id
-        if w.push(ops.SetMetadataField(w.project, shown, duplicates.GROUP_FIELD, values,
-                                       f"Mark {len(self.groups)} near-duplicate groups")):
+        self._acting = True
+        try:
+            done = w.push(ops.SetMetadataField(w.project, shown, duplicates.GROUP_FIELD, values,
+                                               f"Mark {len(self.groups)} near-duplicate groups"))
+        finally:
+            self._acting = False
+        if done:
             self.summary.setText(f"Marked {len(self.groups)} groups in the metadata field "
                                  f"{duplicates.GROUP_FIELD!r}: it is a column of every "
                                  f"export. Ctrl+Z in the window takes it back.")

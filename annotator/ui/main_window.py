@@ -332,10 +332,10 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
             self.refresh_span(change) if change.span_id else self.refresh_coding()
         self.show_saved("saved")
         self.session.project_changed()
-        for name in ("segments_window", "charts_window"):  # open tool panels show it too
+        for name in ("segments_window", "charts_window", "duplicates_window"):  # open panels
             panel = getattr(self, name, None)
             if panel is not None and panel.isVisible():
-                panel.project_changed()
+                panel.project_changed(change)
         self._update_status_bar()
 
     def _undo_moved(self, index: int) -> None:

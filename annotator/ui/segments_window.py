@@ -251,7 +251,7 @@ class SegmentsWindow(QDialog):
             [(r[0], r[5], r[7]) for r in found])
         self._filter()
 
-    def project_changed(self) -> None:
+    def project_changed(self, _change: object = None) -> None:
         """Coding changed (here or in the window): show the tabs already shown again, once
         the changes pause (an auto-coding step is many changes)."""
         if self.shown:

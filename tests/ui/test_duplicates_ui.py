@@ -72,3 +72,31 @@ def test_a_group_needs_one_document_ticked(make_window, qtbot, monkeypatch, tmp_
     panel.remove_unticked()
     assert warnings == ["Tick at least one document to keep in group 2."]
     assert window.project.document_count() == 9
+
+
+def test_groups_found_before_the_corpus_changed_are_not_acted_on(make_window, qtbot,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path) -> None:
+    """An undo or an import after Find makes the groups shown out of date: Remove and Mark
+    wait for Find again; coding meanwhile changes nothing about them."""
+    from annotator.domain.model import NewDocument
+
+    project = _project_with_copies(actions.new_project(tmp_path / "d.annotator"))
+    window = make_window(project)
+    panel = duplicates_window_open(window)
+    qtbot.mouseClick(panel.find_button, Qt.MouseButton.LeftButton)
+    assert panel.remove_button.isEnabled()
+    window.show_document(1)
+    window.view.select_range(0, 3)
+    window.code("speaker", None)  # coding: the groups still hold
+    assert panel.remove_button.isEnabled() and not panel.stale
+    project.import_documents([NewDocument("A new article, nothing like the others.")])
+    assert not panel.remove_button.isEnabled() and not panel.mark_button.isEnabled()
+    assert "press Find again" in panel.summary.text()
+    qtbot.mouseClick(panel.find_button, Qt.MouseButton.LeftButton)
+    assert panel.remove_button.isEnabled() and not panel.stale
+
+
+def duplicates_window_open(window):  # type: ignore[no-untyped-def]
+    from annotator.ui.duplicates_window import open_duplicates
+
+    return open_duplicates(window)
