@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.tally import NO_LABEL, Tally, tally
 from annotator.ui import chart_view
-from annotator.ui.dialogs import show_panel
+from annotator.ui.dialogs import ALL as _ALL
+from annotator.ui.dialogs import chosen_coder, fill_coders, show_panel
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
-_ALL = "\x00all"
 _BY = (("month", "Month of the article"), ("week", "Week (ISO) of the article"),
        ("outlet", "Outlet"))
 
@@ -108,13 +108,7 @@ class ChartsWindow(QDialog):
         for c in w.project.scheme.categories:
             if c.labels:
                 self.what.addItem(f"{c.name} spans per label", c.key)
-        self.coder.addItem(f"me ({w.coder})", w.coder)
-        if not w.blind:
-            self.coder.addItem("every coder", _ALL)
-            for name in w.project.coders():
-                if name != w.coder:
-                    self.coder.addItem(name, name)
-        self.coder.setEnabled(self.coder.count() > 1)
+        fill_coders(self.coder, w)
         for box, data in zip((self.what, self.coder), kept, strict=True):
             box.setCurrentIndex(max(0, box.findData(data)))
             box.blockSignals(False)
@@ -122,9 +116,9 @@ class ChartsWindow(QDialog):
     def redraw(self) -> None:
         w = self.window_
         scheme = w.project.scheme
-        what, coder, by = self.what.currentData(), self.coder.currentData(), self.by.currentData()
+        what, coder, by = self.what.currentData(), chosen_coder(self.coder), self.by.currentData()
         per_label = what != _ALL
-        facts = w.project.span_facts(None if coder == _ALL else coder,
+        facts = w.project.span_facts(coder,
                                      what if per_label else None)
         categories = {c.key: c for c in scheme.categories}
         known: dict[str, str] = {}

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QInputDialog,
@@ -61,6 +62,28 @@ class Job(QThread):
 
 
 P = TypeVar("P", bound=QWidget)
+ALL = "\x00all"  # a choice box's "every …" item: no key or coder name can be it
+
+
+def fill_coders(box: QComboBox, window: Any) -> None:
+    """The coders a tool panel may show the coding of: me, then (unless blind coding hides
+    the others) every coder and each other coder by name."""
+    box.clear()
+    box.addItem(f"me ({window.coder})", window.coder)
+    if not window.blind:
+        box.addItem("every coder", ALL)
+        for name in window.project.coders():
+            if name != window.coder:
+                box.addItem(name, name)
+    box.setEnabled(box.count() > 1)
+    box.setToolTip("" if box.count() > 1 else "Blind coding: only your own coding "
+                                              "(Coding → Blind coding)")
+
+
+def chosen_coder(box: QComboBox) -> str | None:
+    """The coder chosen in a ``fill_coders`` box; None for every coder."""
+    data = box.currentData()
+    return None if data == ALL else data
 
 
 def show_panel(window: QWidget, name: str, make: Callable[[Any], P],

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Span
-from annotator.ui.dialogs import show_panel
+from annotator.ui.dialogs import ALL as _ALL
+from annotator.ui.dialogs import chosen_coder, fill_coders, show_panel
 from annotator.ui.tables import LeftContext, RowsModel, sorted_table
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ SPAN_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Category", "Label", "Left", "
                 "Attributes", "Memo")
 VALUE_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Title")
 MEMO_HEADERS = ("Doc", "Date", "Outlet", "Coder", "On", "Memo")
-_ALL = "\x00all"
 LIMIT = 5000  # rows read at most, in well under 100 ms; narrow the choice to see others
 
 
@@ -157,16 +157,7 @@ class SegmentsWindow(QDialog):
         for v in scheme.variables:
             self.variable.addItem(v.name, v.key)
         for box in (self.coder, self.value_coder, self.memo_coder):
-            box.clear()
-            box.addItem(f"me ({w.coder})", w.coder)
-            if not w.blind:  # blind: a coder sees only their own coding
-                box.addItem("every coder", _ALL)
-                for name in w.project.coders():
-                    if name != w.coder:
-                        box.addItem(name, name)
-            box.setEnabled(box.count() > 1)
-            box.setToolTip("" if box.count() > 1 else "Blind coding: only your own coding "
-                                                      "(Coding → Blind coding)")
+            fill_coders(box, w)
         for box, data in zip(boxes, kept, strict=True):  # what was chosen stays chosen
             box.setCurrentIndex(max(0, box.findData(data)))
 
@@ -194,9 +185,9 @@ class SegmentsWindow(QDialog):
         w = self.window_
         category = self.category.currentData()
         label = self.label.currentData()
-        coder = self.coder.currentData()
+        coder = chosen_coder(self.coder)
         chosen = (None if category == _ALL else category,
-                  None if label in (_ALL, None) else label, None if coder == _ALL else coder)
+                  None if label in (_ALL, None) else label, coder)
         self.shown.add(0)
         found = w.project.segments(*chosen, limit=LIMIT + 1)  # one more: are there more?
         self.truncated = len(found) > LIMIT
@@ -234,17 +225,17 @@ class SegmentsWindow(QDialog):
                 return
         elif definition.type == "boolean":
             value = text.casefold() in ("true", "yes", "1")
-        coder = self.value_coder.currentData()
+        coder = chosen_coder(self.value_coder)
         self.shown.add(1)
-        found = w.project.documents_with_value(key, value, None if coder == _ALL else coder)
+        found = w.project.documents_with_value(key, value, coder)
         self.value_model.set_rows([(d, date, outlet, c, t) for d, t, date, outlet, c in found],
                                   [r[0] for r in found])
         self._filter()
 
     def show_memos(self) -> None:
-        coder = self.memo_coder.currentData()
+        coder = chosen_coder(self.memo_coder)
         self.shown.add(2)
-        found = self.window_.project.memos(None if coder == _ALL else coder)
+        found = self.window_.project.memos(coder)
         self.memo_model.set_rows(  # a row opens (document, span) and exports its whole memo
             [(d, date, outlet, c, f"“{_flat(on)[:60]}”" if span else "the document",
               _flat(memo)) for d, _t, date, outlet, c, span, on, memo in found],
