@@ -9,27 +9,19 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from annotator import __version__, actions
 from annotator.cli_corpus import CORPUS_COMMANDS, add_corpus_commands
 from annotator.cli_import import print_preview
-from annotator.cli_progress import ProgressBar
+from annotator.cli_progress import Command, ProgressBar, registrar
 from annotator.cli_search import SEARCH_COMMANDS, add_search_commands
 from annotator.cli_study import STUDY_COMMANDS, add_study_commands
 from annotator.domain.errors import AnnotatorError
 from annotator.storage import STORAGE_FAILURES, Project, describe
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
-
-
-def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
-                                   Callable[[argparse.Namespace], int]]:
-    def register(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-        COMMANDS[name] = func
-        return func
-    return register
+COMMANDS: dict[str, Command] = {}
+command = registrar(COMMANDS)
 
 
 def _parser() -> argparse.ArgumentParser:

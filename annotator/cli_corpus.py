@@ -8,19 +8,15 @@ Registered into ``annotator.cli``'s table of commands; the work is done by
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from annotator import duplicates
-from annotator.cli_progress import ProgressBar
+from annotator.cli_progress import Command, ProgressBar, registrar, write_rows
 from annotator.domain.errors import AnnotatorError
 from annotator.storage import Project
 
-Command = Callable[[argparse.Namespace], int]
 CORPUS_COMMANDS: dict[str, Command] = {}
 
 
@@ -42,11 +38,7 @@ def add_corpus_commands(sub: Any) -> None:
     s.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
 
-def command(name: str) -> Callable[[Command], Command]:
-    def register(func: Command) -> Command:
-        CORPUS_COMMANDS[name] = func
-        return func
-    return register
+command = registrar(CORPUS_COMMANDS)
 
 
 @command("duplicates")
@@ -87,15 +79,8 @@ def _print(groups: list[duplicates.Group], fmt: str, removed: set[int] | None) -
              "similarity": m.similarity, "has_work": m.has_work, "date": m.date or "",
              "outlet": m.outlet or "", "length": m.length, "title": m.title}
             for g in groups for m in g.members]
-    if fmt == "json":
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-        return
-    if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["group"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    if fmt != "table":
+        write_rows(rows, fmt, "group")
         return
     for g in groups:
         print(f"group {g.number}: {len(g.members)} documents")

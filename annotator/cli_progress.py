@@ -1,9 +1,40 @@
-"""A progress bar for the command line, on stderr so a command's output stays clean."""
+"""What the command modules share: a progress bar on stderr (so a command's output stays
+clean), the table each module registers its commands in, and rows printed as CSV or JSON."""
 
 from __future__ import annotations
 
+import argparse
+import csv
+import json
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def registrar(table: dict[str, Command]) -> Callable[[str], Callable[[Command], Command]]:
+    """A ``@command("name")`` decorator that puts a command into ``table``."""
+    def command(name: str) -> Callable[[Command], Command]:
+        def register(func: Command) -> Command:
+            table[name] = func
+            return func
+        return register
+    return command
+
+
+def write_rows(rows: list[dict[str, Any]], fmt: str, empty_header: str) -> None:
+    """``rows`` on stdout as JSON (``fmt`` "json") or CSV with a header (``empty_header``
+    alone when there are no rows)."""
+    if fmt == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [empty_header],
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 class ProgressBar:

@@ -9,18 +9,16 @@ Registered into ``annotator.cli``'s table of commands; the work is done by
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from annotator import search
+from annotator.cli_progress import Command, registrar, write_rows
 from annotator.domain.errors import AnnotatorError
 from annotator.storage import Project
 
-Command = Callable[[argparse.Namespace], int]
 SEARCH_COMMANDS: dict[str, Command] = {}
 _QUERY_HELP = ('words, "a phrase", prefix* (Stolten*), AND / OR / NOT and parentheses; '
                'case and accents are ignored')
@@ -60,11 +58,7 @@ def add_search_commands(sub: Any) -> None:
     g.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
 
-def command(name: str) -> Callable[[Command], Command]:
-    def register(func: Command) -> Command:
-        SEARCH_COMMANDS[name] = func
-        return func
-    return register
+command = registrar(SEARCH_COMMANDS)
 
 
 @command("search")
@@ -82,7 +76,7 @@ def _search(args: argparse.Namespace) -> int:
             print(f"{h.document_id:>7}  {h.left[-args.width:]:>{args.width}} [{h.match}] "
                   f"{h.right[:args.width]}")
     else:
-        _write(rows, args.format)
+        write_rows(rows, args.format, "document")
     more = f"; the first {len(hits)} lines shown" if result.truncated else ""
     print(f"{len(result.hits)} match{'es' * (len(result.hits) != 1)} in "
           f"{result.documents} document{'s' * (result.documents != 1)}{more}",
@@ -140,16 +134,5 @@ def _segments(args: argparse.Namespace) -> int:
                   f"{r['right']}")
         print(f"{len(rows)} span{'s' * (len(rows) != 1)}")
     else:
-        _write(rows, args.format)
+        write_rows(rows, args.format, "document")
     return 0
-
-
-def _write(rows: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-        return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["document"],
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)

@@ -7,15 +7,14 @@ Registered into ``annotator.cli``'s table of commands; the work is done by
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from annotator import study
+from annotator.cli_progress import Command, registrar
 from annotator.domain.errors import AnnotatorError
 from annotator.storage import Project
 
-Command = Callable[[argparse.Namespace], int]
 STUDY_COMMANDS: dict[str, Command] = {}
 
 
@@ -61,11 +60,7 @@ def project_training(path: Path) -> list[int]:
         return list(project.study_setting("training_documents", []))
 
 
-def command(name: str) -> Callable[[Command], Command]:
-    def register(func: Command) -> Command:
-        STUDY_COMMANDS[name] = func
-        return func
-    return register
+command = registrar(STUDY_COMMANDS)
 
 
 @command("assign")
