@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.text import snap_to_clusters
@@ -87,11 +88,11 @@ class Query:
     text: str
     expr: Expr
 
-    @property
+    @cached_property
     def fts(self) -> str:
         return _fts(self.expr)
 
-    @property
+    @cached_property  # once per query, not once per document searched
     def terms(self) -> tuple[Term, ...]:
         """The terms a document's matches are shown for (none under NOT)."""
         found: list[Term] = []
