@@ -72,8 +72,8 @@ def search(project: Project, text: str, *, coder: str | None = None, limit: int 
     lines, by document then position. Raises ``QueryError`` for a query it cannot read;
     ``progress(documents read, documents)``; ``cancelled()`` true stops with ``Cancelled``."""
     query = parse(text)
-    result = SearchResult(query, [], project.count_matching(query.fts, coder))
-    for doc_id, title, date, outlet, body in project.matching_documents(query.fts, coder):
+    result = SearchResult(query, [], project.count_matching(query, coder))
+    for doc_id, title, date, outlet, body in project.matching_documents(query, coder):
         if len(result.per_document) % 200 == 0:
             if cancelled and cancelled():
                 raise Cancelled()

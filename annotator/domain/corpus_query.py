@@ -41,6 +41,13 @@ class Term:
     def fts(self) -> str:
         return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
 
+    def tsquery(self) -> str:
+        """The term in PostgreSQL's tsquery: the words in a row, the last one a prefix."""
+        lexemes = [f"'{w}'" for w in self.words]
+        if self.prefix:
+            lexemes[-1] += ":*"
+        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+
     def shown(self) -> str:
         text = " ".join(self.words)
         return (f'"{text}"' if len(self.words) > 1 else text) + ("*" if self.prefix else "")
@@ -81,6 +88,23 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(fold(text)))
 
 
+def index_words(text: str) -> list[str]:
+    """The words of ``text`` as the index holds them (as SQLite's unicode61 tokenizer with
+    diacritics removed makes them): runs of letters and digits, folded. PostgreSQL's index
+    is built from these, so both engines find the same documents."""
+    return _TOKEN.findall(fold(text))
+
+
+def prefix_query(text: str) -> Query | None:
+    """The document filter's text as a query: every word a prefix ("Stolt" finds
+    Stoltenberg), all of them required; ``None`` when it holds no word."""
+    terms = tuple(Term(words, prefix=True) for chunk in re.findall(r"\w+", text)
+                  if (words := _words(chunk)))
+    if not terms:
+        return None
+    return Query(text, terms[0] if len(terms) == 1 else Node("AND", terms))
+
+
 @dataclass(frozen=True)
 class Query:
     """A parsed query: its expression, the FTS5 text and the terms that show as matches."""
@@ -91,6 +115,11 @@ class Query:
     @cached_property
     def fts(self) -> str:
         return _fts(self.expr)
+
+    @cached_property
+    def tsquery(self) -> str:
+        """The query in PostgreSQL's tsquery syntax, for its index of ``index_words``."""
+        return _tsquery(self.expr)
 
     @cached_property  # once per query, not once per document searched
     def terms(self) -> tuple[Term, ...]:
@@ -217,6 +246,18 @@ def _fts(expr: Expr) -> str:
     if isinstance(expr, Term):
         return expr.fts()
     return "(" + f" {expr.op} ".join(_fts(p) for p in expr.parts) + ")"
+
+
+_TS_OPERATORS = {"AND": " & ", "OR": " | "}
+
+
+def _tsquery(expr: Expr) -> str:
+    if isinstance(expr, Term):
+        return expr.tsquery()
+    if expr.op == "NOT":  # FTS5's NOT is binary: left AND NOT right
+        return "(" + _tsquery(expr.parts[0]) + "".join(
+            f" & !{_tsquery(p)}" for p in expr.parts[1:]) + ")"
+    return "(" + _TS_OPERATORS[expr.op].join(_tsquery(p) for p in expr.parts) + ")"
 
 
 def _positive(expr: Expr, found: list[Term]) -> None:

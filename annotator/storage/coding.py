@@ -19,7 +19,7 @@ from annotator.domain.validation import check_attribute, check_variable
 from annotator.storage.database import now
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from annotator.storage.engine import Engine
 
 _UNSET: Any = object()
 _SPAN_COLUMNS = ("s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, s.text, "
@@ -35,7 +35,7 @@ class DeletedSpan:
 
 
 class CodingMixin:
-    db: sqlite_utils.Database
+    db: Engine
     scheme: CodingScheme
 
     if TYPE_CHECKING:  # provided by Project and its other mixins
@@ -75,10 +75,10 @@ class CodingMixin:
         where, params = [], []
         if document_ids is not None:
             ids = list(document_ids)
-            where.append("s.document_id IN (SELECT value FROM json_each(?))")
+            where.append(f"s.document_id IN ({self.db.sql.ints_in()})")
             params.append(json.dumps(ids))
         if coders is not None:
-            where.append("c.name IN (SELECT value FROM json_each(?))")
+            where.append(f"c.name IN ({self.db.sql.texts_in()})")
             params.append(json.dumps(list(coders)))
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -94,7 +94,7 @@ class CodingMixin:
         else:
             rows = self.db.execute(
                 "SELECT span_id, attribute, target_id FROM span_links "
-                "WHERE span_id IN (SELECT value FROM json_each(?))", [json.dumps(span_ids)])
+                f"WHERE span_id IN ({self.db.sql.texts_in()})", [json.dumps(span_ids)])
         links: dict[str, dict[str, str]] = {}
         for source, attribute, target in rows:
             links.setdefault(source, {})[attribute] = target
@@ -195,8 +195,9 @@ class CodingMixin:
                                  s.attributes, span_id=s.id, created_at=s.created_at,
                                  updated_at=s.updated_at, memo=s.memo)
             for source, attribute in deleted.incoming:
-                self.db.execute("INSERT OR REPLACE INTO span_links (span_id, attribute, "
-                                "target_id) VALUES (?, ?, ?)", [source, attribute, s.id])
+                self.db.execute("INSERT INTO span_links (span_id, attribute, target_id) "
+                                "VALUES (?, ?, ?) ON CONFLICT (span_id, attribute) DO UPDATE "
+                                "SET target_id = excluded.target_id", [source, attribute, s.id])
                 self._announce(Change("span_changed", s.document_id, s.coder, source))
         return span
 
@@ -260,8 +261,10 @@ class CodingMixin:
         with self.transaction():
             coder_id = self._coder_id(coder)
             if memo.strip():
-                self.db.execute("INSERT OR REPLACE INTO document_memos (document_id, coder_id, "
-                                "memo, updated_at) VALUES (?, ?, ?, ?)",
+                self.db.execute("INSERT INTO document_memos (document_id, coder_id, memo, "
+                                "updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (document_id, "
+                                "coder_id) DO UPDATE SET memo = excluded.memo, "
+                                "updated_at = excluded.updated_at",
                                 [document_id, coder_id, memo, now()])
                 self._mark_started(document_id, coder)  # a note is work on the document
             else:
@@ -295,8 +298,10 @@ class CodingMixin:
                                 "coder_id = ? AND variable = ?", [document_id, coder_id, key])
             else:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO variable_values (document_id, coder_id, variable, "
-                    "value, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO variable_values (document_id, coder_id, variable, value, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (document_id, coder_id, "
+                    "variable) DO UPDATE SET value = excluded.value, "
+                    "updated_at = excluded.updated_at",
                     [document_id, coder_id, key,
                      json.dumps(check_variable(definition, value), ensure_ascii=False), now()])
                 self._mark_started(document_id, coder)
@@ -321,8 +326,10 @@ class CodingMixin:
                 self.db.execute("DELETE FROM document_status WHERE document_id = ? AND "
                                 "coder_id = ?", [document_id, coder_id])
             else:
-                self.db.execute("INSERT OR REPLACE INTO document_status (document_id, coder_id, "
-                                "status, updated_at) VALUES (?, ?, ?, ?)",
+                self.db.execute("INSERT INTO document_status (document_id, coder_id, status, "
+                                "updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (document_id, "
+                                "coder_id) DO UPDATE SET status = excluded.status, "
+                                "updated_at = excluded.updated_at",
                                 [document_id, coder_id, status.value, now()])
             self._announce(Change("status_set", document_id, coder))
 
@@ -342,6 +349,6 @@ class CodingMixin:
                                    "AND status = ?", [coder_id, status.value]).fetchone()[0])
 
     def _mark_started(self, document_id: int, coder: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO document_status (document_id, coder_id, status, "
-                        "updated_at) VALUES (?, ?, 'in_progress', ?)",
+        self.db.execute("INSERT INTO document_status (document_id, coder_id, status, "
+                        "updated_at) VALUES (?, ?, 'in_progress', ?) ON CONFLICT DO NOTHING",
                         [document_id, self._coder_id(coder), now()])

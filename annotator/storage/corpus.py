@@ -12,7 +12,7 @@ from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from annotator.storage.engine import Engine
 
 _BATCH = 500
 _COLUMNS = ("id", "content_hash", "title", "date", "outlet", "url", "source_path", "text",
@@ -25,7 +25,7 @@ RemovedDocument = tuple[Any, ...]  # a documents row, in _COLUMNS order
 
 
 class CorpusMixin:
-    db: sqlite_utils.Database
+    db: Engine
 
     if TYPE_CHECKING:  # provided by Project
         def _announce(self, change: Change) -> None: ...
@@ -91,8 +91,7 @@ class CorpusMixin:
             for row in rows:
                 self.db.execute(f"INSERT INTO documents ({', '.join(_COLUMNS)}) "
                                 f"VALUES ({','.join('?' * len(_COLUMNS))})", list(row))
-                self.db.execute("INSERT INTO documents_fts (rowid, title, outlet, text) "
-                                "VALUES (?, ?, ?, ?)", [row[0], row[2], row[4], row[7]])
+                self.db.index_documents("id = ?", [row[0]])
             self._announce(Change("documents_imported"))
 
     def document_lengths(self, ids: list[int]) -> dict[int, int]:
@@ -107,8 +106,8 @@ class CorpusMixin:
     def documents_with_metadata(self, key: str) -> list[int]:
         """The ids of documents whose imported metadata has a field ``key``."""
         return [r[0] for r in self.db.execute(
-            "SELECT d.id FROM documents d, json_each(d.metadata) j WHERE j.key = ? "
-            "ORDER BY d.id", [key])]
+            f"SELECT d.id FROM documents d, json_each({self.db.sql.json('d.metadata')}) j "
+            f"WHERE j.key = ? ORDER BY d.id", [key])]
 
     def set_metadata_field(self, key: str, values: dict[int, str | None]
                            ) -> dict[int, str | None]:

@@ -1,7 +1,9 @@
-"""Opening a project file: pragmas, recognising our files, and numbered schema migrations.
+"""The SQLite engine: opening a project file (pragmas, recognising our files), numbered
+schema migrations, and ``SqliteEngine``, the storage contract's connection to a file.
 
 ``MIGRATIONS[n]`` takes a file from version ``n`` to ``n + 1``; ``PRAGMA user_version`` holds
-the version and ``PRAGMA application_id`` marks the file as an annotator project.
+the version and ``PRAGMA application_id`` marks the file as an annotator project. A
+PostgreSQL project numbers its versions the same way (``postgres.py``).
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from annotator.domain.errors import ProjectError
+from annotator.storage.engine import SQLITE
 
 
 def _import_sqlite_utils():  # type: ignore[no-untyped-def]
@@ -264,8 +269,44 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def connect(path: Path, *, read_only: bool = False, new: bool = False
-            ) -> sqlite_utils.Database:
+class SqliteEngine:
+    """A project file's connection (through sqlite-utils), as the storage contract asks."""
+
+    sql = SQLITE
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+
+    def __init__(self, db: sqlite_utils.Database, read_only: bool) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.read_only = read_only
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def begin(self) -> None:
+        # IMMEDIATE: a deferred one that reads first cannot wait for a second writer
+        # (SQLite skips the busy timeout on the upgrade), so it would fail at once
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def index_documents(self, condition: str, params: Sequence[Any]) -> None:
+        self.conn.execute("INSERT INTO documents_fts (rowid, title, outlet, text) SELECT id, "
+                          f"title, outlet, text FROM documents WHERE {condition}", params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def describe(self, exc: BaseException) -> str:
+        return describe(exc)  # type: ignore[arg-type]
+
+
+def connect(path: Path, *, read_only: bool = False, new: bool = False) -> SqliteEngine:
     """Open the project file. ``new``: create it. ``read_only``: never write, and leave no
     ``-wal``/``-shm`` behind where none could be made (a read-only file or folder)."""
     can_write = True
@@ -278,7 +319,6 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False
     conn = sqlite3.connect(_uri(path, can_write), uri=True, check_same_thread=False,
                            timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     db = sqlite_utils.Database(conn)
-    db.read_only = read_only  # type: ignore[attr-defined]
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if read_only:
@@ -295,7 +335,7 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False
     except BaseException:
         conn.close()
         raise
-    return db
+    return SqliteEngine(db, read_only)
 
 
 def describe(exc: sqlite3.Error) -> str:
@@ -323,7 +363,7 @@ def remove_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def checkpoint(db: sqlite_utils.Database) -> None:
+def checkpoint(db: SqliteEngine) -> None:
     """Copy the -wal file into the project file, so the file alone is the whole project.
 
     PASSIVE: it copies what it can and never waits. TRUNCATE would wait (up to the busy
@@ -335,11 +375,11 @@ def checkpoint(db: sqlite_utils.Database) -> None:
         pass  # a reader holding the WAL open: the next checkpoint catches up
 
 
-def version_of(db: sqlite_utils.Database) -> int:
+def version_of(db: SqliteEngine) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(db: sqlite_utils.Database, path: Path, *, target: int = LATEST_VERSION) -> None:
+def migrate(db: SqliteEngine, path: Path, *, target: int = LATEST_VERSION) -> None:
     """Bring the file to ``target``, each step in its own transaction."""
     version = version_of(db)
     if version > LATEST_VERSION:

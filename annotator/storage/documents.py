@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from annotator.domain.corpus_query import prefix_query
 from annotator.domain.errors import Cancelled, ProjectError
 from annotator.domain.model import Change, Document, DocumentRow, NewDocument, Status
 from annotator.storage.database import now
 from annotator.storage.exchange import CodingResult
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from annotator.storage.engine import Engine
 
 _BATCH = 500
 SORT_COLUMNS = {  # the terms of each order, each reversed on its own for a descending one
     "id": ("d.id",),
-    "title": ("d.title COLLATE NOCASE", "d.id"),
-    "date": ("d.date", "d.id"),
-    "outlet": ("d.outlet COLLATE NOCASE", "d.id"),
+    "title": ("d.title", "d.id"),  # without case (Dialect.nocase)
+    "date": ("d.date", "d.id"),  # no date first (Dialect.nulls_first)
+    "outlet": ("d.outlet", "d.id"),  # without case
     "status": ("coalesce(st.status, 'a')", "d.id"),
 }
 
@@ -35,17 +35,8 @@ class ImportResult:
     coding: CodingResult = field(default_factory=CodingResult)
 
 
-_WORD = re.compile(r"\w+")
-
-
-def fts_query(search: str) -> str:
-    """The filter box's text as an FTS5 query: each word a prefix ("Stolt" finds
-    Stoltenberg), all of them required, case and diacritics ignored."""
-    return " AND ".join(f'"{word}"*' for word in _WORD.findall(search))
-
-
 class DocumentsMixin:
-    db: sqlite_utils.Database
+    db: Engine
 
     if TYPE_CHECKING:  # provided by Project and its other mixins
         def _announce(self, change: Change) -> None: ...
@@ -71,17 +62,17 @@ class DocumentsMixin:
                 if cancelled and cancelled():
                     raise Cancelled()
                 for doc in batch:
-                    cursor = self.db.execute(
+                    inserted = self.db.execute(
                         "INSERT INTO documents (content_hash, title, date, outlet, url, "
                         "source_path, text, length, metadata, imported_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (content_hash) DO NOTHING",  # only a real duplicate
+                        "ON CONFLICT (content_hash) DO NOTHING RETURNING id",  # a real duplicate
                         [doc.content_hash, doc.title, doc.date, doc.outlet, doc.url,
                          doc.source_path, doc.text, len(doc.text),
-                         json.dumps(doc.metadata, ensure_ascii=False), stamp])
-                    if cursor.rowcount:
+                         json.dumps(doc.metadata, ensure_ascii=False), stamp]).fetchone()
+                    if inserted:
                         result.added += 1
-                        document_id = int(cursor.lastrowid)
+                        document_id = int(inserted[0])
                         result.document_ids.append(document_id)
                     else:
                         result.duplicates += 1
@@ -109,8 +100,7 @@ class DocumentsMixin:
     def index_documents_after(self, last: int) -> int:
         """Put the documents with an id above ``last`` into the text index (inside the
         caller's transaction); returns the highest id now indexed."""
-        self.db.execute("INSERT INTO documents_fts (rowid, title, outlet, text) SELECT id, "
-                        "title, outlet, text FROM documents WHERE id > ?", [last])
+        self.db.index_documents("id > ?", [last])
         return self._last_document_id()
 
     def document_count(self) -> int:
@@ -132,7 +122,8 @@ class DocumentsMixin:
     def metadata_keys(self) -> list[str]:
         """Every imported metadata field name, sorted: the table's ``meta_*`` columns."""
         return [r[0] for r in self.db.execute(
-            "SELECT DISTINCT j.key FROM documents d, json_each(d.metadata) j ORDER BY j.key")]
+            f"SELECT DISTINCT j.key FROM documents d, "
+            f"json_each({self.db.sql.json('d.metadata')}) j ORDER BY j.key")]
 
     def document_summaries(self) -> dict[int, tuple[int, str]]:
         """Every document's (length, title), without the texts."""
@@ -147,13 +138,14 @@ class DocumentsMixin:
                      descending: bool = False) -> list[int]:
         """Ids in list order: filtered by a text (title, outlet or article) and by status."""
         coder_id = self._coder_id(coder, create=False) if coder else None
-        where, params = ["1"], [coder_id]
+        where, params = ["TRUE"], [coder_id]
         assigned = coder_id is not None and self.db.execute(
             "SELECT 1 FROM assignments WHERE coder_id = ? LIMIT 1", [coder_id]).fetchone()
         if assigned:  # in a study a coder sees only their documents, in their own order
             where.append("d.id IN (SELECT document_id FROM assignments WHERE coder_id = ?)")
             params.append(coder_id)
-        query = fts_query(search)
+        query = prefix_query(search)
+        sql = self.db.sql
         if search.strip():
             escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = f"%{escaped}%"
@@ -161,14 +153,16 @@ class DocumentsMixin:
         if query:  # words (as prefixes) in the title, outlet or text, from the index, and any
             # substring of a title or outlet from their narrow indexes: the hits drive the
             # query, so the wide table is read only for them
-            hits = ("WITH hits(id) AS (SELECT rowid FROM documents_fts WHERE documents_fts "
-                    "MATCH ? UNION SELECT id FROM documents INDEXED BY documents_by_title "
-                    "WHERE title LIKE ? ESCAPE '\\' UNION SELECT id FROM documents "
-                    "INDEXED BY documents_by_outlet WHERE outlet LIKE ? ESCAPE '\\') ")
-            hit_params = [query, pattern, pattern]
+            hits = (f"WITH hits(id) AS (SELECT {sql.fts_id} FROM documents_fts WHERE "
+                    f"{sql.fts_match} UNION SELECT id FROM documents"
+                    f"{sql.indexed_by('documents_by_title')} WHERE title {sql.like} ? "
+                    f"ESCAPE '\\' UNION SELECT id FROM documents"
+                    f"{sql.indexed_by('documents_by_outlet')} WHERE outlet {sql.like} ? "
+                    f"ESCAPE '\\') ")
+            hit_params = [sql.fts_param(query), pattern, pattern]
         elif search.strip():  # no word in it (punctuation, a symbol): scan, as before
-            where.append("(d.title LIKE ? ESCAPE '\\' OR d.outlet LIKE ? ESCAPE '\\' "
-                         "OR d.text LIKE ? ESCAPE '\\')")
+            where.append(f"(d.title {sql.like} ? ESCAPE '\\' OR d.outlet {sql.like} ? "
+                         f"ESCAPE '\\' OR d.text {sql.like} ? ESCAPE '\\')")
             params += [pattern] * 3
         if status is not None:
             if status is Status.NOT_STARTED:
@@ -177,15 +171,19 @@ class DocumentsMixin:
                 where.append("st.status = ?")
                 params.append(status.value)
         terms = list(SORT_COLUMNS.get(sort, SORT_COLUMNS["id"]))
+        if sort in ("title", "outlet"):
+            terms[0] = sql.nocase(terms[0])
         if assigned and sort == "id":
             terms = [f"(SELECT position FROM assignments WHERE document_id = d.id AND "
                      f"coder_id = {int(coder_id)})"]  # type: ignore[arg-type]
         if search:  # scan the table once and sort the few hits; an index walk would fetch
-            terms = [f"+{t}" for t in terms]  # every text out of order (3x slower)
-        order = ", ".join(f"{t} DESC" if descending else t for t in terms)
+            terms = [sql.unindexed(t) for t in terms]  # every text out of order (3x slower)
+        nulls = sort == "date"  # documents without a date come first, in both engines
+        order = ", ".join((sql.nulls_last_desc(t) if nulls else f"{t} DESC") if descending
+                          else (sql.nulls_first(t) if nulls else t) for t in terms)
         # the whole list in import order: read the ids from a narrow index and sort them,
         # not the wide table of texts (a third of the time at 100,000 documents)
-        table = "documents d INDEXED BY documents_by_date" if sort == "id" and not (
+        table = f"documents d{sql.indexed_by('documents_by_date')}" if sort == "id" and not (
             search or assigned) else "documents d"
         if hits:  # the wide table only when its columns sort the list: 33,000 hits cost it
             table = "hits d" if sort in ("id", "status") else \

@@ -18,7 +18,7 @@ from annotator.domain.model import CoderWork, Document, DocumentRecord, Span, St
 from annotator.storage.coding import _SPAN_COLUMNS
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from annotator.storage.engine import Engine
 
 _RANK = {Status.NOT_STARTED: 0, Status.IN_PROGRESS: 1, Status.DONE: 2}
 
@@ -31,7 +31,7 @@ class CodingResult:
 
 
 class ExchangeMixin:
-    db: sqlite_utils.Database
+    db: Engine
 
     if TYPE_CHECKING:  # provided by Project and its other mixins
         def _coder_id(self, name: str, *, create: bool = True) -> int | None: ...
@@ -87,8 +87,8 @@ class ExchangeMixin:
             result.spans_added += 1
         for source, attribute, target in links:
             self._check_incoming_link(source, attribute, target)
-            self.db.execute("INSERT OR IGNORE INTO span_links (span_id, attribute, target_id) "
-                            "VALUES (?, ?, ?)", [source, attribute, target])
+            self.db.execute("INSERT INTO span_links (span_id, attribute, target_id) "
+                            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [source, attribute, target])
         values = self.variables(document_id, coder)
         for key, value in work.get("variables", {}).items():
             if key not in values:
@@ -197,9 +197,9 @@ class ExchangeMixin:
         cells ``cells(the attributes)`` returns, worked out once per distinct set of them,
         not per span. Like ``iter_records``, a coder's spans count where the coder has a
         status; ``documents`` "done": only where it is done."""
-        where, params = ["1"], []
+        where, params = ["TRUE"], []
         if coders is not None:
-            where.append("c.name IN (SELECT value FROM json_each(?))")
+            where.append(f"c.name IN ({self.db.sql.texts_in()})")
             params.append(json.dumps(list(coders)))
         if documents == "done":
             where.append("st.status = 'done'")

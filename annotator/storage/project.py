@@ -21,6 +21,7 @@ from annotator.storage import database
 from annotator.storage.coding import CodingMixin, DeletedSpan
 from annotator.storage.corpus import CorpusMixin
 from annotator.storage.documents import DocumentsMixin, ImportResult
+from annotator.storage.engine import Engine
 from annotator.storage.exchange import CodingResult, ExchangeMixin
 from annotator.storage.search import SearchMixin, Segment
 from annotator.storage.study import StudyMixin
@@ -32,9 +33,9 @@ Listener = Callable[[Change], None]
 
 class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixin,
               SearchMixin):
-    def __init__(self, path: Path, db: object) -> None:
+    def __init__(self, path: Path, db: Engine) -> None:
         self.path = path
-        self.db = db  # sqlite_utils.Database
+        self.db = db
         self._listeners: list[Listener] = []
         self._pending: list[Change] = []
         self._coder_ids: dict[str, int] = {}
@@ -122,28 +123,31 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         """
         if self.read_only:
             raise ProjectError(f"{self.path}: opened read-only; nothing can be changed")
-        conn = self.db.conn
-        outer = not conn.in_transaction
-        name = "annotator_step"  # nested ones may share it: SQLite takes the innermost
+        db = self.db
+        outer = not db.in_transaction
+        name = "annotator_step"  # nested ones may share it: both engines take the innermost
         try:
-            conn.execute("BEGIN IMMEDIATE" if outer else f"SAVEPOINT {name}")
+            if outer:
+                db.begin()
+            else:
+                db.execute(f"SAVEPOINT {name}")
             try:
                 yield
             except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK" if outer else f"ROLLBACK TO {name}")
+                if db.in_transaction:
+                    db.execute("ROLLBACK" if outer else f"ROLLBACK TO {name}")
                     if not outer:
-                        conn.execute(f"RELEASE {name}")
+                        db.execute(f"RELEASE {name}")
                 raise
-            conn.execute("COMMIT" if outer else f"RELEASE {name}")
+            db.execute("COMMIT" if outer else f"RELEASE {name}")
         except BaseException as exc:
             if outer:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 self._pending.clear()
                 self._coder_ids.clear()
-            if isinstance(exc, sqlite3.Error):
-                raise ProjectError(f"not saved: {database.describe(exc)}") from exc
+            if isinstance(exc, db.errors):
+                raise ProjectError(f"not saved: {db.describe(exc)}") from exc
             raise
         if outer:
             pending, self._pending = self._pending, []
@@ -174,9 +178,8 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         if row is None:
             if not create:
                 return None
-            cursor = self.db.execute("INSERT INTO coders (name, created_at) VALUES (?, ?)",
-                                     [name, database.now()])
-            row = (cursor.lastrowid,)
+            row = self.db.execute("INSERT INTO coders (name, created_at) VALUES (?, ?) "
+                                  "RETURNING id", [name, database.now()]).fetchone()
         self._coder_ids[name] = int(row[0])
         return int(row[0])
 
@@ -210,8 +213,8 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         spans = {(c, lb): n for c, lb, n in self.db.execute(
             "SELECT category, label, count(*) FROM spans GROUP BY category, label")}
         attributes = {(c, a): n for c, a, n in self.db.execute(
-            "SELECT category, key, count(*) FROM spans, json_each(spans.attributes) "
-            "GROUP BY category, key")}
+            f"SELECT category, j.key, count(*) FROM spans, "
+            f"json_each({self.db.sql.json('spans.attributes')}) j GROUP BY category, j.key")}
         for c, a, n in self.db.execute(
                 "SELECT s.category, l.attribute, count(*) FROM span_links l "
                 "JOIN spans s ON s.id = l.span_id GROUP BY s.category, l.attribute"):
@@ -236,11 +239,14 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
             self.db.execute("UPDATE spans SET label = ? WHERE category = ? AND label = ?",
                             [new, category, old])
         for (category, old), new in plan.attributes.items():
-            self.db.execute(
-                "UPDATE spans SET attributes = json_remove(json_set(attributes, '$.' || ?, "
-                "json_extract(attributes, '$.' || ?)), '$.' || ?) "
-                "WHERE category = ? AND json_type(attributes, '$.' || ?) IS NOT NULL",
-                [new, old, old, category, old])
+            for span_id, stored in self.db.execute(
+                    "SELECT id, attributes FROM spans WHERE category = ?", [category]
+                    ).fetchall():
+                attributes = json.loads(stored)
+                if old in attributes:
+                    attributes[new] = attributes.pop(old)
+                    self.db.execute("UPDATE spans SET attributes = ? WHERE id = ?",
+                                    [json.dumps(attributes, ensure_ascii=False), span_id])
             self.db.execute(
                 "UPDATE span_links SET attribute = ? WHERE attribute = ? AND span_id IN "
                 "(SELECT id FROM spans WHERE category = ?)", [new, old, category])

@@ -5,7 +5,6 @@ many spans added or removed at once (auto-coding, and its undo)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,9 +15,9 @@ from annotator.domain.model import Change, Span
 from annotator.storage.database import now
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
+    from annotator.domain.corpus_query import Query
     from annotator.storage.coding import DeletedSpan
+    from annotator.storage.engine import Cursor, Engine
 
 _BATCH = 200
 
@@ -36,7 +35,7 @@ class Segment:
 
 
 class SearchMixin:
-    db: sqlite_utils.Database
+    db: Engine
 
     if TYPE_CHECKING:  # provided by Project and its other mixins
         def _announce(self, change: Change) -> None: ...
@@ -52,42 +51,46 @@ class SearchMixin:
         def restore_span(self, deleted: DeletedSpan) -> Span: ...
 
     def _visible_to(self, coder: str | None) -> tuple[str, list[Any]]:
-        """A condition on the index's ``rowid``: in a study, a coder sees only the documents
-        assigned to them (and the wide table of texts is not read to say so)."""
+        """A condition on the index's document id: in a study, a coder sees only the
+        documents assigned to them (and the wide table of texts is not read to say so)."""
         coder_id = self._coder_id(coder, create=False) if coder else None
         if coder_id is not None and self.db.execute(
                 "SELECT 1 FROM assignments WHERE coder_id = ? LIMIT 1", [coder_id]).fetchone():
-            return ("rowid IN (SELECT document_id FROM assignments WHERE coder_id = ?)",
-                    [coder_id])
-        return "1", []
+            return (f"{self.db.sql.fts_id} IN (SELECT document_id FROM assignments "
+                    f"WHERE coder_id = ?)", [coder_id])
+        return "TRUE", []
 
-    def count_matching(self, fts: str, coder: str | None = None) -> int:
-        """How many documents match the FTS5 query ``fts`` (that ``coder`` may see)."""
+    def count_matching(self, query: Query, coder: str | None = None) -> int:
+        """How many documents match ``query`` (that ``coder`` may see), from the index."""
         visible, params = self._visible_to(coder)
-        return int(self._fts(f"SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ? "
-                             f"AND {visible}", [fts, *params]).fetchone()[0])
+        sql = self.db.sql
+        return int(self._fts(f"SELECT count(*) FROM documents_fts WHERE {sql.fts_match} "
+                             f"AND {visible}", [sql.fts_param(query), *params]).fetchone()[0])
 
-    def matching_documents(self, fts: str, coder: str | None = None
+    def matching_documents(self, query: Query, coder: str | None = None
                            ) -> Iterator[tuple[int, str, str | None, str | None, str]]:
         """``(id, title, date, outlet, text)`` of each matching document, by id, in batches:
-        the index walks its rowids from the last one read, so no batch repeats the query."""
+        the index walks its ids from the last one read, so no batch repeats the query."""
         visible, params = self._visible_to(coder)
+        sql = self.db.sql
         last = 0
         while ids := [r[0] for r in self._fts(
-                f"SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? AND rowid > ? "
-                f"AND {visible} ORDER BY rowid LIMIT {_BATCH}", [fts, last, *params])]:
+                f"SELECT {sql.fts_id} FROM documents_fts WHERE {sql.fts_match} AND "
+                f"{sql.fts_id} > ? AND {visible} ORDER BY {sql.fts_id} LIMIT {_BATCH}",
+                [sql.fts_param(query), last, *params])]:
             marks = ",".join("?" * len(ids))
             yield from self.db.execute(
                 f"SELECT id, title, date, outlet, text FROM documents WHERE id IN ({marks}) "
                 f"ORDER BY id", ids).fetchall()
             last = ids[-1]
 
-    def _fts(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
+    def _fts(self, sql: str, params: list[Any]) -> Cursor:
         try:
             return self.db.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            if "fts5" in str(exc):  # a query the parser let through but the index refuses
-                raise ProjectError(f"the search index cannot read this query: {exc}") from exc
+        except self.db.errors as exc:
+            if "fts5" in str(exc) or "tsquery" in str(exc):  # a query the parser let through
+                raise ProjectError(  # but the index refuses
+                    f"the search index cannot read this query: {exc}") from exc
             raise
 
     # -- coded segments ------------------------------------------------------------------
@@ -99,12 +102,13 @@ class SearchMixin:
         context either side, cut by SQLite (no text comes whole into Python), by document
         then start."""
         where, params = self._segment_filter(category, label, coder)
+        sql = self.db.sql
         rows = self.db.execute(
             f"SELECT s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, "
             f"s.text, s.label, s.attributes, s.created_at, s.updated_at, s.memo, d.title, "
             f"d.date, "
-            f"d.outlet, substr(d.text, max(1, s.start_offset + 1 - {int(width)}), "
-            f"min(s.start_offset, {int(width)})), "
+            f"d.outlet, substr(d.text, {sql.greatest('1', f's.start_offset + 1 - {int(width)}')}, "
+            f"{sql.least('s.start_offset', str(int(width)))}), "
             f"substr(d.text, s.end_offset + 1, {int(width)}) "
             f"FROM spans s JOIN coders c ON c.id = s.coder_id "
             f"JOIN documents d ON d.id = s.document_id WHERE {where} "
@@ -117,7 +121,7 @@ class SearchMixin:
     @staticmethod
     def _segment_filter(category: str | None, label: str | None, coder: str | None
                         ) -> tuple[str, list[Any]]:
-        where, params = ["1"], []
+        where, params = ["TRUE"], []
         if category is not None:
             where.append("s.category = ?")
             params.append(category)
@@ -144,7 +148,7 @@ class SearchMixin:
             f"ON d.id = s.document_id WHERE s.memo != ''{where} UNION ALL "
             f"SELECT d.id, d.title, d.date, d.outlet, c.name, NULL, NULL, m.memo, -1 "
             f"FROM document_memos m JOIN coders c ON c.id = m.coder_id JOIN documents d "
-            f"ON d.id = m.document_id WHERE 1{where}) ORDER BY doc, at, coder",
+            f"ON d.id = m.document_id WHERE TRUE{where}) AS memos ORDER BY doc, at, coder",
             params * 2)]
 
     def span_facts(self, coder: str | None = None, category: str | None = None

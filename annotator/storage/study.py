@@ -18,9 +18,8 @@ from annotator.domain.model import Change, Status
 from annotator.storage.exchange import CodingResult
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from annotator.domain.model import Span
+    from annotator.storage.engine import Engine
 
 
 def work_digest(spans: list[tuple[Any, ...]], variables: dict[str, Any], status: Status,
@@ -37,7 +36,7 @@ NO_WORK = work_digest([], {}, Status.NOT_STARTED)
 
 
 class StudyMixin:
-    db: sqlite_utils.Database
+    db: Engine
 
     if TYPE_CHECKING:  # provided by Project and its other mixins
         def _announce(self, change: Change) -> None: ...
@@ -57,7 +56,7 @@ class StudyMixin:
             self.db.execute("DELETE FROM assignments")
             for coder, documents in plan.order.items():
                 coder_id = self._coder_id(coder)
-                self.db.conn.executemany(
+                self.db.executemany(
                     "INSERT INTO assignments (document_id, coder_id, reliability, position) "
                     "VALUES (?, ?, ?, ?)",
                     [(d, coder_id, int(d in plan.reliability), i)
@@ -121,7 +120,8 @@ class StudyMixin:
 
     def set_study_setting(self, key: str, value: Any) -> None:
         with self.transaction():
-            self.db.execute("INSERT OR REPLACE INTO study_settings (key, value) VALUES (?, ?)",
+            self.db.execute("INSERT INTO study_settings (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                             [key, json.dumps(value)])
             self._announce(Change("study_changed"))
 
@@ -143,8 +143,10 @@ class StudyMixin:
 
     def set_merge_base(self, document_id: int, coder: str, work_hash: str) -> None:
         """The coder's work as the last merge brought it (inside the merge's transaction)."""
-        self.db.execute("INSERT OR REPLACE INTO merge_bases (document_id, coder_id, work_hash) "
-                        "VALUES (?, ?, ?)", [document_id, self._coder_id(coder), work_hash])
+        self.db.execute("INSERT INTO merge_bases (document_id, coder_id, work_hash) "
+                        "VALUES (?, ?, ?) ON CONFLICT (document_id, coder_id) DO UPDATE "
+                        "SET work_hash = excluded.work_hash",
+                        [document_id, self._coder_id(coder), work_hash])
 
     def replace_coding(self, document_id: int, coder: str, work: dict[str, Any],
                        result: CodingResult) -> None:
