@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # imported where they are used: start-up needs none of them (
 Progress = Callable[[int, int], None]  # (done, total)
 
 
-def new_project(path: Path, scheme_path: Path | None = None) -> Project:
+def new_project(path: Path | str, scheme_path: Path | None = None) -> Project:
     from annotator.domain.scheme_loader import load_scheme
 
     scheme: CodingScheme = load_scheme(scheme_path or paths.default_scheme_path())
@@ -243,4 +243,4 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
         return write_jsonl(records(), path, scheme)
     if fmt == "brat":
         return write_brat(records(), path, scheme)
-    return write_qdpx(records(), path, scheme, project.path.stem, line_endings=line_endings)
+    return write_qdpx(records(), path, scheme, project.name, line_endings=line_endings)

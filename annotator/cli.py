@@ -18,7 +18,8 @@ from annotator.cli_progress import Command, ProgressBar, registrar
 from annotator.cli_search import SEARCH_COMMANDS, add_search_commands
 from annotator.cli_study import STUDY_COMMANDS, add_study_commands
 from annotator.domain.errors import AnnotatorError
-from annotator.storage import STORAGE_FAILURES, Project, describe
+from annotator.paths import is_server, location, shown_location
+from annotator.storage import Project, describe, is_storage_failure
 
 COMMANDS: dict[str, Command] = {}
 command = registrar(COMMANDS)
@@ -33,11 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("new", help="create a project")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--scheme", type=Path, help="coding scheme file (default: the bundled one)")
 
     s = sub.add_parser("import", help="import article files or folders, all or nothing")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("paths", type=Path, nargs="+")
     s.add_argument("--encoding", help="encoding of files that are not UTF-8 or UTF-16 with BOM")
     s.add_argument("--text-field", help="CSV column or JSONL field holding the text "
@@ -52,15 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     c = scheme_sub.add_parser("check", help="validate a scheme file")
     c.add_argument("file", type=Path)
     c = scheme_sub.add_parser("apply", help="make a changed scheme current in a project")
-    c.add_argument("project", type=Path)
+    c.add_argument("project", type=location)
     c.add_argument("file", type=Path)
 
     s = sub.add_parser("info", help="documents, coders, spans and status counts")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--json", action="store_true", help="print JSON")
 
     s = sub.add_parser("agreement", help="inter-coder agreement report")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--coders", help="comma-separated coder names (default: all but gold)")
     s.add_argument("--category", help="only this category's spans")
     s.add_argument("--scope", choices=("done", "all"), default="done",
@@ -77,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("export", help="export spans, a document matrix, JSONL, brat, "
                                       "REFI-QDA or the codebook")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--format", required=True, choices=actions.EXPORT_FORMATS)
     s.add_argument("-o", "--output", type=Path, help="file (a folder for brat); default: "
                                                      "beside the project")
@@ -91,30 +92,30 @@ def _parser() -> argparse.ArgumentParser:
                         "(MAXQDA)")
 
     s = sub.add_parser("merge", help="bring other coders' projects into TARGET")
-    s.add_argument("target", type=Path)
-    s.add_argument("sources", type=Path, nargs="+")
+    s.add_argument("target", type=location)
+    s.add_argument("sources", type=location, nargs="+")
     s.add_argument("--rename", action="append", default=[], metavar="[SOURCE:]OLD=NEW",
                    help="bring a source coder in under another name, in every source or "
                         "in one (SOURCE: its file name); repeatable")
 
     s = sub.add_parser("copy", help="a safe copy of a project, e.g. for another coder")
-    s.add_argument("project", type=Path)
-    s.add_argument("copy", type=Path)
+    s.add_argument("project", type=location)
+    s.add_argument("copy", type=location)
 
     add_study_commands(sub)
     add_corpus_commands(sub)
     add_search_commands(sub)
 
     s = sub.add_parser("check", help="check a project file; --repair writes a repaired copy")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--repair", action="store_true",
                    help="write PROJECT.repaired.annotator beside it from what is readable")
 
     s = sub.add_parser("backup", help="back the project up now (the window does at open)")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
 
     s = sub.add_parser("restore", help="list a project's backups, or restore one")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("backup", nargs="?", help="the number from the list (1: newest) or a path")
 
     s = sub.add_parser("gui", help="open the window (the default)")
@@ -125,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 @command("new")
 def _new(args: argparse.Namespace) -> int:
     with actions.new_project(args.project, args.scheme) as project:
-        print(f"created {project.path} with scheme {project.scheme.name!r}")
+        print(f"created {project.location} with scheme {project.scheme.name!r}")
     return 0
 
 
@@ -214,9 +215,15 @@ def _agreement(args: argparse.Namespace) -> int:
 
 @command("copy")
 def _copy(args: argparse.Namespace) -> int:
-    with Project.open(args.project, read_only=True) as project:
-        project.save_copy(args.copy)
-    print(f"wrote {args.copy}")
+    """A file's safe copy, or a project up to a server or down from one."""
+    if is_server(args.project) or is_server(args.copy):
+        from annotator.storage.copy import copy_project
+
+        copy_project(args.project, args.copy, ProgressBar("copying"))
+    else:
+        with Project.open(args.project, read_only=True) as project:
+            project.save_copy(args.copy)
+    print(f"wrote {shown_location(args.copy)}")
     return 0
 
 
@@ -229,8 +236,9 @@ _SUFFIX = {"spans-csv": "-spans.csv", "matrix-csv": "-matrix.csv", "spss": ".sav
 @command("export")
 def _export(args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
-    output = args.output or args.project.with_name(args.project.stem + _SUFFIX[args.format])
     with Project.open(args.project, read_only=True) as project:
+        output = args.output or (Path(project.name + _SUFFIX[args.format]) if project.on_server
+                                 else project.path.with_name(project.name + _SUFFIX[args.format]))
         count = actions.export(project, args.format, output, coders=coders,
                                documents=args.documents, excel=args.excel,
                                line_endings=args.line_endings,
@@ -343,10 +351,6 @@ def main(argv: list[str] | None = None) -> int:
     except AnnotatorError as exc:
         print(f"annotator: error: {exc}", file=sys.stderr)
         return 1
-    except STORAGE_FAILURES as exc:
-        where = getattr(args, "project", None) or getattr(args, "target", None) or "project"
-        print(f"annotator: error: {where}: {describe(exc)}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("annotator: interrupted; nothing was changed", file=sys.stderr)
         return 1
@@ -355,6 +359,11 @@ def main(argv: list[str] | None = None) -> int:
               f"({type(exc).__name__}); nothing was changed", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, no traceback
+        if is_storage_failure(exc):  # the file or the server, outside a write: one line
+            where = getattr(args, "project", None) or getattr(args, "target", None) or "project"
+            print(f"annotator: error: {shown_location(where)}: {describe(exc)}",
+                  file=sys.stderr)
+            return 1
         log = _log_traceback()
         print(f"annotator: internal error: {type(exc).__name__}: {exc}. Nothing more was "
               f"changed; the details are in {log}; please report them", file=sys.stderr)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from annotator import duplicates
 from annotator.cli_progress import Command, ProgressBar, registrar, write_rows
 from annotator.domain.errors import AnnotatorError
+from annotator.paths import location
 from annotator.storage import Project
 
 CORPUS_COMMANDS: dict[str, Command] = {}
@@ -24,7 +24,7 @@ def add_corpus_commands(sub: Any) -> None:
     s = sub.add_parser("duplicates", help="find near-duplicate documents (the same wire story "
                                           "in several outlets); keep one per group or mark "
                                           "the groups")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--threshold", type=float, default=0.9,
                    help="least Jaccard similarity of two documents' 5-word shingles "
                         "(default 0.9)")

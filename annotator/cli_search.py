@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from annotator import search
 from annotator.cli_progress import Command, registrar, write_rows
 from annotator.domain.errors import AnnotatorError
+from annotator.paths import location
 from annotator.storage import Project
 
 SEARCH_COMMANDS: dict[str, Command] = {}
@@ -27,7 +27,7 @@ _QUERY_HELP = ('words, "a phrase", prefix* (Stolten*), AND / OR / NOT and parent
 def add_search_commands(sub: Any) -> None:
     s = sub.add_parser("search", help="find a query in every document: keyword-in-context "
                                       "lines with counts per document")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("query", help=_QUERY_HELP)
     s.add_argument("--coder", help="search only the documents assigned to this coder")
     s.add_argument("--sort", choices=search.SORTS, default="document")
@@ -38,7 +38,7 @@ def add_search_commands(sub: Any) -> None:
 
     a = sub.add_parser("autocode", help="code every match of a query as one category "
                                         "(and label) for a coder, in one step")
-    a.add_argument("project", type=Path)
+    a.add_argument("project", type=location)
     a.add_argument("--coder", required=True)
     a.add_argument("--query", required=True, help=_QUERY_HELP)
     a.add_argument("--category", required=True)
@@ -50,7 +50,7 @@ def add_search_commands(sub: Any) -> None:
 
     g = sub.add_parser("segments", help="every coded span of a category (and label) with "
                                         "its context, document, date and outlet")
-    g.add_argument("project", type=Path)
+    g.add_argument("project", type=location)
     g.add_argument("--category")
     g.add_argument("--label")
     g.add_argument("--coder", help="one coder's spans (default: every coder's)")

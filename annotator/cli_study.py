@@ -13,6 +13,7 @@ from typing import Any
 from annotator import study
 from annotator.cli_progress import Command, registrar
 from annotator.domain.errors import AnnotatorError
+from annotator.paths import location
 from annotator.storage import Project
 
 STUDY_COMMANDS: dict[str, Command] = {}
@@ -21,7 +22,7 @@ STUDY_COMMANDS: dict[str, Command] = {}
 def add_study_commands(sub: Any) -> None:
     s = sub.add_parser("assign", help="assign documents to coders, with a double-coded "
                                       "reliability sample")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--coders", required=True, help="comma-separated coder names")
     group = s.add_mutually_exclusive_group()
     group.add_argument("--overlap", help="share of documents every pair codes, e.g. 20%%")
@@ -37,18 +38,18 @@ def add_study_commands(sub: Any) -> None:
 
     s = sub.add_parser("package", help="a project for one coder: their documents and "
                                        "their own work only (blind by construction)")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--coder", required=True)
     s.add_argument("-o", "--output", type=Path, required=True)
 
     s = sub.add_parser("adjudicate", help="accept into gold, in every document, the spans "
                                           "all coders (or a majority) agree on")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--majority", action="store_true",
                    help="more than half of a document's coders suffice (default: all)")
 
     s = sub.add_parser("study", help="show the study design; lock or unlock blind coding")
-    s.add_argument("project", type=Path)
+    s.add_argument("project", type=location)
     s.add_argument("--lock-blind", action="store_true", help="coders cannot turn blind off")
     s.add_argument("--unlock-blind", action="store_true")
     s.add_argument("--training", metavar="IDS", help="mark these documents (comma-separated "

@@ -52,3 +52,31 @@ def user_config_dir() -> Path:
 
 def default_project_path() -> Path:
     return user_data_dir() / "sample.annotator"
+
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server(location: object) -> bool:
+    """Whether a project location names a PostgreSQL database, not a file."""
+    return isinstance(location, str) and location.startswith(SERVER_SCHEMES)
+
+
+def location(text: str) -> Path | str:
+    """A project's location as the user wrote it: a server URL as it is, else a file path
+    (the command line's type for every PROJECT argument)."""
+    return text if is_server(text) else Path(text)
+
+
+def shown_location(where: object) -> str:
+    """A location to show: a server URL without its password."""
+    text = str(where)
+    if not is_server(text):
+        return text
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(text)
+    if parts.password is None:
+        return text
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}@{host}"))

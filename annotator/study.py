@@ -21,6 +21,7 @@ from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import NewDocument, Span, Status
 from annotator.domain.scheme_change import plan_change
 from annotator.formats.export import span_json
+from annotator.paths import is_server
 from annotator.storage import CodingResult, Project, remove_files
 from annotator.storage.study import NO_WORK
 
@@ -139,7 +140,9 @@ def merge_projects(target: Project, sources: list[Path],
     opened: list[Project] = []
     try:
         for source in sources:
-            if source.resolve() == target.path.resolve():
+            if str(source) == target.location or (
+                    not target.on_server and not is_server(source)
+                    and Path(source).resolve() == target.path.resolve()):
                 raise AnnotatorError(f"{source}: cannot merge a project into itself")
             project = Project.open(source, read_only=True)
             opened.append(project)
@@ -151,8 +154,11 @@ def merge_projects(target: Project, sources: list[Path],
         conflicts: list[str] = []
         with target.transaction():
             for project in opened:
-                names = {**per_source.get(None, {}), **per_source.get(project.path.name, {}),
-                         **per_source.get(str(project.path), {})}
+                where = project.location
+                names = {**per_source.get(None, {}),
+                         **per_source.get(project.path.name if not project.on_server else where,
+                                          {}),
+                         **per_source.get(where, {})}
                 conflicts += _merge_one(target, project, names, result)
             if conflicts:
                 raise AnnotatorError(

@@ -25,21 +25,67 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 
+# -- the storage contract: tests marked ``contract`` run once per engine ----------------------
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "contract: the storage contract; runs on both engines "
+                            "(SQLite and PostgreSQL) wherever it uses a project fixture")
+    config.addinivalue_line("markers", "sqlite_only: a contract test about the file itself")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    uses_project = {"project", "empty_project", "location"} & set(metafunc.fixturenames)
+    if (uses_project and metafunc.definition.get_closest_marker("contract")
+            and not metafunc.definition.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+def engine(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A PostgreSQL server for the tests: ANNOTATOR_TEST_POSTGRESQL (a URL of a role that
+    may create databases and roles) or, without it, one started from the pgserver wheel."""
+    from tests.pg import TestServer
+
+    server = TestServer.start(tmp_path_factory.mktemp("pg"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request: pytest.FixtureRequest) -> str:  # type: ignore[no-untyped-def]
+    """A new, empty database on the test server, dropped after the test."""
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture
+def location(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str | Path:
+    """Where a new project goes: a file, or (for the PostgreSQL run) a new database."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return tmp_path / "test.annotator"
+
+
+@pytest.fixture
+def project(location: str | Path):  # type: ignore[no-untyped-def]
     from annotator import actions
 
-    p = actions.new_project(tmp_path / "test.annotator")
+    p = actions.new_project(location)  # type: ignore[arg-type]
     actions.import_paths(p, [SEEDS])
     yield p
     p.close()
 
 
 @pytest.fixture
-def empty_project(tmp_path: Path):  # type: ignore[no-untyped-def]
+def empty_project(location: str | Path):  # type: ignore[no-untyped-def]
     from annotator import actions
 
-    p = actions.new_project(tmp_path / "empty.annotator")
+    p = actions.new_project(location)  # type: ignore[arg-type]
     yield p
     p.close()
 

@@ -1,4 +1,5 @@
-"""The project: one SQLite file holding documents, the coding scheme, coders and their work.
+"""The project: documents, the coding scheme, coders and their work, in one SQLite file or
+in a PostgreSQL database on a server (the same contract, through an ``Engine``).
 
 ``Project`` is the storage layer's face. Every method that changes data is one transaction
 and, once committed, tells subscribers what changed (a ``Change``) so views refresh from the
@@ -17,7 +18,7 @@ from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.scheme_change import SchemeMigration, SchemeUsage, plan_change
-from annotator.storage import database
+from annotator.storage import database, postgres
 from annotator.storage.coding import CodingMixin, DeletedSpan
 from annotator.storage.corpus import CorpusMixin
 from annotator.storage.documents import DocumentsMixin, ImportResult
@@ -33,8 +34,9 @@ Listener = Callable[[Change], None]
 
 class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixin,
               SearchMixin):
-    def __init__(self, path: Path, db: Engine) -> None:
-        self.path = path
+    def __init__(self, path: Path | None, db: Engine, location: str | None = None) -> None:
+        self._path = path
+        self.location = location or str(path)  # what the user calls it: a file or a server
         self.db = db
         self._listeners: list[Listener] = []
         self._pending: list[Change] = []
@@ -42,9 +44,30 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         self._scheme: CodingScheme | None = None
         self.read_only = False
 
+    @property
+    def path(self) -> Path:
+        """The project's file; a project on a server has none."""
+        if self._path is None:
+            raise ProjectError(f"{self.location}: a project on a server has no file; "
+                               f"'annotator copy' makes one")
+        return self._path
+
+    @property
+    def on_server(self) -> bool:
+        return self._path is None
+
+    @property
+    def name(self) -> str:
+        """A short name: the file's stem, or the server's database name."""
+        if self._path is not None:
+            return self._path.stem
+        return str(self.db.execute("SELECT current_database()").fetchone()[0])
+
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, scheme: CodingScheme) -> Project:
+        if postgres.is_location(path):
+            return cls._create_on_server(str(path), scheme)
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path}: already exists; open it, or choose another name")
@@ -62,8 +85,47 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         return project
 
     @classmethod
+    def _create_on_server(cls, url: str, scheme: CodingScheme) -> Project:
+        db = postgres.connect(url)
+        location = postgres.shown(url)
+        try:
+            if postgres.version_of(db):
+                raise ProjectError(f"{location}: already holds a project; open it, or "
+                                   f"choose another database")
+            postgres.migrate(db, location, database.LATEST_VERSION)
+            project = cls(None, db, location)
+            project._store_scheme(scheme)
+        except BaseException:
+            db.close()
+            raise
+        return project
+
+    @classmethod
+    def _open_on_server(cls, url: str, read_only: bool) -> Project:
+        db = postgres.connect(url, read_only=read_only)
+        location = postgres.shown(url)
+        try:
+            if postgres.version_of(db) == 0:
+                raise ProjectError(f"{location}: holds no annotator project; 'annotator new "
+                                   f"{location}' makes one")
+            if not read_only:
+                postgres.migrate(db, location, database.LATEST_VERSION)
+            project = cls(None, db, location)
+            project.read_only = read_only
+            project.scheme  # noqa: B018 - fail now on a database without a scheme
+        except db.errors as exc:
+            db.close()
+            raise ProjectError(f"{location}: {db.describe(exc)}") from None
+        except BaseException:
+            db.close()
+            raise
+        return project
+
+    @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False) -> Project:
         """Open a project; ``read_only`` (or a file that cannot be written) changes nothing."""
+        if postgres.is_location(path):
+            return cls._open_on_server(str(path), read_only)
         path = Path(path)
         db = database.connect(path, read_only=read_only)
         try:
@@ -91,8 +153,8 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         return project
 
     def checkpoint(self) -> None:
-        if not self.read_only:
-            database.checkpoint(self.db)
+        if not self.read_only and not self.on_server:
+            database.checkpoint(self.db)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.checkpoint()
@@ -122,7 +184,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         ``ProjectError`` saying so, after everything was rolled back.
         """
         if self.read_only:
-            raise ProjectError(f"{self.path}: opened read-only; nothing can be changed")
+            raise ProjectError(f"{self.location}: opened read-only; nothing can be changed")
         db = self.db
         outer = not db.in_transaction
         name = "annotator_step"  # nested ones may share it: both engines take the innermost
@@ -190,11 +252,11 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
             row = self.db.execute(
                 "SELECT definition FROM coding_schemes ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
-                raise ProjectError(f"{self.path}: the project has no coding scheme")
+                raise ProjectError(f"{self.location}: the project has no coding scheme")
             try:
                 self._scheme = CodingScheme.from_dict(json.loads(row[0]))
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise ProjectError(f"{self.path}: the stored coding scheme is damaged "
+                raise ProjectError(f"{self.location}: the stored coding scheme is damaged "
                                    f"({type(exc).__name__}: {exc}); run 'annotator check', "
                                    f"or apply the scheme file again") from None
         return self._scheme
@@ -263,7 +325,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
                 "JOIN coders c ON c.id = s.coder_id GROUP BY c.name, s.status"):
             status.setdefault(coder, {})[st] = n
         return {
-            "path": str(self.path),
+            "path": self.location,
             "scheme": f"{self.scheme.name} (version {self.scheme.version})",
             "documents": one("SELECT count(*) FROM documents"),
             "coders": self.coders(),
@@ -277,8 +339,16 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
 
     def save_copy(self, path: str | Path) -> None:
         """A complete, consistent copy of the project (SQLite's backup API), safe while the
-        project is open: copying the file by hand can miss what is still in its -wal file."""
+        project is open: copying the file by hand can miss what is still in its -wal file.
+        A project on a server is copied table by table (``copy.py``)."""
         path = Path(path)
+        if self.on_server:
+            if path.exists():
+                raise ProjectError(f"{path}: already exists; choose another name")
+            from annotator.storage.copy import copy_rows_to_file
+
+            copy_rows_to_file(self.db, path)
+            return
         if path.exists():
             raise ProjectError(f"{path}: already exists; choose another name")
         if path.resolve() == self.path.resolve():

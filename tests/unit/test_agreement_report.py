@@ -17,6 +17,8 @@ from annotator.domain.model import Status
 from annotator.storage import Project
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 
 def code_seeds(project: Project, coder: str, shift: int = 0, tone: str = "negative") -> None:
     for doc in project.all_document_ids():
@@ -101,7 +103,7 @@ def test_every_format_reads_back(project: Project) -> None:
 def test_cli_agreement(project: Project, tmp_path: Path) -> None:
     code_seeds(project, "ana")
     code_seeds(project, "ben", shift=1)
-    path = project.path
+    path = project.location
     project.close()
     out = tmp_path / "report.json"
     code, stdout, err = run_cli("agreement", str(path), "--format", "json", "-o", str(out),

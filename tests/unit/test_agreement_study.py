@@ -17,6 +17,8 @@ from annotator.domain.scheme_loader import load_scheme
 from annotator.storage import Project
 from tests.conftest import DEFAULT_SCHEME
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 
 def project_with(tmp_path: Path, texts: list[str], extra_variables: list[dict] | None = None
                  ) -> Project:

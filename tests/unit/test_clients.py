@@ -26,6 +26,8 @@ from annotator.domain.model import NewDocument, Status
 from annotator.storage import Project
 from tests.conftest import ROOT, SEEDS
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 XSD = ROOT.parent / "shared" / "formats" / "refi-qda-project-1.0.xsd"
 Q = "{urn:QDA-XML:project:1.0}"
 HARD = [

@@ -17,6 +17,8 @@ from annotator.domain.errors import AnnotatorError, ProjectError
 from annotator.domain.model import NewDocument
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 TEXTS = [
     "Jens Stoltenberg said NATO 🙂 would not bargain. Stoltenberg's line held.",
     "Zélensky met Stoltenberg in Kyiv; the café\u0301 was closed.",
@@ -184,7 +186,7 @@ def test_documents_by_a_variable_value(corpus) -> None:  # type: ignore[no-untyp
 
 
 def test_search_autocode_and_segments_on_the_command_line(corpus) -> None:  # type: ignore[no-untyped-def]
-    path = str(corpus.path)
+    path = corpus.location
     code, out, err = run_cli("search", path, '"Jens Stoltenberg"')
     assert code == 0, err
     assert "[Jens Stoltenberg]" in out and "2 matches in 2 documents" in out

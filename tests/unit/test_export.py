@@ -17,6 +17,8 @@ from annotator.domain.model import NewDocument, Status
 from annotator.storage import Project
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 EMOJI = "Zelensky 🇺🇦 said: “No 👍🏽 deal.”\nPutin 😀 demanded guarantees."
 CRLF_FILE = "Headline\r\n\r\n(Reuters)- Stoltenberg said\r\nNATO will not\r\nbudge."
 

@@ -21,6 +21,8 @@ from annotator.formats import refiqda_read as refiqda
 from annotator.storage import database
 from tests.conftest import SEEDS
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 Case = Callable[[Path], list[str]]
 
 

@@ -13,6 +13,8 @@ from annotator.formats.importers import parse_txt
 from annotator.storage import Project
 from tests.conftest import SEEDS
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 
 def test_seeds_import_with_dates_titles_and_outlet(project: Project) -> None:
     docs = [project.document(i) for i in project.all_document_ids()]

@@ -21,6 +21,8 @@ from annotator.storage import Project
 from tests.conftest import SEEDS
 from tests.unit.test_clients import XSD
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 MEMO = "Quoted second-hand:\nsee the AP wire 😀, “not” Reuters\ttab"
 Q = "{urn:QDA-XML:project:1.0}"
 

@@ -16,6 +16,8 @@ from annotator.domain.model import Status
 from annotator.storage import Project
 from tests.conftest import SEEDS, run_cli
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 STAMP = "2022-03-01T10:00:00.000Z"
 
 

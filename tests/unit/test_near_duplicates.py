@@ -23,6 +23,8 @@ from annotator.domain.near_duplicates import (
 )
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 WORDS = [f"w{i}" for i in range(3000)] + ["Putin", "NATO", "Stoltenberg", "Kyiv", "😀"]
 
 
@@ -174,7 +176,7 @@ def test_marking_groups_sets_and_clears_the_metadata_field(empty_project) -> Non
 
 def test_cli_duplicates(empty_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     project = _project_with_copies(empty_project)
-    path = str(project.path)
+    path = project.location
     project.close()
     code, out, err = run_cli("duplicates", path, "--format", "json")
     rows = json.loads(out)
@@ -200,7 +202,7 @@ def test_the_work_check_holds_the_write_lock(empty_project, monkeypatch) -> None
     check = type(project).documents_with_work
 
     def spy(self, ids):  # type: ignore[no-untyped-def]
-        seen.append(self.db.conn.in_transaction)
+        seen.append(self.db.in_transaction)
         return check(self, ids)
 
     monkeypatch.setattr(type(project), "documents_with_work", spy)

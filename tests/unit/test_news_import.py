@@ -17,6 +17,8 @@ from annotator import actions
 from annotator.domain.errors import ImportFailed
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 SAMPLES = ROOT.parent / "shared" / "corpora" / "lexisnexis"
 # a headline and paragraphs with what breaks offsets: emoji, a flag, combining accents
 PARAGRAPHS = ["Stoltenberg: “No deal on NATO” 🇺🇦", "Ме́дведев said the talks 👍🏽 were over.",

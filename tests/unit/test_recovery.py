@@ -23,6 +23,8 @@ from annotator.storage.check import check_project, repair_project
 from tests.conftest import SEEDS
 from tests.unit.test_hostile_inputs import coded_project, snapshot
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 
 def test_check_finds_a_tampered_span_and_a_wrong_link(tmp_path: Path) -> None:
     path = coded_project(tmp_path)

@@ -13,6 +13,8 @@ from annotator.domain.scheme_loader import load_scheme, parse_scheme
 from annotator.storage import Project
 from tests.conftest import DEFAULT_SCHEME
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 MINIMAL = """\
 name: Test
 version: 1

@@ -13,7 +13,10 @@ from annotator.domain.scheme_loader import load_scheme
 from annotator.storage import Project, database
 from tests.conftest import DEFAULT_SCHEME
 
+pytestmark = pytest.mark.contract  # every test with a project runs on SQLite and PostgreSQL
 
+
+@pytest.mark.sqlite_only
 def test_pragmas_and_version(project: Project) -> None:
     one = lambda sql: project.db.execute(sql).fetchone()[0]  # noqa: E731
     assert one("PRAGMA journal_mode") == "wal"
@@ -28,9 +31,9 @@ def test_span_round_trip_survives_reopen(project: Project) -> None:
     text = project.document(1).text
     start = text.index("Kremlin")
     span = project.add_span(1, "ana", "speaker", start, start + 7, attributes={"actor": "kremlin"})
-    path = project.path
+    location = project.location
     project.close()
-    with Project.open(path) as again:
+    with Project.open(location) as again:
         (stored,) = again.spans(1, "ana")
         assert stored == span
         assert stored.text == "Kremlin"
@@ -47,17 +50,20 @@ def test_span_must_lie_inside_document(project: Project) -> None:
 
 
 def test_database_constraints_hold_without_our_checks(project: Project) -> None:
-    """Even SQL written by hand (the sqlite3 shell, a script) cannot store a wrong span."""
+    """Even SQL written by hand (the sqlite3 shell, psql, a script) cannot store a wrong
+    span."""
     coder = project._coder_id("ana")
     insert = ("INSERT INTO spans (id, document_id, coder_id, category, start_offset, end_offset, "
               "text, created_at, updated_at) VALUES (?, 1, ?, 'speaker', ?, ?, ?, 'x', 'x')")
-    with pytest.raises(sqlite3.IntegrityError):
+    refused = (sqlite3.IntegrityError if project.db.sql.name == "sqlite"
+               else project.db.errors)  # psycopg's CheckViolation and kin
+    with pytest.raises(refused):
         project.db.execute(insert, ["a", coder, 3, 2, ""])  # start >= end
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(refused):
         project.db.execute(insert, ["b", coder, 0, 3, "XYZ"])  # text does not match
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(refused):
         project.db.execute(insert, ["c", coder, 0, 10**7, "x"])  # past the end
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(refused):
         project.db.execute("INSERT INTO document_status VALUES (1, ?, 'finished', 'x')", [coder])
 
 
@@ -169,6 +175,7 @@ def test_bad_files_are_refused_with_their_name(tmp_path: Path) -> None:
         Project.open(tmp_path / "missing.annotator")
 
 
+@pytest.mark.sqlite_only  # the server's: test_postgres.py
 def test_newer_file_version_is_refused(project: Project) -> None:
     project.db.execute(f"PRAGMA user_version = {database.LATEST_VERSION + 1}")
     path = project.path
@@ -178,8 +185,8 @@ def test_newer_file_version_is_refused(project: Project) -> None:
 
 
 def test_create_refuses_existing_file(project: Project) -> None:
-    with pytest.raises(ProjectError, match="already exists"):
-        Project.create(project.path, project.scheme)
+    with pytest.raises(ProjectError, match="already (exists|holds a project)"):
+        Project.create(project.location, project.scheme)
 
 
 def test_save_copy_holds_everything_while_the_project_is_open(project: Project,

@@ -18,6 +18,8 @@ from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import NewDocument, Status
 from annotator.storage import Project
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 CODERS = ["ana", "ben", "cem"]
 WORDS = ["Putin", "Biden", "Stoltenberg", "Lavrov", "Macron", "Zelensky"]
 

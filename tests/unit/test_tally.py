@@ -7,6 +7,8 @@ import pytest
 
 from annotator.domain.tally import NO_DATE, NO_OUTLET, tally
 
+pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
+
 
 def test_months_run_without_gaps_and_undated_spans_come_last() -> None:
     facts = [("Demand", "2021-11-30", "A"), ("Demand", "2022-02-01", "B"),

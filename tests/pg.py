@@ -1,0 +1,62 @@
+"""The PostgreSQL server the tests use: an existing one (ANNOTATOR_TEST_POSTGRESQL, a URL of
+a role that may create databases and roles), or one started from the pgserver wheel
+(PostgreSQL 16 inside a pip package) in a temporary folder, stopped and removed after."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+
+class TestServer:
+    __test__ = False  # not a test class
+
+    def __init__(self, url: str, handle: object | None) -> None:
+        self.url = url  # the maintenance database ("postgres")
+        self._handle = handle
+        self._numbers = itertools.count(1)
+        self.prefix = f"annotator_test_{uuid.uuid4().hex[:8]}"
+
+    @classmethod
+    def start(cls, folder: Path) -> TestServer:
+        given = os.environ.get("ANNOTATOR_TEST_POSTGRESQL")
+        if given:
+            return cls(given, None)
+        import pgserver
+
+        server = pgserver.get_server(folder, cleanup_mode="delete")
+        return cls(server.get_uri(), server)
+
+    def with_database(self, name: str, user: str | None = None,
+                      password: str | None = None) -> str:
+        """This server's URL for database ``name`` (as ``user``)."""
+        parts = urlsplit(self.url)
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        if user is None:
+            netloc = parts.netloc
+        else:
+            netloc = f"{user}:{password}@{netloc}" if password else f"{user}@{netloc}"
+        return urlunsplit(parts._replace(netloc=netloc, path=f"/{name}"))
+
+    def admin(self):  # type: ignore[no-untyped-def]
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True)
+
+    def new_database(self) -> str:
+        name = f"{self.prefix}_{next(self._numbers)}"
+        with self.admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.with_database(name)
+
+    def drop_database(self, url: str) -> None:
+        name = urlsplit(url).path.lstrip("/")
+        with self.admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        if self._handle is not None:
+            self._handle.cleanup()  # type: ignore[attr-defined]
