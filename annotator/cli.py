@@ -16,6 +16,7 @@ from annotator.cli_corpus import CORPUS_COMMANDS, add_corpus_commands
 from annotator.cli_import import print_preview
 from annotator.cli_progress import Command, ProgressBar, registrar
 from annotator.cli_search import SEARCH_COMMANDS, add_search_commands
+from annotator.cli_server import SERVER_COMMANDS, add_server_commands
 from annotator.cli_study import STUDY_COMMANDS, add_study_commands
 from annotator.domain.errors import AnnotatorError
 from annotator.paths import is_server, location, shown_location
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     add_study_commands(sub)
     add_corpus_commands(sub)
     add_search_commands(sub)
+    add_server_commands(sub)
 
     s = sub.add_parser("check", help="check a project file; --repair writes a repaired copy")
     s.add_argument("project", type=location)
@@ -338,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     COMMANDS.update(STUDY_COMMANDS)
     COMMANDS.update(CORPUS_COMMANDS)
     COMMANDS.update(SEARCH_COMMANDS)
+    COMMANDS.update(SERVER_COMMANDS)
     if not argv or (argv[0] not in {*COMMANDS, "gui"} and not argv[0].startswith("-")):
         argv = ["gui", *argv]
     args = parser.parse_args(argv)

@@ -60,3 +60,8 @@ class TestServer:
     def stop(self) -> None:
         if self._handle is not None:
             self._handle.cleanup()  # type: ignore[attr-defined]
+
+    def drop_roles(self, names: list[str]) -> None:
+        with self.admin() as conn:
+            for name in names:
+                conn.execute(f'DROP ROLE IF EXISTS "{name}"')

@@ -156,11 +156,13 @@ class CodingMixin:
             text = self._covered_text(old.document_id, new_start, new_end)
             new_memo = old.memo if memo is _UNSET else memo.strip("\n")
             stamp = now()
-            self.db.execute(
+            changed = self.db.execute(
                 "UPDATE spans SET label = ?, start_offset = ?, end_offset = ?, text = ?, "
                 "attributes = ?, updated_at = ?, memo = ? WHERE id = ?",
                 [new_label, new_start, new_end, text, json.dumps(plain, ensure_ascii=False),
-                 stamp, new_memo, span_id])
+                 stamp, new_memo, span_id]).rowcount
+            if not changed:  # a server's rules hide the row from this coder's writes
+                raise ProjectError(f"the server refused: span {span_id} is {old.coder}'s")
             self.db.execute("DELETE FROM span_links WHERE span_id = ?", [span_id])
             self._write_links(span_id, links)
             self._announce(Change("span_changed", old.document_id, old.coder, span_id))
@@ -181,7 +183,8 @@ class CodingMixin:
             span = self.span(span_id)
             incoming = tuple(tuple(r) for r in self.db.execute(
                 "SELECT span_id, attribute FROM span_links WHERE target_id = ?", [span_id]))
-            self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+            if not self.db.execute("DELETE FROM spans WHERE id = ?", [span_id]).rowcount:
+                raise ProjectError(f"the server refused: span {span_id} is {span.coder}'s")
             self._announce(Change("span_removed", span.document_id, span.coder, span_id))
             for source, _ in incoming:
                 self._announce(Change("span_changed", span.document_id, span.coder, source))
