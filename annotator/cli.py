@@ -264,8 +264,16 @@ def _merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _file_only(where: object, what: str) -> None:
+    if is_server(where):
+        raise AnnotatorError(f"{shown_location(where)}: a project on a server has no file to "
+                             f"{what}; its server keeps it whole (ask its administrator for "
+                             f"its backups), and 'annotator copy' makes a file of it")
+
+
 @command("check")
 def _check(args: argparse.Namespace) -> int:
+    _file_only(args.project, "check")
     from annotator.storage.check import check_project, repair_project
 
     if args.repair:
@@ -295,6 +303,7 @@ def _settings_backup_options() -> tuple[int, bool]:
 
 @command("backup")
 def _backup(args: argparse.Namespace) -> int:
+    _file_only(args.project, "backup")
     from annotator.storage.backup import make_backup
 
     keep, beside = _settings_backup_options()
@@ -305,6 +314,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 @command("restore")
 def _restore(args: argparse.Namespace) -> int:
+    _file_only(args.project, "restore")
     from annotator.storage.backup import list_backups, restore_backup
 
     keep, beside = _settings_backup_options()

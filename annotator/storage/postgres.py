@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from annotator import paths
 from annotator.domain.corpus_query import index_words
@@ -246,6 +247,11 @@ def describe(exc: BaseException) -> str:
 
 def connect(url: str, *, read_only: bool = False) -> PostgresEngine:
     import psycopg
+
+    if urlsplit(url).password:
+        raise ProjectError(f"{shown(url)}: a password does not belong in the location (it "
+                           f"would stay in the shell's history and the recent projects); "
+                           f"put it in ~/.pgpass or PGPASSWORD")
 
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
