@@ -21,7 +21,7 @@ from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import NewDocument, Span, Status
 from annotator.domain.scheme_change import plan_change
 from annotator.formats.export import span_json
-from annotator.paths import is_server
+from annotator.paths import is_server, shown_location
 from annotator.storage import CodingResult, Project, remove_files
 from annotator.storage.study import NO_WORK
 
@@ -140,7 +140,7 @@ def merge_projects(target: Project, sources: list[Path],
     opened: list[Project] = []
     try:
         for source in sources:
-            if str(source) == target.location or (
+            if shown_location(source) == target.location or (
                     not target.on_server and not is_server(source)
                     and Path(source).resolve() == target.path.resolve()):
                 raise AnnotatorError(f"{source}: cannot merge a project into itself")

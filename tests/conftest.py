@@ -33,7 +33,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    uses_project = {"project", "empty_project", "location"} & set(metafunc.fixturenames)
+    uses_project = {"project", "empty_project", "location", "new_location"} & set(
+        metafunc.fixturenames)
     if (uses_project and metafunc.definition.get_closest_marker("contract")
             and not metafunc.definition.get_closest_marker("sqlite_only")):
         metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
@@ -69,6 +70,23 @@ def location(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str
     if engine == "postgresql":
         return str(request.getfixturevalue("pg_url"))
     return tmp_path / "test.annotator"
+
+
+@pytest.fixture
+def new_location(engine: str, tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Makes places for more projects: ``new_location("main")`` is a file, or for the
+    PostgreSQL run a new database (dropped after the test)."""
+    made: list[str] = []
+
+    def make(name: str) -> str | Path:
+        if engine == "postgresql":
+            made.append(request.getfixturevalue("pg_server").new_database())
+            return made[-1]
+        return tmp_path / f"{name}.annotator"
+
+    yield make
+    for url in made:
+        request.getfixturevalue("pg_server").drop_database(url)
 
 
 @pytest.fixture

@@ -47,8 +47,8 @@ def schema() -> xmlschema.XMLSchema:
 
 
 @pytest.fixture
-def hard(tmp_path: Path) -> Project:
-    project = actions.new_project(tmp_path / "hard.annotator")
+def hard(tmp_path: Path, new_location) -> Project:  # type: ignore[no-untyped-def]
+    project = actions.new_project(new_location("hard"))
     (tmp_path / "crlf.txt").write_bytes(CRLF_FILE.encode("utf-8"))
     (tmp_path / "meta.csv").write_text('title,text,outlet,section,wordcount\n'
                                        '"=SUM(A1)",Putin spoke in Moscow.,Tass,World,4\n',

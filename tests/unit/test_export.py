@@ -24,8 +24,8 @@ CRLF_FILE = "Headline\r\n\r\n(Reuters)- Stoltenberg said\r\nNATO will not\r\nbud
 
 
 @pytest.fixture
-def coded(tmp_path: Path) -> Project:
-    project = actions.new_project(tmp_path / "coded.annotator")
+def coded(tmp_path: Path, new_location) -> Project:  # type: ignore[no-untyped-def]
+    project = actions.new_project(new_location("coded"))
     source = tmp_path / "crlf.txt"
     source.write_bytes(CRLF_FILE.encode("utf-8"))
     actions.import_paths(project, [source])
@@ -253,6 +253,7 @@ def test_refi_qda_from_another_tool(tmp_path: Path, empty_project: Project) -> N
         actions.import_paths(empty_project, [broken])
 
 
+@pytest.mark.sqlite_only  # the default output goes beside the file
 def test_codebook_and_cli(coded: Project, tmp_path: Path) -> None:
     path = coded.path
     coded.close()

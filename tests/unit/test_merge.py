@@ -4,7 +4,6 @@ reported with nothing written, scheme differences checked first."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from annotator.agreement.render import to_json
 from annotator.domain.errors import AnnotatorError, SchemeError
 from annotator.domain.model import Status
 from annotator.storage import Project
+from annotator.storage.copy import copy_project
 from tests.conftest import SEEDS, run_cli
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
@@ -39,8 +39,8 @@ def code(project: Project, coder: str, shift: int, tag: str = "") -> None:
         project.set_status(doc, coder, Status.DONE)
 
 
-def base(tmp_path: Path, name: str) -> Path:
-    path = tmp_path / f"{name}.annotator"
+def base(new_location, name: str) -> Path | str:  # type: ignore[no-untyped-def]
+    path = new_location(name)
     with actions.new_project(path) as project:
         actions.import_paths(project, [SEEDS])
     return path
@@ -57,12 +57,12 @@ def exports(project: Project, folder: Path) -> dict[str, str]:
     return out
 
 
-def test_merged_copies_equal_one_shared_project(tmp_path: Path) -> None:
-    shared_path = base(tmp_path, "shared")
-    ana_path = tmp_path / "ana.annotator"
-    ben_path = tmp_path / "ben.annotator"
-    shutil.copy(shared_path, ana_path)
-    shutil.copy(shared_path, ben_path)
+def test_merged_copies_equal_one_shared_project(tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
+    shared_path = base(new_location, "shared")
+    ana_path = new_location("ana")  # the target, on the engine under test
+    ben_path = tmp_path / "ben.annotator"  # a laptop's file
+    copy_project(shared_path, ana_path)
+    copy_project(shared_path, ben_path)
     with Project.open(shared_path) as shared:
         code(shared, "ana", 0)
         code(shared, "ben", 1)
@@ -79,8 +79,8 @@ def test_merged_copies_equal_one_shared_project(tmp_path: Path) -> None:
         assert (again.documents_added, again.spans_added, again.values_added) == (0, 0, 0)
 
 
-def test_new_documents_come_along_and_links_survive(tmp_path: Path) -> None:
-    target_path, source_path = base(tmp_path, "t"), tmp_path / "s.annotator"
+def test_new_documents_come_along_and_links_survive(tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
+    target_path, source_path = base(new_location, "t"), tmp_path / "s.annotator"
     with actions.new_project(source_path) as source:
         (tmp_path / "extra.txt").write_text("Extra\n\nPutin said NATO lied.", encoding="utf-8")
         actions.import_paths(source, [SEEDS, tmp_path / "extra.txt"])
@@ -93,10 +93,11 @@ def test_new_documents_come_along_and_links_survive(tmp_path: Path) -> None:
                    for s in accusations)
 
 
-def test_conflicting_work_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
-    shared = base(tmp_path, "shared")
+def test_conflicting_work_is_reported_and_nothing_is_written(tmp_path: Path,
+                                                            new_location) -> None:  # type: ignore[no-untyped-def]
+    shared = base(new_location, "shared")
     other = tmp_path / "other.annotator"
-    shutil.copy(shared, other)
+    copy_project(shared, other)
     with Project.open(shared) as project:
         code(project, "ana", 0)
     with Project.open(other) as project:
@@ -113,8 +114,8 @@ def test_conflicting_work_is_reported_and_nothing_is_written(tmp_path: Path) -> 
         assert "ana-laptop" in target.coders() and "ben" in target.coders()
 
 
-def test_scheme_differences_are_checked_before_writing(tmp_path: Path) -> None:
-    target_path = base(tmp_path, "t")
+def test_scheme_differences_are_checked_before_writing(tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
+    target_path = base(new_location, "t")
     source_path = tmp_path / "s.annotator"
     scheme_file = tmp_path / "scheme.yaml"
     text = (Path(__file__).resolve().parents[2] / "schemas" / "russia-nato.yaml").read_text(
@@ -130,10 +131,10 @@ def test_scheme_differences_are_checked_before_writing(tmp_path: Path) -> None:
         assert target.info()["spans"] == 0
 
 
-def test_merge_cli(tmp_path: Path) -> None:
-    shared = base(tmp_path, "shared")
+def test_merge_cli(tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
+    shared = base(new_location, "shared")
     other = tmp_path / "other.annotator"
-    shutil.copy(shared, other)
+    copy_project(shared, other)
     with Project.open(other) as project:
         code(project, "ben", 0)
     code_, out, err = run_cli("merge", str(shared), str(other))

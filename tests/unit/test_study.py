@@ -86,17 +86,19 @@ def test_assignment_plan_is_balanced_seeded_and_keeps_work() -> None:
         plan(documents, CODERS, overlap="120%")
 
 
-def test_stratified_sample_is_proportional(tmp_path: Path) -> None:
-    with actions.new_project(tmp_path / "s.annotator") as project:
+def test_stratified_sample_is_proportional(new_location) -> None:  # type: ignore[no-untyped-def]
+    with actions.new_project(new_location("s")) as project:
         project.import_documents(corpus(30))
         result = study.assign(project, CODERS, overlap=6, stratify="outlet", seed=3)
         outlets = [project.document(d).outlet for d in result.reliability]
         assert sorted(outlets) == ["AP", "AP", "Reuters", "Reuters", "Tass", "Tass"]
 
 
-def test_study_walk_through_the_command_line(tmp_path: Path, clock: None,
+def test_study_walk_through_the_command_line(tmp_path: Path, clock: None, new_location,  # type: ignore[no-untyped-def]
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    main = tmp_path / "study.annotator"
+    """On PostgreSQL the coordinator's project is on the server and "single" a file: the
+    two engines' exports must then be the same bytes too."""
+    main = new_location("study")
     with actions.new_project(main) as project:
         project.import_documents(corpus())
     assert cli.main(["assign", str(main), "--coders", ",".join(CODERS), "--overlap", "20%",
@@ -123,8 +125,8 @@ def test_study_walk_through_the_command_line(tmp_path: Path, clock: None,
     capsys.readouterr()
     for fmt in ("spans-csv", "matrix-csv", "jsonl"):
         outputs = []
-        for path in (main, single):
-            out = tmp_path / f"{path.stem}.{fmt}"
+        for name, path in (("main", main), ("single", single)):
+            out = tmp_path / f"{name}.{fmt}"
             assert cli.main(["export", str(path), "--format", fmt, "-o", str(out)]) == 0
             outputs.append(out.read_bytes())
         assert outputs[0] == outputs[1], fmt
@@ -164,8 +166,8 @@ def test_study_walk_through_the_command_line(tmp_path: Path, clock: None,
     assert "ana: " in info and "12 assigned" in info and "6 of 6 documents" in info
 
 
-def test_an_edit_on_both_sides_is_a_conflict(tmp_path: Path) -> None:
-    main = tmp_path / "main.annotator"
+def test_an_edit_on_both_sides_is_a_conflict(tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
+    main = new_location("main")
     with actions.new_project(main) as project:
         project.import_documents(corpus(6))
         study.assign(project, ["ana", "ben"], seed=1)
@@ -186,8 +188,8 @@ def test_an_edit_on_both_sides_is_a_conflict(tmp_path: Path) -> None:
         assert target.variables(doc, "ana")["tone"] == "positive"  # nothing was written
 
 
-def test_two_coders_of_one_name_merge_in_one_run_with_a_rename_per_source(tmp_path: Path
-                                                                          ) -> None:
+def test_two_coders_of_one_name_merge_in_one_run_with_a_rename_per_source(
+        tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
     laptops = []
     for person in ("ana-lopez", "ana-meyer"):  # two people, both called ana
         lab = tmp_path / f"{person}-lab.annotator"
@@ -198,15 +200,15 @@ def test_two_coders_of_one_name_merge_in_one_run_with_a_rename_per_source(tmp_pa
             study.package(project, "ana", laptops[-1])
         with Project.open(laptops[-1]) as package:
             code_round(package, "ana", 1, person)
-    with actions.new_project(tmp_path / "target.annotator") as target:
+    with actions.new_project(new_location("target")) as target:
         renames = study.parse_renames(["ana-meyer.annotator:ana=ana2"])
         study.merge_projects(target, laptops, renames)
         assert target.coders() == ["ana", "ana2"]
         assert len(list(target.iter_spans(coders=["ana2"]))) == 12
 
 
-def test_a_coder_sees_only_their_documents_in_their_order(tmp_path: Path) -> None:
-    with actions.new_project(tmp_path / "s.annotator") as project:
+def test_a_coder_sees_only_their_documents_in_their_order(new_location) -> None:  # type: ignore[no-untyped-def]
+    with actions.new_project(new_location("s")) as project:
         project.import_documents(corpus(12))
         result = study.assign(project, ["ana", "ben"], overlap=2, seed=5)
         assert project.document_ids("ana") == result.order["ana"]
