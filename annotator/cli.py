@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("backup", nargs="?", help="the number from the list (1: newest) or a path")
 
     s = sub.add_parser("gui", help="open the window (the default)")
-    s.add_argument("project", type=Path, nargs="?")
+    s.add_argument("project", type=location, nargs="?")
     return p
 
 
@@ -338,7 +338,7 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gui(project: Path | None) -> int:
+def _gui(project: Path | str | None) -> int:
     from annotator.ui.app import run  # Qt only when a window is wanted
 
     return run(project)

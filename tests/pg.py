@@ -57,6 +57,22 @@ class TestServer:
         with self.admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    @property
+    def can_restart(self) -> bool:
+        return self._handle is not None
+
+    def stop_now(self) -> None:
+        """Stop the server as a crash or a network cut would look to a client: every
+        connection is cut at once (``immediate``)."""
+        from pgserver._commands import pg_ctl
+
+        handle = self._handle
+        pg_ctl(["-w", "-m", "immediate", "stop"], pgdata=handle.pgdata,  # type: ignore[attr-defined]
+               user=handle.system_user)  # type: ignore[attr-defined]
+
+    def start_again(self) -> None:
+        self._handle.ensure_postgres_running()  # type: ignore[attr-defined]
+
     def stop(self) -> None:
         if self._handle is not None:
             self._handle.cleanup()  # type: ignore[attr-defined]

@@ -50,3 +50,8 @@ class Cancelled(AnnotatorError):
 
     def __init__(self) -> None:
         super().__init__("cancelled; nothing was changed")
+
+
+class ServerUnreachable(ProjectError):
+    """The project's server cannot be reached (the network, or the server is down): the
+    action was not saved, and may be tried again once it is back."""

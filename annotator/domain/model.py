@@ -92,13 +92,15 @@ class Change:
     """What an operation changed, broadcast by the store so views can refresh.
 
     ``kind`` is one of: span_added, span_changed, span_removed, variable_set, status_set,
-    memo_set, documents_imported, scheme_applied, coder_added, study_changed.
+    memo_set, documents_imported, scheme_applied, coder_added, study_changed. ``remote``:
+    made by someone else, on the project's server (it arrived by LISTEN/NOTIFY).
     """
 
     kind: str
     document_id: int | None = None
     coder: str | None = None
     span_id: str | None = None
+    remote: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from annotator import paths
 from annotator.domain.corpus_query import index_words
-from annotator.domain.errors import ProjectError
+from annotator.domain.errors import ProjectError, ServerUnreachable
 from annotator.storage.engine import POSTGRES, to_pyformat
 
 FIRST_VERSION = 8  # a PostgreSQL project starts at the SQLite file's version 8
@@ -144,7 +144,33 @@ BEGIN
 END $$;
 CREATE TRIGGER spans_inside_document BEFORE INSERT OR UPDATE OF start_offset, end_offset,
     text, document_id ON spans FOR EACH ROW EXECUTE FUNCTION annotator_span_inside();
+CREATE FUNCTION annotator_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed record;
+BEGIN
+    IF TG_LEVEL = 'STATEMENT' THEN
+        PERFORM pg_notify('annotator_changes', json_build_object('what', TG_TABLE_NAME)::text);
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' THEN changed := OLD; ELSE changed := NEW; END IF;
+    PERFORM pg_notify('annotator_changes', json_build_object('what', TG_TABLE_NAME,
+        'document', changed.document_id, 'coder', changed.coder_id)::text);
+    RETURN NULL;
+END $$;
 """
+
+# Every change to a coder's work tells the windows listening (a coordinator's progress,
+# another window on the same project); PostgreSQL folds the same notice within one
+# transaction into one, so a merge does not flood them.
+_NOTIFY = "".join(
+    f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+    f"FOR EACH ROW EXECUTE FUNCTION annotator_notify();\n"
+    for table in ("spans", "variable_values", "document_status", "document_memos",
+                  "assignments")) + "".join(
+    f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION annotator_notify();\n"
+    for table in ("documents", "study_settings", "coding_schemes"))
+CHANNEL = "annotator_changes"
 
 
 def _collated(tables: str) -> str:
@@ -153,7 +179,7 @@ def _collated(tables: str) -> str:
 
 
 MIGRATIONS: dict[int, str] = {}  # version n -> n + 1, from FIRST_VERSION on (none yet)
-BASELINE = _collated(_TABLES) + _REST
+BASELINE = _collated(_TABLES) + _REST + _NOTIFY
 
 
 def is_location(location: object) -> bool:
@@ -171,34 +197,69 @@ class PostgresEngine:
 
     sql = POSTGRES
 
-    def __init__(self, conn: Any, read_only: bool) -> None:
+    def __init__(self, conn: Any, read_only: bool, url: str = "") -> None:
         import psycopg
 
         self.conn = conn
+        self.url = url
         self.read_only = read_only
         self.errors: tuple[type[BaseException], ...] = (psycopg.Error,)
         self._translated: dict[str, str] = {}
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        if not params:
-            return self.conn.execute(sql)
-        translated = self._translated.get(sql)
-        if translated is None:
-            translated = self._translated[sql] = to_pyformat(sql)
-        return self.conn.execute(translated, list(params))
+        try:
+            if not params:
+                return self.conn.execute(sql)
+            translated = self._translated.get(sql)
+            if translated is None:
+                translated = self._translated[sql] = to_pyformat(sql)
+            return self.conn.execute(translated, list(params))
+        except self.errors as exc:
+            if self.lost:
+                raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
+            raise
+
+    @property
+    def lost(self) -> bool:
+        """Whether the connection is gone (the server went away, or the network)."""
+        return bool(self.conn.broken or self.conn.closed)
+
+    def reconnect(self) -> bool:
+        """A new connection to the same server once it answers again; ``False`` while not."""
+        import psycopg
+
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
+        except psycopg.Error:
+            return False
+        if self.read_only:
+            conn.execute("SET default_transaction_read_only = on")
+        old, self.conn = self.conn, conn
+        try:
+            old.close()
+        except psycopg.Error:
+            pass
+        return True
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        with self.conn.cursor() as cursor:
-            cursor.executemany(to_pyformat(sql), list(rows))
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(to_pyformat(sql), list(rows))
+        except self.errors as exc:
+            if self.lost:
+                raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
+            raise
 
     @property
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
 
+        if self.lost:  # nothing to roll back: the server ended it
+            return False
         return self.conn.info.transaction_status != TransactionStatus.IDLE
 
     def begin(self) -> None:
-        self.conn.execute("BEGIN")
+        self.execute("BEGIN")
 
     def index_documents(self, condition: str, params: Sequence[Any]) -> None:
         rows = self.execute(f"SELECT id, title, outlet, text FROM documents WHERE {condition}",
@@ -207,6 +268,10 @@ class PostgresEngine:
             "INSERT INTO documents_fts (id, words) VALUES (?, ?::tsvector) "
             "ON CONFLICT (id) DO UPDATE SET words = excluded.words",
             [(r[0], tsvector(" ".join(p or "" for p in r[1:]))) for r in rows])
+
+    @property
+    def backend_pid(self) -> int:
+        return int(self.conn.info.backend_pid)
 
     def close(self) -> None:
         self.conn.close()
@@ -259,7 +324,7 @@ def connect(url: str, *, read_only: bool = False) -> PostgresEngine:
         raise ProjectError(f"{shown(url)}: cannot connect ({str(exc).strip()})") from None
     if read_only:
         conn.execute("SET default_transaction_read_only = on")
-    return PostgresEngine(conn, read_only)
+    return PostgresEngine(conn, read_only, url)
 
 
 def version_of(engine: PostgresEngine) -> int:

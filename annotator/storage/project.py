@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change
@@ -28,6 +29,9 @@ from annotator.storage.search import SearchMixin, Segment
 from annotator.storage.study import StudyMixin
 
 __all__ = ["CodingResult", "DeletedSpan", "ImportResult", "Project", "Segment"]
+
+if TYPE_CHECKING:
+    from annotator.storage.listen import ServerListener
 
 Listener = Callable[[Change], None]
 
@@ -55,6 +59,27 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
     @property
     def on_server(self) -> bool:
         return self._path is None
+
+    @property
+    def key(self) -> str:
+        """What settings remember the project by: its file's full path, or its location."""
+        return self.location if self._path is None else str(self._path.resolve())
+
+    def beside(self, suffix: str) -> Path:
+        """Where a file made from the project goes by default: beside its file, or (for a
+        project on a server) in the home folder."""
+        if self._path is None:
+            return Path.home() / f"{self.name}{suffix}"
+        return self._path.with_name(self._path.stem + suffix)
+
+    def session_coder(self) -> tuple[str | None, bool]:
+        """On a server: the coder the connected role codes as (``None`` for its owner or an
+        administrator) and whether it may coordinate. A file: no one, and yes."""
+        if self._path is not None:
+            return None, True
+        from annotator.storage import server
+
+        return server.role_of_session(self.db)  # type: ignore[arg-type]
 
     @property
     def name(self) -> str:
@@ -151,6 +176,21 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
             db.close()
             raise
         return project
+
+    def listen(self) -> ServerListener | None:
+        """Other people's changes as they happen (a project on a server); a file: ``None``."""
+        if not self.on_server:
+            return None
+        from annotator.storage.listen import ServerListener
+
+        engine = self.db
+        return ServerListener(engine.url, lambda: engine.backend_pid)  # type: ignore[attr-defined]
+
+    def reconnect(self) -> bool:
+        """After the server went away: connect again (``True``) or not yet (``False``)."""
+        if not self.on_server:
+            return True
+        return self.db.reconnect()  # type: ignore[attr-defined]
 
     def checkpoint(self) -> None:
         if not self.read_only and not self.on_server:

@@ -38,7 +38,7 @@ _DATA = Qt.ItemDataRole.UserRole
 
 
 class ReportJob(QThread):
-    def __init__(self, path: Path, coders: list[str], scope: str, training: bool = False
+    def __init__(self, path: Path | str, coders: list[str], scope: str, training: bool = False
                  ) -> None:
         super().__init__()
         self.path, self.coders, self.scope, self.training = path, coders, scope, training
@@ -142,7 +142,7 @@ class AgreementWindow(QDialog):
     def compute(self) -> None:
         self.compute_button.setEnabled(False)
         self.summary.setText("Computing…")
-        self.job = ReportJob(self.project.path, self.chosen_coders(), self.scope.currentData(),
+        self.job = ReportJob(self.project.location, self.chosen_coders(), self.scope.currentData(),
                              getattr(self, "training", False))
         self.job.finished.connect(self._done)
         self.job.start()

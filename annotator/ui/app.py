@@ -27,12 +27,14 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def open_window(project_path: Path | None, settings: Settings | None = None,
+def open_window(project_path: Path | str | None, settings: Settings | None = None,
                 coder: str | None = None) -> MainWindow | None:
     """Open the project (the sample if none) and the window; None if the user gave up."""
     settings = settings or Settings.load()
+    if paths.is_server(project_path):
+        return _open_on_server(str(project_path), settings, coder)
     try:
-        path = project_path or paths.default_project_path()
+        path = Path(project_path) if project_path else paths.default_project_path()
         read_only = _opened_elsewhere(path)
         if read_only is None:
             return None
@@ -46,6 +48,26 @@ def open_window(project_path: Path | None, settings: Settings | None = None,
         project.close()
         return None
     settings.coder = coder
+    window = MainWindow(project, coder, settings)
+    settings.save()
+    return window
+
+
+def _open_on_server(url: str, settings: Settings, coder: str | None) -> MainWindow | None:
+    """A project on a lab's server: many coders at once is what it is for (no lock), and a
+    coder's role says who they are."""
+    try:
+        project = Project.open(url)
+        role_coder, _coordinates = project.session_coder()
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "Cannot open project", str(exc))
+        return None
+    coder = role_coder or coder or settings.coder or ask_coder(None, project.coders())
+    if not coder:
+        project.close()
+        return None
+    if role_coder is None:
+        settings.coder = coder
     window = MainWindow(project, coder, settings)
     settings.save()
     return window
@@ -71,7 +93,7 @@ def _opened_elsewhere(path: Path) -> bool | None:
     return box.clickedButton() is read_only
 
 
-def run(project_path: Path | None = None) -> int:
+def run(project_path: Path | str | None = None) -> int:
     app = application()
     crashed = start_crash_log()
     if crashed is not None:

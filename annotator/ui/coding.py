@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from annotator.domain.errors import AnnotatorError
+from annotator.domain.errors import AnnotatorError, ServerUnreachable
 from annotator.domain.model import Status
 from annotator.ui import operations as ops
 from annotator.ui.dialogs import ask_coder, choose_coders
@@ -25,8 +25,17 @@ class CodingMixin:
     def push(self: MainWindow, command: ops._Command) -> bool:
         """Run an operation, then put it on the undo stack; a refused one (a bad value, say)
         is shown and leaves nothing behind, neither in the project nor on the stack."""
+        link = self.server_link
+        if link is not None and link.waiting:  # after the ones still waiting, in order
+            link.keep(command, "the server does not answer yet")
+            return False
         try:
             command.apply()  # one transaction: on error the store rolled it back
+        except ServerUnreachable as exc:
+            if link is None:
+                raise
+            link.keep(command, str(exc))  # sent when the server is back
+            return False
         except AnnotatorError as exc:
             self.show_saved("failed", str(exc))
             self.refresh_coding()  # show what is really stored
@@ -138,6 +147,11 @@ class CodingMixin:
     # -- coders and modes ----------------------------------------------------------------
     def switch_coder(self: MainWindow, name: str | None = None) -> None:
         self.flush_edits()  # what was typed is the current coder's
+        if getattr(self, "role_coder", None):
+            QMessageBox.information(self, "Switch coder", f"On this server you code as "
+                                    f"{self.role_coder}, the role you connected as. Another "
+                                    f"coder connects as their own role.")
+            return
         name = name or ask_coder(self, self.project.coders(), self.coder)
         if not name or name == self.coder:
             return

@@ -39,7 +39,7 @@ class Job(QThread):
 
     sig_progress = Signal(int, int)
 
-    def __init__(self, project_path: Path, task: Task) -> None:
+    def __init__(self, project_path: Path | str, task: Task) -> None:
         super().__init__()
         self.project_path, self.task = project_path, task
         self.result: Any = None
@@ -102,7 +102,8 @@ def show_panel(window: QWidget, name: str, make: Callable[[Any], P],
     return panel
 
 
-def run_job(parent: QWidget, title: str, project_path: Path, task: Task) -> tuple[Any, str | None]:
+def run_job(parent: QWidget, title: str, project_path: Path | str, task: Task
+            ) -> tuple[Any, str | None]:
     """Run a task with a cancellable progress dialog: (result, error); result None if cancelled."""
     job = Job(project_path, task)
     dialog = QProgressDialog(f"{title}…", "Cancel", 0, 0, parent)
@@ -125,7 +126,8 @@ def run_job(parent: QWidget, title: str, project_path: Path, task: Task) -> tupl
     return job.result, job.error
 
 
-def run_import(parent: QWidget, project_path: Path, sources: list[Path]) -> ImportResult | None:
+def run_import(parent: QWidget, project_path: Path | str, sources: list[Path]
+               ) -> ImportResult | None:
     """Import with a progress dialog; tells the user the outcome; None if nothing was added."""
     result, error = run_job(parent, "Import", project_path, lambda project, progress, cancelled:
                             actions.import_paths(project, sources, progress=progress,

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from annotator.domain.errors import ServerUnreachable
 from annotator.domain.model import DocumentRow, Status
 from annotator.storage import Project
 from annotator.ui.list_query import ListQuery
@@ -38,7 +39,7 @@ class DocumentListModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._corpus = 0  # documents in the last unfiltered list: is it large?
         self._pages: dict[int, list[DocumentRow]] = {}
-        self.query = ListQuery(project.path)
+        self.query = ListQuery(project.location)
         self.query.sig_ready.connect(self._answered)
         self.reload()
 
@@ -93,7 +94,10 @@ class DocumentListModel(QAbstractTableModel):
             if len(self._pages) >= _MAX_PAGES:
                 self._pages.pop(next(iter(self._pages)))
             ids = self._ids[page * _PAGE:(page + 1) * _PAGE]
-            self._pages[page] = self.project.document_rows(ids, self.coder)
+            try:
+                self._pages[page] = self.project.document_rows(ids, self.coder)
+            except ServerUnreachable:
+                return None  # blank until the server is back (the window says so)
         rows = self._pages[page]
         offset = position - page * _PAGE
         return rows[offset] if offset < len(rows) else None

@@ -92,7 +92,7 @@ class DuplicatesWindow(QDialog):
     # -- finding ---------------------------------------------------------------------------
     def find(self) -> None:
         threshold = self.threshold.value()
-        result, error = run_job(self, "Finding near-duplicates", self.window_.project.path,
+        result, error = run_job(self, "Finding near-duplicates", self.window_.project.location,
                                 lambda project, progress, cancelled: duplicates.find(
                                     project, threshold, progress=progress,
                                     cancelled=cancelled))

@@ -23,7 +23,7 @@ from annotator.storage import Project
 class _Worker(QObject):
     sig_result = Signal(int, object)  # generation, ids (or the exception raised)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         super().__init__()
         self.path = path
         self.latest = 0  # set by the UI thread before each request
@@ -54,7 +54,7 @@ class ListQuery(QObject):
     sig_ready = Signal(object)
     _sig_request = Signal(int, object)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         super().__init__()
         self._thread = QThread()
         self._thread.setObjectName("document list filter")

@@ -6,16 +6,16 @@ after every committed change the store's notice makes it refresh what is on scre
 
 from __future__ import annotations
 
-import base64
 import bisect
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QWidget
 
-from annotator.domain.errors import ProjectError
+from annotator.domain.errors import ProjectError, ServerUnreachable
 from annotator.domain.model import Change, Span, Status
 from annotator.domain.text import excerpt
 from annotator.storage import Project, lock
@@ -27,15 +27,10 @@ from annotator.ui.document_model import DocumentListModel
 from annotator.ui.menus import build_menus, refresh_recent_menu
 from annotator.ui.session import Session
 from annotator.ui.settings import Settings
-from annotator.ui.window_layout import WindowWidgets, build_widgets
+from annotator.ui.window_layout import WindowWidgets, build_widgets, restore_layout, save_layout
 
-
-def _b64(data: QByteArray) -> str:
-    return base64.b64encode(bytes(data.data())).decode("ascii")
-
-
-def _unb64(text: str) -> QByteArray:
-    return QByteArray(base64.b64decode(text)) if text else QByteArray()
+if TYPE_CHECKING:
+    from annotator.ui.server_link import ServerLink
 
 
 class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
@@ -43,6 +38,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         super().__init__()
         self.settings = settings
         self.coder = coder
+        self.server_link: ServerLink | None = None  # a project on a server: live, and away
+        self.role_coder: str | None = None
         self.document_id: int | None = None
         self.selected_span_id: str | None = None
         self.compare_coder: str | None = None
@@ -107,18 +104,29 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         if getattr(self, "bridge", None):
             self.flush_edits()
             self.bridge.detach()
-            lock.release(self.project.path)
+            if self.server_link is not None:
+                self.server_link.close()
+                self.server_link = None
+            if not self.project.on_server:
+                lock.release(self.project.path)
             self.project.close()
         self.project = project
-        if not project.read_only:
+        if not project.read_only and not project.on_server:
             lock.acquire(project.path)
             self.session.back_up()
         self.undo_stack.clear()
+        self.role_coder, self.coordinates = project.session_coder()
+        if self.role_coder:  # on a server a coder's role says who they are
+            self.coder = self.role_coder
         if not project.read_only:
             self.project.add_coder(self.coder)
         self.bridge = StoreBridge(project)
         self.bridge.sig_changed.connect(self._on_change)
-        self.settings.add_recent(project.path)
+        if project.on_server:
+            from annotator.ui.server_link import ServerLink
+
+            self.server_link = ServerLink(self)
+        self.settings.add_recent(project.key)
         scheme = project.scheme
         self.view.shortcut_keys = set(scheme.shortcuts())
         self.view.snap_words = self.settings.snap_to_words
@@ -137,9 +145,9 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         self.spans_table.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self._span_row_chosen(current.row()))
         self.doc_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.setWindowTitle(f"{project.path.name}{' (read-only)' * project.read_only}"
-                            f" — annotator")
-        last = self.settings.last_document.get(str(project.path.resolve()))
+        shown = project.location if project.on_server else project.path.name
+        self.setWindowTitle(f"{shown}{' (read-only)' * project.read_only} — annotator")
+        last = self.settings.last_document.get(project.key)
         ids = self.doc_model.ids
         self.show_document(last if last in ids else (ids[0] if ids else None))
         self.blind_locked = bool(project.study_setting("blind_locked", False))
@@ -162,9 +170,14 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
     # -- showing -------------------------------------------------------------------------
     def show_document(self, document_id: int | None) -> None:
         self.flush_edits()  # typed text goes to the document it was typed for
+        try:
+            document = self.project.document(document_id) if document_id is not None else None
+        except ServerUnreachable as exc:  # stay where the coder is; their actions wait
+            self.statusBar().showMessage(f"Cannot open document {document_id} while the "
+                                         f"server is away ({exc}).", 6000)
+            return
         self.document_id = document_id
         self.selected_span_id = self.compare_selected_span_id = None
-        document = self.project.document(document_id) if document_id is not None else None
         self.view.set_document(document)
         self.lanes.set_document(document)
         self.scheme_panel.show_category(None)
@@ -173,7 +186,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         else:
             bits = [b for b in (document.date, document.outlet) if b]
             self.header.show_document(document.title, " · ".join(bits))
-            self.settings.last_document[str(self.project.path.resolve())] = document.id
+            self.settings.last_document[self.project.key] = document.id
             self.session.place_changed()
         self._select_list_row()
         self.refresh_coding()
@@ -313,6 +326,12 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
             self.view.ensureCursorVisible()
 
     def _on_change(self, change: Change) -> None:
+        try:
+            self._show_change(change)
+        except ServerUnreachable:  # arrived as the server went: shown once it is back
+            pass
+
+    def _show_change(self, change: Change) -> None:
         if change.kind == "study_changed":
             self.blind_locked = bool(self.project.study_setting("blind_locked", False))
             self.actions_by_name["blind"].setEnabled(not self.blind_locked)
@@ -330,9 +349,11 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
             self.refresh_coding()
         elif change.document_id == self.document_id:
             self.refresh_span(change) if change.span_id else self.refresh_coding()
-        self.show_saved("saved")
+        if not (change.remote or (self.server_link and self.server_link.waiting)):
+            self.show_saved("saved")
         self.session.project_changed()
-        for name in ("segments_window", "charts_window", "duplicates_window"):  # open panels
+        for name in ("segments_window", "charts_window", "duplicates_window",  # open panels
+                     "study_window"):
             panel = getattr(self, name, None)
             if panel is not None and panel.isVisible():
                 panel.project_changed(change)
@@ -369,36 +390,30 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
 
     # -- layout --------------------------------------------------------------------------
     def _restore_layout(self) -> None:
-        if self.settings.geometry:
-            self.restoreGeometry(_unb64(self.settings.geometry))
-        if self.settings.window_state:
-            self.restoreState(_unb64(self.settings.window_state))
-        if self.settings.splitter_state:
-            self.splitter.restoreState(_unb64(self.settings.splitter_state))
-        self.view.set_zoom(self.settings.zoom)
-        self.lanes.set_zoom(self.settings.zoom)
+        restore_layout(self)
 
     def save_layout(self) -> None:
-        self.settings.geometry = _b64(self.saveGeometry())
-        self.settings.window_state = _b64(self.saveState())
-        self.settings.splitter_state = _b64(self.splitter.saveState())
-        self.settings.zoom = self.view.zoom
-        self.settings.coder = self.coder
-        self.settings.save()
+        save_layout(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.flush_edits()
         focused = self.focusWidget()
         if focused is not None:
             focused.clearFocus()  # a text being typed is stored now, before the project closes
+        if self.server_link is not None and not self.server_link.may_close():
+            event.ignore()
+            return
         self.save_layout()
         self.bridge.detach()
         self.doc_model.close()
-        lock.release(self.project.path)
+        if self.server_link is not None:
+            self.server_link.close()
+        if not self.project.on_server:
+            lock.release(self.project.path)
         self.project.close()
         super().closeEvent(event)
 
-    def open_project_path(self, path: Path) -> None:
+    def open_project_path(self, path: Path | str) -> None:
         self.set_project(Project.open(path))
 
     @property
@@ -410,7 +425,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         return self.settings.blind_by_project.get(self._blind_key(), True)
 
     def _blind_key(self) -> str:
-        return f"{self.project.path.resolve()}|{self.coder}"
+        return f"{self.project.key}|{self.coder}"
 
 
 def _esc(text: str | None) -> str:

@@ -14,6 +14,7 @@ from annotator import __version__, actions, study
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
 from annotator.formats.importers import SUFFIXES
+from annotator.paths import location
 from annotator.storage import Project
 from annotator.ui.dialogs import run_import, run_job, show_shortcuts
 
@@ -42,6 +43,8 @@ def build_menus(w: MainWindow) -> None:
     file = bar.addMenu("&File")
     _action(w, file, "&New project…", partial(new_project, w), KS.New, "new")
     _action(w, file, "&Open project…", partial(open_project, w), KS.Open, "open")
+    _action(w, file, "Open on a ser&ver…", partial(open_on_server, w), "Ctrl+Alt+O",
+            "open_server")
     w.recent_menu = file.addMenu("Open &recent")
     file.addSeparator()
     _action(w, file, "&Import files…", partial(import_files, w), "Ctrl+I", "import_files")
@@ -145,11 +148,11 @@ def refresh_recent_menu(w: MainWindow) -> None:
     w.recent_menu.clear()
     for name in w.settings.recent_projects:
         action = w.recent_menu.addAction(name)
-        action.triggered.connect(partial(_open_path, w, Path(name)))
+        action.triggered.connect(partial(_open_path, w, location(name)))
     w.recent_menu.setEnabled(bool(w.settings.recent_projects))
 
 
-def _open_path(w: MainWindow, path: Path) -> None:
+def _open_path(w: MainWindow, path: Path | str) -> None:
     try:
         w.open_project_path(path)
     except AnnotatorError as exc:
@@ -177,6 +180,17 @@ def open_project(w: MainWindow) -> None:
                                           "(*.annotator);;All files (*)")
     if name:
         _open_path(w, Path(name))
+
+
+def open_on_server(w: MainWindow) -> None:
+    """A project on a lab's PostgreSQL server; the password comes from ~/.pgpass or
+    PGPASSWORD, never from this box."""
+    last = next((p for p in w.settings.recent_projects if p.startswith("postgres")), "")
+    url, ok = QInputDialog.getText(
+        w, "Open on a server", "Location (postgresql://YOU@HOST/DATABASE; the password comes "
+        "from ~/.pgpass or PGPASSWORD):", text=last or "postgresql://")
+    if ok and url.strip():
+        _open_path(w, url.strip())
 
 
 def _focus_filter(w: MainWindow) -> None:
@@ -216,7 +230,7 @@ def _import(w: MainWindow, sources: list[Path]) -> None:
     QApplication.restoreOverrideCursor()
     if ImportPreview(w, found).exec() != QDialog.DialogCode.Accepted:
         return
-    if run_import(w, w.project.path, sources):
+    if run_import(w, w.project.location, sources):
         w.doc_model.reload()
         if w.document_id is None and w.doc_model.ids:
             w.show_document(w.doc_model.ids[0])
@@ -251,7 +265,7 @@ EXPORT_FILTERS = {
 
 
 def export_project(w: MainWindow) -> None:
-    name, chosen = QFileDialog.getSaveFileName(w, "Export", str(w.project.path.with_suffix("")),
+    name, chosen = QFileDialog.getSaveFileName(w, "Export", str(w.project.beside("")),
                                                ";;".join(EXPORT_FILTERS))
     if not name:
         return
@@ -260,7 +274,7 @@ def export_project(w: MainWindow) -> None:
     line_endings = "crlf" if fmt.endswith("-crlf") else "lf"
     fmt = fmt.removesuffix("-excel").removesuffix("-crlf")
     path = Path(name) if Path(name).suffix or not suffix else Path(name + suffix)
-    count, error = run_job(w, "Export", w.project.path, lambda project, progress, cancelled:
+    count, error = run_job(w, "Export", w.project.location, lambda project, progress, cancelled:
                            actions.export(project, fmt, path, excel=excel,
                                           line_endings=line_endings, progress=progress,
                                           cancelled=cancelled))
@@ -273,7 +287,7 @@ def export_project(w: MainWindow) -> None:
 def save_copy(w: MainWindow) -> None:
     name, _ = QFileDialog.getSaveFileName(
         w, "Save a copy (for another coder, or a backup)",
-        str(w.project.path.with_name(w.project.path.stem + "-copy.annotator")),
+        str(w.project.beside("-copy.annotator")),
         "annotator projects (*.annotator)")
     if name:
         try:
@@ -288,6 +302,11 @@ def restore_backup(w: MainWindow, choice: int | None = None) -> None:
     from annotator.storage import backup
 
     settings = w.settings
+    if w.project.on_server:
+        QMessageBox.information(w, "Restore a backup", "This project is on a server: its "
+                                "administrator keeps its backups. File → Save a copy makes "
+                                "a file of it as it is now.")
+        return
     found = backup.list_backups(w.project.path, settings.backups_beside)
     if not found:
         folder = backup.backup_folder(w.project.path, settings.backups_beside)
@@ -322,7 +341,7 @@ def merge_into(w: MainWindow) -> None:
                                             "annotator projects (*.annotator)")
     if not names:
         return
-    result, error = run_job(w, "Merge", w.project.path, lambda project, progress, cancelled:
+    result, error = run_job(w, "Merge", w.project.location, lambda project, progress, cancelled:
                             study.merge_projects(project, [Path(n) for n in names]))
     if error:
         QMessageBox.warning(w, "Nothing was merged", error)
@@ -362,4 +381,4 @@ def shortcuts(w: MainWindow) -> None:
 def about(w: MainWindow) -> None:
     QMessageBox.about(w, "About annotator",
                       f"annotator {__version__}\nHand-coding of news articles.\n"
-                      f"Project: {w.project.path}")
+                      f"Project: {w.project.location}")

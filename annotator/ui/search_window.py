@@ -189,7 +189,7 @@ class SearchWindow(QDialog):
         text = self.query.text()
         try:
             if everything:
-                result, error = run_job(self, "Reading every match", w.project.path,
+                result, error = run_job(self, "Reading every match", w.project.location,
                                         lambda project, progress, cancelled: search.search(
                                             project, text, coder=w.coder, limit=10**9,
                                             progress=progress, cancelled=cancelled))

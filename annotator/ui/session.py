@@ -54,6 +54,10 @@ class Session(QObject):
     def back_up(self, min_age: float = BACKUP_AT_OPEN_MIN_AGE) -> threading.Thread:
         """Back the project up on a thread of its own (its own connection)."""
         settings = self.window.settings
+        if self.window.project.on_server:  # the server's own backups keep it
+            thread = threading.Thread(target=lambda: None, name="backup", daemon=True)
+            thread.start()
+            return thread
         path = self.window.project.path
 
         def run() -> None:

@@ -59,8 +59,9 @@ class Settings:
                        encoding="utf-8")
         os.replace(tmp, path)  # never a half-written settings file
 
-    def add_recent(self, project: Path) -> None:
-        name = str(project.resolve())
+    def add_recent(self, project: str) -> None:
+        """``project``: a project's ``key`` (a file's full path, or a server location)."""
+        name = project
         self.recent_projects = [name] + [p for p in self.recent_projects if p != name]
         del self.recent_projects[MAX_RECENT:]
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from annotator import study
 from annotator.actions import GOLD
 from annotator.domain.errors import AnnotatorError
+from annotator.domain.model import Change
 from annotator.storage import Project
 
 
@@ -73,6 +74,7 @@ class StudyWindow(QDialog):
         self.progress.verticalHeader().hide()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.sample = QLabel()  # the sample's completion, kept up to date
         form = QFormLayout()
         form.addRow("Coders", self.coders)
         form.addRow("", self.new_coder)
@@ -88,6 +90,7 @@ class StudyWindow(QDialog):
         layout.addWidget(self.lock_blind)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
+        layout.addWidget(self.sample)
         layout.addWidget(self.summary)
         self.resize(560, 620)
         self.refresh()
@@ -124,7 +127,7 @@ class StudyWindow(QDialog):
         written = []
         try:
             for coder in self.chosen():
-                path = Path(folder) / f"{self.project.path.stem}-{coder}.annotator"
+                path = Path(folder) / f"{self.project.name}-{coder}.annotator"
                 study.package(self.project, coder, path)
                 written.append(path.name)
         except AnnotatorError as exc:
@@ -132,6 +135,12 @@ class StudyWindow(QDialog):
         if written:
             self.summary.setText("Wrote " + ", ".join(written) + ": give each coder theirs; "
                                  "File → Merge projects brings them back, round after round.")
+
+    def project_changed(self, change: Change) -> None:
+        """A coder's progress moved (here, or on the server by another coder): show it."""
+        if change.kind in ("status_set", "span_added", "span_changed", "span_removed",
+                           "variable_set", "memo_set", "study_changed", "documents_imported"):
+            self.refresh()
 
     def refresh(self) -> None:
         design = self.project.design()
@@ -141,8 +150,7 @@ class StudyWindow(QDialog):
             cells = (coder, counts["assigned"], counts["done"], counts["in_progress"])
             for c, value in enumerate(cells):
                 self.progress.setItem(r, c, QTableWidgetItem(str(value)))
-        if design["reliability_sample"]:
-            self.summary.setText(
-                (self.summary.text() + "\n" if self.summary.text() else "")
-                + f"Reliability sample: {design['reliability_complete']} of "
-                  f"{design['reliability_sample']} documents done by all their coders.")
+        self.sample.setText(
+            f"Reliability sample: {design['reliability_complete']} of "
+            f"{design['reliability_sample']} documents done by all their coders."
+            if design["reliability_sample"] else "")

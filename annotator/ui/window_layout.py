@@ -8,9 +8,10 @@ the side panels collapse (View menu), the headline keeps to two lines.
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -231,3 +232,32 @@ def build_widgets(w: MainWindow) -> None:
     w.saved_label.setObjectName("saved")
     for label in (w.position_label, w.coder_label, w.saved_label):
         w.statusBar().addPermanentWidget(label)
+
+
+def _b64(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _unb64(text: str) -> QByteArray:
+    return QByteArray(base64.b64decode(text)) if text else QByteArray()
+
+
+def restore_layout(w: MainWindow) -> None:
+    """The window's size, docks, splitter and zoom as the settings remember them."""
+    if w.settings.geometry:
+        w.restoreGeometry(_unb64(w.settings.geometry))
+    if w.settings.window_state:
+        w.restoreState(_unb64(w.settings.window_state))
+    if w.settings.splitter_state:
+        w.splitter.restoreState(_unb64(w.settings.splitter_state))
+    w.view.set_zoom(w.settings.zoom)
+    w.lanes.set_zoom(w.settings.zoom)
+
+
+def save_layout(w: MainWindow) -> None:
+    w.settings.geometry = _b64(w.saveGeometry())
+    w.settings.window_state = _b64(w.saveState())
+    w.settings.splitter_state = _b64(w.splitter.saveState())
+    w.settings.zoom = w.view.zoom
+    w.settings.coder = w.coder
+    w.settings.save()

@@ -114,3 +114,23 @@ def test_the_command_line_takes_a_server_everywhere(tmp_path, pg_url: str) -> No
     assert code == 0 and "1 spans" in out, err
     code, _, err = run_cli("check", pg_url)
     assert code == 1 and "on a server" in err
+
+
+def test_a_lost_server_refuses_with_its_own_error_and_comes_back(pg_server, pg_url) -> None:  # type: ignore[no-untyped-def]
+    from annotator.domain.errors import ServerUnreachable
+
+    if not pg_server.can_restart:
+        pytest.skip("the test server is not ours to stop (ANNOTATOR_TEST_POSTGRESQL)")
+    with actions.new_project(pg_url) as project:
+        actions.import_paths(project, [SEEDS])
+        project.add_span(1, "ana", "speaker", 0, 3)
+        pg_server.stop_now()
+        try:
+            with pytest.raises(ServerUnreachable, match="cannot be reached"):
+                project.add_span(1, "ana", "speaker", 4, 9)
+            assert not project.reconnect()
+        finally:
+            pg_server.start_again()
+        assert project.reconnect()
+        project.add_span(1, "ana", "speaker", 4, 9)
+        assert [s.start for s in project.spans(1)] == [0, 4]

@@ -1,0 +1,156 @@
+"""The window on a project on a PostgreSQL server: coding stored on the server, other
+coders' changes shown as they happen (LISTEN/NOTIFY), and a server that goes away in the
+middle of a session: the actions wait in order, are saved when it is back, and any the
+server refuses are named with the reason. Nothing is dropped silently."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator import actions
+from annotator.domain.assignment import Plan
+from annotator.domain.model import Status
+from annotator.storage import Project, server
+from annotator.storage.database import now
+from tests.conftest import SEEDS
+from tests.ui.conftest import drag_select
+
+pytest.importorskip("psycopg")
+
+
+def database_of(url: str) -> str:
+    return url.split("?")[0].rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def team(pg_server, pg_url, monkeypatch):  # type: ignore[no-untyped-def]
+    """The seeds on the server; ana and ben are coder roles, ana on documents 1-3."""
+    tag = uuid.uuid4().hex[:6]
+    names = {"ana": f"ana_{tag}", "ben": f"ben_{tag}"}
+    with actions.new_project(pg_url) as project:
+        actions.import_paths(project, [SEEDS])
+        server.init(project.db)
+        made = {k: server.add_coder(project.db, n, created_at=now()) for k, n in names.items()}
+        project.set_assignments(Plan(order={names["ana"]: [1, 2, 3], names["ben"]: [2, 4, 5]},
+                                     reliability={2}))
+    monkeypatch.setenv("PGPASSWORD", made["ana"].password)
+    url = pg_server.with_database(database_of(pg_url), user=names["ana"])
+    yield {"owner": pg_url, "ana": url, "names": names, "server": pg_server}
+    pg_server.drop_database(pg_url)
+    pg_server.drop_roles([*names.values(), f"{database_of(pg_url)}_coders",
+                          f"{database_of(pg_url)}_coordinators"])
+
+
+def open_window_on(url: str, qtbot, coder: str | None = None):  # type: ignore[no-untyped-def]
+    from annotator.ui.app import open_window
+    from annotator.ui.settings import Settings
+
+    window = open_window(url, Settings.load(), coder)
+    assert window is not None
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    return window
+
+
+def code_word(window, qtbot, word: str) -> None:  # type: ignore[no-untyped-def]
+    text = window.view.text
+    start = text.index(word)
+    drag_select(qtbot, window.view, start, start + len(word))
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+
+
+def stored(url: str, doc: int) -> list[str]:
+    with Project.open(url, read_only=True) as project:
+        return [s.text for s in project.spans(doc)]
+
+
+def test_a_coder_codes_on_the_server_as_their_role(team, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = open_window_on(team["ana"], qtbot)
+    assert window.coder == team["names"]["ana"]  # the role says who codes
+    assert window.doc_model.ids == [1, 2, 3]
+    assert "postgresql://" in window.windowTitle()
+    window.show_document(1)
+    code_word(window, qtbot, "Putin")
+    assert stored(team["owner"], 1) == ["Putin"]
+    assert window.saved_label.text() == "✓ saved"
+    window.close()
+
+
+def test_other_coders_progress_shows_as_it_happens(team, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = open_window_on(team["owner"], qtbot, "carla")  # the coordinator's window
+    window.open_study()
+    dialog = window.study_window
+    qtbot.addWidget(dialog)
+    ben = team["names"]["ben"]
+
+    def bens_done() -> str:
+        rows = {dialog.progress.item(r, 0).text(): r for r in range(dialog.progress.rowCount())}
+        return dialog.progress.item(rows[ben], 2).text()
+
+    assert bens_done() == "0"
+    with Project.open(team["owner"]) as elsewhere:  # another coder's window, another process
+        elsewhere.set_status(4, ben, Status.DONE)
+    qtbot.waitUntil(lambda: bens_done() == "1", timeout=5000)  # no polling: NOTIFY
+    window.close()
+
+
+def test_the_server_goes_away_and_comes_back_mid_session(team, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    if not team["server"].can_restart:
+        pytest.skip("the test server is not ours to stop (ANNOTATOR_TEST_POSTGRESQL)")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    window = open_window_on(team["ana"], qtbot)
+    window.show_document(1)
+    code_word(window, qtbot, "Putin")  # saved before the server goes
+    team["server"].stop_now()
+    try:
+        code_word(window, qtbot, "Kremlin")
+        code_word(window, qtbot, "NATO")
+        assert window.saved_label.text().startswith("✗ NOT SAVED: not saved — reconnecting")
+        assert "2 actions waiting" in window.saved_label.text()
+        window.show_document(1)
+    finally:
+        team["server"].start_again()
+    qtbot.waitUntil(lambda: not window.server_link.waiting, timeout=15000)
+    assert sorted(stored(team["owner"], 1)) == ["Kremlin", "NATO", "Putin"]
+    assert window.saved_label.text() == "✓ saved"
+    assert window.undo_stack.count() == 3 and not warnings  # each one undoable, in order:
+    assert [window.undo_stack.command(i).span.text for i in range(3)] == \
+        ["Putin", "Kremlin", "NATO"]
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sorted(stored(team["owner"], 1)) == ["Kremlin", "Putin"]  # NATO's undone
+    window.close()
+
+
+def test_actions_the_server_refuses_after_it_is_back_are_named(team, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    if not team["server"].can_restart:
+        pytest.skip("the test server is not ours to stop (ANNOTATOR_TEST_POSTGRESQL)")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    window = open_window_on(team["ana"], qtbot)
+    window.server_link.timer.setInterval(60_000)  # the test says when to try again
+    window.show_document(3)
+    team["server"].stop_now()
+    try:
+        code_word(window, qtbot, "Kremlin")
+    finally:
+        team["server"].start_again()
+    ana, ben = team["names"]["ana"], team["names"]["ben"]
+    with Project.open(team["owner"]) as coordinator:  # meanwhile: document 3 goes to ben
+        coordinator.set_assignments(Plan(order={ana: [1, 2], ben: [2, 3, 4, 5]},
+                                         reliability={2}))
+    window.server_link.retry()
+    assert not window.server_link.waiting and stored(team["owner"], 3) == []
+    assert len(warnings) == 1
+    assert "Add Speaker span" in warnings[0] and "row-level security" in warnings[0]
+    window.close()
