@@ -34,3 +34,11 @@ def test_near_duplicate_benchmark_prints_recall_and_precision() -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("recall") == 2 and proc.stdout.count("precision") == 2
     assert "2,000 documents, threshold 0.9" in proc.stdout and "exact all-pairs" in proc.stdout
+
+
+def test_server_load_benchmark_loses_nothing() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "server_load.py"),
+                           "--quick"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("lost 0") == 2 and proc.stdout.count("p95") == 2
+    assert "server p50 / file p50 ratio" in proc.stdout
