@@ -92,8 +92,9 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         """The status bar's promise: "✓ saved" only when everything shown is stored."""
         text, colour = {"saved": ("✓ saved", ""),
                         "editing": ("● typing — saved in a moment", "#9a6700"),
-                        "failed": (f"✗ NOT SAVED: {reason}", "#c00000")}[state]
-        self.saved_label.setText(text)
+                        "failed": (f"✗ NOT SAVED: {reason}", "#c00000"),
+                        "waiting": (f"✗ not saved — reconnecting ({reason})", "#c00000")}[state]
+        self.saved_label.setText(text.splitlines()[0] if text else text)
         self.saved_label.setStyleSheet(f"color: {colour}; font-weight: bold" if colour else "")
         self.saved_label.setToolTip(reason)
 

@@ -72,11 +72,11 @@ class ServerLink(QObject):
         self.timer.start()
 
     def _show_waiting(self, reason: str) -> None:
+        """The status bar says how many wait; its tooltip, which ones and why."""
         n = len(self.outbox)
         names = "\n".join(f"{i}. {c.text()}" for i, c in enumerate(self.outbox, start=1))
-        self.window.show_saved(
-            "failed", f"not saved — reconnecting ({n} action{'s' * (n != 1)} waiting, kept in "
-                      f"order); {reason}\n{names}")
+        self.window.show_saved("waiting", f"{n} action{'s' * (n != 1)} waiting, kept in order")
+        self.window.saved_label.setToolTip(f"{reason}\n\nWaiting for the server:\n{names}")
 
     def retry(self) -> None:
         if not self.project.reconnect():
@@ -89,7 +89,8 @@ class ServerLink(QObject):
             return  # away again: the rest still waits
         self.timer.stop()
         self.window.refresh_coding()
-        self.window.doc_model.reload()
+        self.window.doc_model.reload()  # statuses others (or the kept actions) changed
+        self.window._select_list_row()
         self.window.show_saved("saved")
 
     def flush(self) -> bool:

@@ -114,8 +114,9 @@ def test_the_server_goes_away_and_comes_back_mid_session(team, qtbot, monkeypatc
     try:
         code_word(window, qtbot, "Kremlin")
         code_word(window, qtbot, "NATO")
-        assert window.saved_label.text().startswith("✗ NOT SAVED: not saved — reconnecting")
-        assert "2 actions waiting" in window.saved_label.text()
+        assert window.saved_label.text() == ("✗ not saved — reconnecting (2 actions waiting, "
+                                             "kept in order)")
+        assert "1. Add Speaker span\n2. Add Speaker span" in window.saved_label.toolTip()
         window.show_document(1)
     finally:
         team["server"].start_again()
