@@ -152,7 +152,7 @@ def merge_projects(target: Project, sources: list[Path],
                     f"{source}: its scheme ({project.scheme.name} v{project.scheme.version}) "
                     f"differs from this project's; every key its spans use exists here")
         conflicts: list[str] = []
-        with target.transaction():
+        with target.transaction(whole=True):
             for project in opened:
                 where = project.location
                 names = {**per_source.get(None, {}),
@@ -262,7 +262,7 @@ def adjudicate(project: Project, majority: bool = False) -> int:
         if coder != GOLD and status is not Status.NOT_STARTED:
             coders.setdefault(doc, []).append(coder)
     added = 0
-    with project.transaction():
+    with project.transaction(whole=True):
         for document_id, present in sorted(coders.items()):
             if len(present) < 2:
                 continue

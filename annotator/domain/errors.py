@@ -53,5 +53,6 @@ class Cancelled(AnnotatorError):
 
 
 class ServerUnreachable(ProjectError):
-    """The project's server cannot be reached (the network, or the server is down): the
-    action was not saved, and may be tried again once it is back."""
+    """The project's server cannot take the action now: it cannot be reached (the network,
+    or the server is down), or the project is busy (a merge holds it). The action was not
+    saved, and may be tried again in a moment."""

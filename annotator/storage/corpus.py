@@ -29,7 +29,7 @@ class CorpusMixin:
 
     if TYPE_CHECKING:  # provided by Project
         def _announce(self, change: Change) -> None: ...
-        def transaction(self) -> Any: ...
+        def transaction(self, whole: bool = False) -> Any: ...
 
     def texts(self, ids: list[int] | None = None) -> Iterator[tuple[int, str]]:
         """``(id, text)`` of every document (or of ``ids``), by id, a batch at a time."""
@@ -66,8 +66,8 @@ class CorpusMixin:
         and then nothing is removed."""
         ids = sorted(set(ids))
         removed: list[RemovedDocument] = []
-        with self.transaction():  # checked under the write lock: a coder in another window
-            busy = self.documents_with_work(ids)  # cannot start on one in between
+        with self.transaction(whole=True):  # checked under the write lock: a coder in
+            busy = self.documents_with_work(ids)  # another window cannot start in between
             if busy:
                 shown = ", ".join(str(i) for i in sorted(busy)[:10])
                 raise ProjectError(f"documents {shown} are coded or assigned; only documents "

@@ -290,9 +290,10 @@ class SqliteEngine:
     def in_transaction(self) -> bool:
         return self.conn.in_transaction
 
-    def begin(self) -> None:
+    def begin(self, whole: bool = False) -> None:
         # IMMEDIATE: a deferred one that reads first cannot wait for a second writer
-        # (SQLite skips the busy timeout on the upgrade), so it would fail at once
+        # (SQLite skips the busy timeout on the upgrade), so it would fail at once. Every
+        # write transaction holds the file's one write lock: ``whole`` ones need no more.
         self.conn.execute("BEGIN IMMEDIATE")
 
     def index_documents(self, condition: str, params: Sequence[Any]) -> None:

@@ -41,7 +41,7 @@ class DocumentsMixin:
     if TYPE_CHECKING:  # provided by Project and its other mixins
         def _announce(self, change: Change) -> None: ...
         def _coder_id(self, name: str, *, create: bool = True) -> int | None: ...
-        def transaction(self) -> Any: ...
+        def transaction(self, whole: bool = False) -> Any: ...
         def import_coding(self, document_id: int, coder: str, work: dict[str, Any],
                           result: CodingResult) -> None: ...
 
@@ -56,7 +56,7 @@ class DocumentsMixin:
         stamp = now()
         iterator = iter(documents)
         done = 0
-        with self.transaction():
+        with self.transaction(whole=True):  # its coding may meet the coders'
             indexed = self._last_document_id()  # new rows get higher ids (rowid = max + 1)
             while batch := list(islice(iterator, _BATCH)):
                 if cancelled and cancelled():

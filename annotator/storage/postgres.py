@@ -215,7 +215,7 @@ class PostgresEngine:
                 translated = self._translated[sql] = to_pyformat(sql)
             return self.conn.execute(translated, list(params))
         except self.errors as exc:
-            if self.lost:
+            if self.lost or _busy(exc):
                 raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
             raise
 
@@ -228,12 +228,13 @@ class PostgresEngine:
         """A new connection to the same server once it answers again; ``False`` while not."""
         import psycopg
 
+        if not self.lost:
+            return True  # it was busy, not gone
         try:
             conn = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
         except psycopg.Error:
             return False
-        if self.read_only:
-            conn.execute("SET default_transaction_read_only = on")
+        _session(conn, self.read_only)
         old, self.conn = self.conn, conn
         try:
             old.close()
@@ -246,7 +247,7 @@ class PostgresEngine:
             with self.conn.cursor() as cursor:
                 cursor.executemany(to_pyformat(sql), list(rows))
         except self.errors as exc:
-            if self.lost:
+            if self.lost or _busy(exc):
                 raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
             raise
 
@@ -258,8 +259,14 @@ class PostgresEngine:
             return False
         return self.conn.info.transaction_status != TransactionStatus.IDLE
 
-    def begin(self) -> None:
-        self.execute("BEGIN")
+    def begin(self, whole: bool = False) -> None:
+        """PostgreSQL lets writers run side by side, which a file never did: a merge could
+        read a coder's work, then replace it, while the coder adds a span in between. So a
+        coder's action takes the project's lock shared (actions run side by side) and a
+        ``whole`` transaction takes it alone: it waits for the actions under way, and new
+        ones wait for it (up to ``lock_timeout``, then they are refused, not lost)."""
+        lock = "pg_advisory_xact_lock" if whole else "pg_advisory_xact_lock_shared"
+        self.execute(f"BEGIN; SELECT {lock}({_PROJECT_LOCK})")
 
     def index_documents(self, condition: str, params: Sequence[Any]) -> None:
         rows = self.execute(f"SELECT id, title, outlet, text FROM documents WHERE {condition}",
@@ -280,6 +287,9 @@ class PostgresEngine:
         return describe(exc)
 
 
+_PROJECT_LOCK = 0x414E4E54  # "ANNT", as a file's application_id; one per database
+LOCK_TIMEOUT = "10s"  # as long as a file's busy timeout
+
 _MAX_POSITION = 16383  # PostgreSQL's highest word position; later words share it
 _MAX_LEXEME = 500  # a "word" longer than this (a pasted hash, base64) is not searched for
 
@@ -298,11 +308,21 @@ def tsvector(text: str) -> str:
                     for w, p in positions.items())
 
 
+def _busy(exc: BaseException) -> bool:
+    """The project's lock was not free in time (a merge or an import under way)."""
+    import psycopg
+
+    return isinstance(exc, psycopg.errors.LockNotAvailable)
+
+
 def describe(exc: BaseException) -> str:
     """What a server error means for the user, in words they can act on."""
     import psycopg
 
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if _busy(exc):
+        return (f"the project is busy with a coordinator's merge or import (waited "
+                f"{LOCK_TIMEOUT}); try again in a moment")
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
         return f"the server refused: you may not do this ({text})"
     if isinstance(exc, psycopg.OperationalError):
@@ -322,9 +342,14 @@ def connect(url: str, *, read_only: bool = False) -> PostgresEngine:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
         raise ProjectError(f"{shown(url)}: cannot connect ({str(exc).strip()})") from None
+    _session(conn, read_only)
+    return PostgresEngine(conn, read_only, url)
+
+
+def _session(conn: Any, read_only: bool) -> None:
+    conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     if read_only:
         conn.execute("SET default_transaction_read_only = on")
-    return PostgresEngine(conn, read_only, url)
 
 
 def version_of(engine: PostgresEngine) -> int:

@@ -215,7 +215,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
             self._listeners.remove(listener)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, whole: bool = False) -> Iterator[None]:
         """One write transaction; changes are announced only after it commits.
 
         It begins IMMEDIATE: a deferred one that reads first cannot wait for a second
@@ -230,7 +230,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         name = "annotator_step"  # nested ones may share it: both engines take the innermost
         try:
             if outer:
-                db.begin()
+                db.begin(whole)
             else:
                 db.execute(f"SAVEPOINT {name}")
             try:
@@ -328,7 +328,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
     def apply_scheme(self, scheme: CodingScheme, source: str | Path | None = None
                      ) -> SchemeMigration:
         """Make ``scheme`` current, moving renamed keys; refuse if coded data would orphan."""
-        with self.transaction():
+        with self.transaction(whole=True):
             plan = plan_change(scheme, self.scheme_usage(), source)
             self._migrate_keys(plan)
             self._store_scheme(scheme)

@@ -8,6 +8,7 @@ import pytest
 from annotator import actions
 from annotator.domain import corpus_query
 from annotator.domain.errors import ProjectError
+from annotator.domain.model import NewDocument
 from annotator.storage import Project, database, postgres
 from tests.conftest import SEEDS, run_cli
 
@@ -134,3 +135,32 @@ def test_a_lost_server_refuses_with_its_own_error_and_comes_back(pg_server, pg_u
         assert project.reconnect()
         project.add_span(1, "ana", "speaker", 4, 9)
         assert [s.start for s in project.spans(1)] == [0, 4]
+
+
+def test_a_merge_and_a_coders_action_never_interleave(pg_url) -> None:  # type: ignore[no-untyped-def]
+    """On a file the one write lock keeps a merge's read-then-replace whole; on a server a
+    whole transaction takes the project's lock alone, and a coder's action waits for it."""
+    import threading
+    import time
+
+    from annotator.domain.errors import ServerUnreachable
+
+    with actions.new_project(pg_url) as coordinator, Project.open(pg_url) as coder:
+        coordinator.import_documents([NewDocument(text="Putin spoke to NATO.")])
+        finished: list[float] = []
+        with coordinator.transaction(whole=True):
+            worker = threading.Thread(target=lambda: (coder.add_span(1, "ana", "speaker", 0, 5),
+                                                      finished.append(time.monotonic())))
+            worker.start()
+            time.sleep(0.5)
+            assert not finished  # waiting for the whole transaction
+            released = time.monotonic()
+        worker.join(5)
+        assert finished and finished[0] >= released
+        assert [s.text for s in coordinator.spans(1)] == ["Putin"]
+        coder.db.execute("SET lock_timeout = '200ms'")
+        with coordinator.transaction(whole=True):
+            with pytest.raises(ServerUnreachable, match="busy with a coordinator's merge"):
+                coder.add_span(1, "ana", "speaker", 15, 19)  # kept and tried again, not lost
+        coder.add_span(1, "ana", "speaker", 15, 19)
+        assert len(coordinator.spans(1)) == 2
