@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain.errors import ProjectError
-from annotator.storage.engine import SQLITE
+from annotator.storage.engine import SQLITE, Dialect
 
 
 def _import_sqlite_utils():  # type: ignore[no-untyped-def]
@@ -272,7 +272,7 @@ def writable(path: Path) -> bool:
 class SqliteEngine:
     """A project file's connection (through sqlite-utils), as the storage contract asks."""
 
-    sql = SQLITE
+    sql: Dialect = SQLITE
     errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
     def __init__(self, db: sqlite_utils.Database, read_only: bool) -> None:

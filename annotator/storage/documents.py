@@ -145,7 +145,7 @@ class DocumentsMixin:
             where.append("d.id IN (SELECT document_id FROM assignments WHERE coder_id = ?)")
             params.append(coder_id)
         query = prefix_query(search)
-        sql = self.db.sql
+        dialect = self.db.sql
         if search.strip():
             escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = f"%{escaped}%"
@@ -153,16 +153,16 @@ class DocumentsMixin:
         if query:  # words (as prefixes) in the title, outlet or text, from the index, and any
             # substring of a title or outlet from their narrow indexes: the hits drive the
             # query, so the wide table is read only for them
-            hits = (f"WITH hits(id) AS (SELECT {sql.fts_id} FROM documents_fts WHERE "
-                    f"{sql.fts_match} UNION SELECT id FROM documents"
-                    f"{sql.indexed_by('documents_by_title')} WHERE title {sql.like} ? "
+            hits = (f"WITH hits(id) AS (SELECT {dialect.fts_id} FROM documents_fts WHERE "
+                    f"{dialect.fts_match} UNION SELECT id FROM documents"
+                    f"{dialect.indexed_by('documents_by_title')} WHERE title {dialect.like} ? "
                     f"ESCAPE '\\' UNION SELECT id FROM documents"
-                    f"{sql.indexed_by('documents_by_outlet')} WHERE outlet {sql.like} ? "
+                    f"{dialect.indexed_by('documents_by_outlet')} WHERE outlet {dialect.like} ? "
                     f"ESCAPE '\\') ")
-            hit_params = [sql.fts_param(query), pattern, pattern]
+            hit_params = [dialect.fts_param(query), pattern, pattern]
         elif search.strip():  # no word in it (punctuation, a symbol): scan, as before
-            where.append(f"(d.title {sql.like} ? ESCAPE '\\' OR d.outlet {sql.like} ? "
-                         f"ESCAPE '\\' OR d.text {sql.like} ? ESCAPE '\\')")
+            where.append(f"(d.title {dialect.like} ? ESCAPE '\\' OR d.outlet {dialect.like} ? "
+                         f"ESCAPE '\\' OR d.text {dialect.like} ? ESCAPE '\\')")
             params += [pattern] * 3
         if status is not None:
             if status is Status.NOT_STARTED:
@@ -172,18 +172,18 @@ class DocumentsMixin:
                 params.append(status.value)
         terms = list(SORT_COLUMNS.get(sort, SORT_COLUMNS["id"]))
         if sort in ("title", "outlet"):
-            terms[0] = sql.nocase(terms[0])
+            terms[0] = dialect.nocase(terms[0])
         if assigned and sort == "id":
             terms = [f"(SELECT position FROM assignments WHERE document_id = d.id AND "
                      f"coder_id = {int(coder_id)})"]  # type: ignore[arg-type]
         if search:  # scan the table once and sort the few hits; an index walk would fetch
-            terms = [sql.unindexed(t) for t in terms]  # every text out of order (3x slower)
+            terms = [dialect.unindexed(t) for t in terms]  # every text out of order (3x slower)
         nulls = sort == "date"  # documents without a date come first, in both engines
-        order = ", ".join((sql.nulls_last_desc(t) if nulls else f"{t} DESC") if descending
-                          else (sql.nulls_first(t) if nulls else t) for t in terms)
+        order = ", ".join((dialect.nulls_last_desc(t) if nulls else f"{t} DESC") if descending
+                          else (dialect.nulls_first(t) if nulls else t) for t in terms)
         # the whole list in import order: read the ids from a narrow index and sort them,
         # not the wide table of texts (a third of the time at 100,000 documents)
-        table = f"documents d{sql.indexed_by('documents_by_date')}" if sort == "id" and not (
+        table = f"documents d{dialect.indexed_by('documents_by_date')}" if sort == "id" and not (
             search or assigned) else "documents d"
         if hits:  # the wide table only when its columns sort the list: 33,000 hits cost it
             table = "hits d" if sort in ("id", "status") else \

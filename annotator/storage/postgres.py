@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from annotator import paths
 from annotator.domain.corpus_query import index_words
 from annotator.domain.errors import ProjectError, ServerUnreachable
-from annotator.storage.engine import POSTGRES, to_pyformat
+from annotator.storage.engine import POSTGRES, Dialect, to_pyformat
 
 FIRST_VERSION = 8  # a PostgreSQL project starts at the SQLite file's version 8
 
@@ -195,7 +195,7 @@ class PostgresEngine:
     """One psycopg connection in autocommit mode: transactions are the caller's BEGIN and
     COMMIT, exactly as with SQLite."""
 
-    sql = POSTGRES
+    sql: Dialect = POSTGRES
 
     def __init__(self, conn: Any, read_only: bool, url: str = "") -> None:
         import psycopg

@@ -395,7 +395,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
             raise ProjectError(f"{path}: that is this project")
         target = sqlite3.connect(path)
         try:
-            self.db.conn.backup(target)
+            self.db.conn.backup(target)  # type: ignore[attr-defined] - a file: SqliteEngine
         except sqlite3.Error as exc:
             target.close()
             path.unlink(missing_ok=True)
