@@ -32,8 +32,12 @@ def test_an_empty_database_is_not_a_project(pg_url: str) -> None:
         Project.open(pg_url)
 
 
-def test_a_password_in_the_location_is_refused(pg_url: str) -> None:
-    with_password = pg_url.replace("postgres:@", "postgres:secret@")
+def test_a_password_in_the_location_is_refused(pg_server, pg_url: str) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(pg_url)
+    with_password = pg_server.with_database(parts.path.lstrip("/"),
+                                            user=parts.username or "postgres", password="secret")
     with pytest.raises(ProjectError, match="PGPASSWORD") as refused:
         Project.open(with_password)
     assert "secret" not in str(refused.value)
