@@ -82,11 +82,10 @@ class CodingMixin:
             params.append(json.dumps(list(coders)))
         if where:
             sql += " WHERE " + " AND ".join(where)
-        cursor = self.db.execute(sql + " ORDER BY s.document_id, c.name, s.start_offset, "
-                                 "s.end_offset", params)
         links = self._links_of(None)
-        while rows := cursor.fetchmany(2000):
-            yield from (self._row_to_span(r, links) for r in rows)
+        for r in self.db.stream(sql + " ORDER BY s.document_id, c.name, s.start_offset, "
+                                "s.end_offset", params):
+            yield self._row_to_span(r, links)
 
     def _links_of(self, span_ids: list[str] | None) -> dict[str, dict[str, str]]:
         if span_ids is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -285,6 +285,12 @@ class SqliteEngine:
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
+               ) -> Iterator[Any]:
+        cursor = self.conn.execute(sql, params)  # SQLite steps through it as it is read
+        while rows := cursor.fetchmany(size):
+            yield from rows
 
     @property
     def in_transaction(self) -> bool:

@@ -11,7 +11,7 @@ psycopg's ``%s``; nothing else is rewritten behind the caller's back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -126,6 +126,9 @@ class Engine(Protocol):
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
+               ) -> Iterator[Any]:
+        """The rows of a long result a batch at a time, never all of it in memory."""
     @property
     def in_transaction(self) -> bool: ...
     def begin(self, whole: bool = False) -> None:

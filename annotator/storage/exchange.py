@@ -134,7 +134,7 @@ class ExchangeMixin:
             "JOIN coders c ON c.id = m.coder_id")}
         ids = sorted(statuses) if coded_only else None  # None: every document
         spans = _by_document(self._all_spans())
-        values = _by_document(self.db.execute(
+        values = _by_document(self.db.stream(
             "SELECT v.document_id, c.name, v.variable, v.value FROM variable_values v "
             "JOIN coders c ON c.id = v.coder_id ORDER BY v.document_id, v.coder_id, "
             "v.variable"))
@@ -161,12 +161,10 @@ class ExchangeMixin:
     def _all_spans(self) -> Iterator[Span]:
         """Every span by document, then start, end and creation (``spans``' order), streamed."""
         links = self._links_of(None)
-        cursor = self.db.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN coders c ON c.id = s.coder_id ORDER BY "
-            f"s.document_id, s.start_offset, s.end_offset, s.created_at")
-        while batch := cursor.fetchmany(2000):
-            for r in batch:
-                yield self._row_to_span(r, links)
+        for r in self.db.stream(
+                f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN coders c ON c.id = s.coder_id ORDER "
+                f"BY s.document_id, s.start_offset, s.end_offset, s.created_at"):
+            yield self._row_to_span(r, links)
 
     def _documents_in_order(self, ids: list[int] | None) -> Iterator[Document]:
         """The documents ``ids`` (all, if None) by id, a batch at a time: one query per 500,
@@ -174,15 +172,14 @@ class ExchangeMixin:
         columns = ("SELECT id, text, title, date, outlet, url, source_path, content_hash, "
                    "metadata FROM documents")
         if ids is None:
-            cursor = self.db.execute(columns + " ORDER BY id")
-            batches: Iterator[list[Any]] = iter(lambda: cursor.fetchmany(500), [])
+            rows: Iterable[Any] = self.db.stream(columns + " ORDER BY id", size=500)
         else:
-            batches = (self.db.execute(
-                columns + f" WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
-                chunk).fetchall() for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)))
-        for batch in batches:
-            for r in batch:
-                yield Document(*r[:8], metadata=json.loads(r[8]))
+            rows = (r for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500))
+                    for r in self.db.execute(
+                        columns + f" WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                        chunk).fetchall())
+        for r in rows:
+            yield Document(*r[:8], metadata=json.loads(r[8]))
 
     def count_spans(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM spans").fetchone()[0])
@@ -204,22 +201,22 @@ class ExchangeMixin:
         if documents == "done":
             where.append("st.status = 'done'")
         links = self._links_of(None)
-        cursor = self.db.execute(
+        rows = self.db.stream(
             "SELECT s.id, s.document_id, d.title, coalesce(d.date, ''), coalesce(d.outlet, ''), "
             "c.name, s.category, coalesce(s.label, ''), s.start_offset, s.end_offset, s.text, "
             "s.attributes, s.created_at, s.updated_at, s.memo FROM spans s JOIN coders c "
             "ON c.id = s.coder_id JOIN document_status st ON st.document_id = s.document_id "
             "AND st.coder_id = s.coder_id JOIN documents d ON d.id = s.document_id "
             f"WHERE {' AND '.join(where)} "
-            "ORDER BY s.document_id, c.name, s.start_offset, s.end_offset, s.created_at", params)
+            "ORDER BY s.document_id, c.name, s.start_offset, s.end_offset, s.created_at", params,
+            size=5000)
         spread_of: dict[str, tuple[Any, ...]] = {}  # most spans share a few attribute sets
-        while batch := cursor.fetchmany(5000):
-            for r in batch:
-                if links and r[0] in links:
-                    spread = cells({**json.loads(r[11]), **links[r[0]]})
-                elif (spread := spread_of.get(r[11])) is None:  # type: ignore[assignment]
-                    spread = spread_of[r[11]] = cells(json.loads(r[11]))
-                yield r[:11] + spread + r[12:]
+        for r in rows:
+            if links and r[0] in links:
+                spread = cells({**json.loads(r[11]), **links[r[0]]})
+            elif (spread := spread_of.get(r[11])) is None:  # type: ignore[assignment]
+                spread = spread_of[r[11]] = cells(json.loads(r[11]))
+            yield tuple(r[:11]) + spread + tuple(r[12:])
 
 
 class _by_document:  # noqa: N801 - reads as what it does

@@ -15,7 +15,7 @@ location shown anywhere never carries one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -205,6 +205,7 @@ class PostgresEngine:
         self.read_only = read_only
         self.errors: tuple[type[BaseException], ...] = (psycopg.Error,)
         self._translated: dict[str, str] = {}
+        self._streams = 0
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
@@ -250,6 +251,27 @@ class PostgresEngine:
             if self.lost or _busy(exc):
                 raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
             raise
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
+               ) -> Iterator[Any]:
+        """A server-side cursor: psycopg's usual one would bring a million spans into
+        memory at once. Outside a transaction it is held (WITH HOLD), so it outlives the
+        statement's own."""
+        self._streams += 1
+        cursor = self.conn.cursor(name=f"annotator_stream_{self._streams}",
+                                  withhold=not self.in_transaction)
+        cursor.itersize = size
+        try:
+            try:
+                cursor.execute(to_pyformat(sql) if params else sql, list(params) or None)
+            except self.errors as exc:
+                if self.lost:
+                    raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
+                raise
+            yield from cursor
+        finally:
+            if not self.lost:
+                cursor.close()
 
     @property
     def in_transaction(self) -> bool:
