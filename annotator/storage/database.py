@@ -286,6 +286,9 @@ class SqliteEngine:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
 
+    def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        return [self.conn.execute(sql, row).fetchone() for row in rows]  # no round trips
+
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                ) -> Iterator[Any]:
         cursor = self.conn.execute(sql, params)  # SQLite steps through it as it is read

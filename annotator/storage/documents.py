@@ -61,15 +61,15 @@ class DocumentsMixin:
             while batch := list(islice(iterator, _BATCH)):
                 if cancelled and cancelled():
                     raise Cancelled()
-                for doc in batch:
-                    inserted = self.db.execute(
-                        "INSERT INTO documents (content_hash, title, date, outlet, url, "
-                        "source_path, text, length, metadata, imported_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (content_hash) DO NOTHING RETURNING id",  # a real duplicate
-                        [doc.content_hash, doc.title, doc.date, doc.outlet, doc.url,
-                         doc.source_path, doc.text, len(doc.text),
-                         json.dumps(doc.metadata, ensure_ascii=False), stamp]).fetchone()
+                ids = self.db.insert_returning(
+                    "INSERT INTO documents (content_hash, title, date, outlet, url, "
+                    "source_path, text, length, metadata, imported_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (content_hash) DO NOTHING RETURNING id",  # a real duplicate
+                    [[doc.content_hash, doc.title, doc.date, doc.outlet, doc.url,
+                      doc.source_path, doc.text, len(doc.text),
+                      json.dumps(doc.metadata, ensure_ascii=False), stamp] for doc in batch])
+                for doc, inserted in zip(batch, ids, strict=True):
                     if inserted:
                         result.added += 1
                         document_id = int(inserted[0])

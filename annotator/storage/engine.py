@@ -129,6 +129,9 @@ class Engine(Protocol):
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                ) -> Iterator[Any]:
         """The rows of a long result a batch at a time, never all of it in memory."""
+    def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """``sql`` (an INSERT ... RETURNING) once per row; each one's returned row, or
+        ``None`` where it inserted none (ON CONFLICT DO NOTHING)."""
     @property
     def in_transaction(self) -> bool: ...
     def begin(self, whole: bool = False) -> None:

@@ -252,6 +252,24 @@ class PostgresEngine:
                 raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
             raise
 
+    def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """All rows in one pipeline (psycopg's executemany), not a round trip each."""
+        if not rows:
+            return []
+        found: list[Any] = []
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(to_pyformat(sql), [list(r) for r in rows], returning=True)
+                while True:
+                    found.append(cursor.fetchone())
+                    if not cursor.nextset():
+                        break
+        except self.errors as exc:
+            if self.lost or _busy(exc):
+                raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
+            raise
+        return found
+
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                ) -> Iterator[Any]:
         """A server-side cursor: psycopg's usual one would bring a million spans into
@@ -319,15 +337,22 @@ _MAX_LEXEME = 500  # a "word" longer than this (a pasted hash, base64) is not se
 def tsvector(text: str) -> str:
     """The tsvector literal of ``text``'s index words with their positions (so phrases
     match), written out here rather than by PostgreSQL's parser, whose idea of a word
-    depends on the server's locale."""
+    depends on the server's locale. PostgreSQL keeps at most 256 positions a word, none
+    past 16,383 (later words share that one)."""
     positions: dict[str, list[int]] = {}
-    for number, word in enumerate(index_words(text), start=1):
-        if len(word) <= _MAX_LEXEME:
-            found = positions.setdefault(word, [])
-            if len(found) < 256:  # PostgreSQL keeps at most 256 positions a word
-                found.append(min(number, _MAX_POSITION))
-    return " ".join(f"'{w}':{','.join(map(str, dict.fromkeys(p)))}"
-                    for w, p in positions.items())
+    for number, word in enumerate(index_words(text), start=1):  # the per-word loop: lean
+        try:
+            positions[word].append(number)
+        except KeyError:
+            positions[word] = [number]
+    parts = []
+    for word, found in positions.items():
+        if len(word) > _MAX_LEXEME:
+            continue
+        if found[-1] > _MAX_POSITION:  # rare: a very long text
+            found = list(dict.fromkeys(min(n, _MAX_POSITION) for n in found))
+        parts.append(f"'{word}':{','.join(map(str, found[:256]))}")
+    return " ".join(parts)
 
 
 def _busy(exc: BaseException) -> bool:
