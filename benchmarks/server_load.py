@@ -1,10 +1,12 @@
-"""A lab under load: CODERS coder processes, each doing ACTIONS coding actions at once against
-one project, first on a PostgreSQL server (each coder its own role, under row-level
-security), then the same actions on one local SQLite file (the baseline, measured in the
-same run). Prints the latency of one action (p50, p95, p99, max), the throughput, and
-whether any action was lost: after the run every span each coder kept is read back.
+"""First the corpus: importing ARTICLES articles, the list's filter and a phrase count from
+the text index, on a server (when the script starts its own) and on a file. Then a lab under
+load: CODERS coder processes, each doing ACTIONS coding actions at once against one project,
+first on a PostgreSQL server (each coder its own role, under row-level security), then the
+same actions on one local SQLite file (the baseline, measured in the same run). Prints the
+latency of one action (p50, p95, p99, max), the throughput, and whether any action was
+lost: after the run every span each coder kept is read back.
 
-    python benchmarks/server_load.py [--coders 10] [--actions 1000] [--quick]
+    python benchmarks/server_load.py [--coders 10] [--actions 1000] [--articles 5000] [--quick]
 
 The server is started from the pgserver wheel, or ANNOTATOR_BENCH_POSTGRESQL names a
 database (empty) on an existing one, as a role that may create roles.
@@ -129,13 +131,36 @@ def setup(location: str, coders: list[str]
     return plan, passwords
 
 
+def corpus_figures(location: str, articles: int) -> str:
+    """Import, filter and phrase count on an empty project at ``location``."""
+    from annotator.domain.corpus_query import parse
+
+    docs = [NewDocument(text=f"Article {i}. {TEXT * 8}", title=f"T{i}", outlet="Tass")
+            for i in range(articles)]
+    with actions.new_project(location) as project:
+        start = time.perf_counter()
+        project.import_documents(docs)
+        imported = time.perf_counter() - start
+        start = time.perf_counter()
+        found = project.document_ids(search="Stolt")
+        filtered = time.perf_counter() - start
+        start = time.perf_counter()
+        counted = project.count_matching(parse('"Jens Stoltenberg"'))
+        phrase = time.perf_counter() - start
+    return (f"import {articles:,} articles {imported:6.2f} s   filter 'Stolt' "
+            f"{filtered * 1000:5.0f} ms ({len(found):,})   phrase count {phrase * 1000:4.0f} ms "
+            f"({counted:,})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--coders", type=int, default=10)
     parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--quick", action="store_true", help="3 coders x 50 actions")
     args = parser.parse_args()
     n_coders, n = (3, 50) if args.quick else (args.coders, args.actions)
+    articles = 200 if args.quick else args.articles
     folder = Path(tempfile.mkdtemp())
     tag = os.urandom(3).hex()
     coders = [f"load_{tag}_{k}" for k in range(n_coders)]
@@ -151,7 +176,12 @@ def main() -> None:
 
         with psycopg.connect(handle.get_uri(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE load_{tag}")
+            conn.execute(f"CREATE DATABASE corpus_{tag}")
         url = handle.get_uri(f"load_{tag}")
+        print(f"{'PostgreSQL':<28} " + corpus_figures(handle.get_uri(f"corpus_{tag}"),
+                                                      articles))
+        print(f"{'SQLite, one local file':<28} " + corpus_figures(
+            str(folder / "corpus.annotator"), articles))
     print(f"{n_coders} coders x {n} actions each, at once (60 % add a span, 20 % change a "
           f"memo, 10 % a variable, 5 % a status, 5 % delete a span)")
     plan, passwords = setup(url, coders)
