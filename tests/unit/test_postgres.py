@@ -9,13 +9,13 @@ from annotator import actions
 from annotator.domain import corpus_query
 from annotator.domain.errors import ProjectError
 from annotator.domain.model import NewDocument
-from annotator.storage import Project, database, postgres
+from annotator.storage import Project, database, postgres, postgres_schema
 from tests.conftest import SEEDS, run_cli
 
 
 def test_both_engines_number_their_migrations_alike() -> None:
     """A new SQLite migration needs its PostgreSQL step, or a server project stops short."""
-    assert set(postgres.MIGRATIONS) == set(range(postgres.FIRST_VERSION,
+    assert set(postgres_schema.MIGRATIONS) == set(range(postgres_schema.FIRST_VERSION,
                                                  database.LATEST_VERSION))
 
 
