@@ -155,3 +155,20 @@ def test_actions_the_server_refuses_after_it_is_back_are_named(team, qtbot, monk
     assert len(warnings) == 1
     assert "Add Speaker span" in warnings[0] and "row-level security" in warnings[0]
     window.close()
+
+
+def test_open_on_a_server_from_the_file_menu(team, qtbot, make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    window = make_window()  # a file first, as the coder's window usually starts
+    asked: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a, **k: (asked.append(k.get("text", "")) or (team["ana"], True)))
+    window.actions_by_name["open_server"].trigger()
+    assert window.project.on_server and window.coder == team["names"]["ana"]
+    assert window.settings.recent_projects[0] == team["ana"]  # reopened from File → Recent
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    window.switch_coder("ben")  # a coder on a server codes as their own role
+    assert window.coder == team["names"]["ana"] and "the role you connected as" in told[0]
+    window.close()
