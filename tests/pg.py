@@ -41,6 +41,19 @@ class TestServer:
             netloc = f"{user}:{password}@{netloc}" if password else f"{user}@{netloc}"
         return urlunsplit(parts._replace(netloc=netloc, path=f"/{name}"))
 
+    @staticmethod
+    def database_of(url: str) -> str:
+        return urlsplit(url).path.lstrip("/")
+
+    def as_user(self, url: str, user: str) -> str:
+        """``url``'s database, connected to as ``user`` (libpq finds the password)."""
+        return self.with_database(self.database_of(url), user=user)
+
+    def drop_project_roles(self, url: str, names: list[str]) -> None:
+        """The coders' roles and the project's two groups (after its database is dropped)."""
+        database = self.database_of(url)
+        self.drop_roles([*names, f"{database}_coders", f"{database}_coordinators"])
+
     def admin(self):  # type: ignore[no-untyped-def]
         import psycopg
 
@@ -53,7 +66,7 @@ class TestServer:
         return self.with_database(name)
 
     def drop_database(self, url: str) -> None:
-        name = urlsplit(url).path.lstrip("/")
+        name = self.database_of(url)
         with self.admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from annotator import paths
 from annotator.domain.errors import ProjectError
 from annotator.storage import database, postgres
 from annotator.storage.engine import Engine
@@ -44,23 +45,16 @@ def copy_project(source: str | Path, target: str | Path,
                  progress: Progress | None = None) -> None:
     """Copy the project at ``source`` to a new project at ``target`` (a file or a server)."""
     with Project.open(source, read_only=True) as project:
-        engine, cleanup = _empty_target(target)
-        try:
-            _copy_rows(project.db, engine, progress)
-        except BaseException:
-            engine.close()
-            cleanup()
-            raise
-        engine.close()
+        copy_rows(project.db, target, progress)
     with Project.open(target) as _check:  # the copy opens as a project
         pass
 
 
-def copy_rows_to_file(source: Engine, path: Path) -> None:
-    """Copy the project that ``source`` holds into a new file ``path``."""
-    engine, cleanup = _empty_target(path)
+def copy_rows(source: Engine, target: str | Path, progress: Progress | None = None) -> None:
+    """Copy the project that ``source`` holds into a new project at ``target``."""
+    engine, cleanup = _empty_target(target)
     try:
-        _copy_rows(source, engine, None)
+        _copy_rows(source, engine, progress)
     except BaseException:
         engine.close()
         cleanup()
@@ -69,8 +63,8 @@ def copy_rows_to_file(source: Engine, path: Path) -> None:
 
 
 def _empty_target(target: str | Path) -> tuple[Engine, Callable[[], None]]:
-    if postgres.is_location(target):
-        shown = postgres.shown(str(target))
+    if paths.is_server(target):
+        shown = paths.shown_location(str(target))
         engine = postgres.connect(str(target))
         if postgres.version_of(engine):
             engine.close()

@@ -11,6 +11,7 @@ location shown anywhere never carries one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,15 +20,6 @@ from annotator.domain.corpus_query import index_words
 from annotator.domain.errors import ProjectError, ServerUnreachable
 from annotator.storage.engine import POSTGRES, Dialect, to_pyformat
 from annotator.storage.postgres_schema import BASELINE, FIRST_VERSION, MIGRATIONS
-
-
-def is_location(location: object) -> bool:
-    return paths.is_server(location)
-
-
-def shown(url: str) -> str:
-    """The location without a password, to show and to store in settings."""
-    return paths.shown_location(url)
 
 
 class PostgresEngine:
@@ -46,18 +38,28 @@ class PostgresEngine:
         self._translated: dict[str, str] = {}
         self._streams = 0
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def _pyformat(self, sql: str) -> str:
+        translated = self._translated.get(sql)
+        if translated is None:
+            translated = self._translated[sql] = to_pyformat(sql)
+        return translated
+
+    @contextmanager
+    def _answering(self) -> Iterator[None]:
+        """A server gone, or a project too busy to wait for, is ``ServerUnreachable``: the
+        action may be tried again. Any other refusal is the caller's to describe."""
         try:
-            if not params:
-                return self.conn.execute(sql)
-            translated = self._translated.get(sql)
-            if translated is None:
-                translated = self._translated[sql] = to_pyformat(sql)
-            return self.conn.execute(translated, list(params))
+            yield
         except self.errors as exc:
             if self.lost or _busy(exc):
                 raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
             raise
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._answering():
+            if not params:
+                return self.conn.execute(sql)
+            return self.conn.execute(self._pyformat(sql), list(params))
 
     @property
     def lost(self) -> bool:
@@ -83,30 +85,20 @@ class PostgresEngine:
         return True
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        try:
-            with self.conn.cursor() as cursor:
-                cursor.executemany(to_pyformat(sql), list(rows))
-        except self.errors as exc:
-            if self.lost or _busy(exc):
-                raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
-            raise
+        with self._answering(), self.conn.cursor() as cursor:
+            cursor.executemany(self._pyformat(sql), list(rows))
 
     def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
         """All rows in one pipeline (psycopg's executemany), not a round trip each."""
         if not rows:
             return []
         found: list[Any] = []
-        try:
-            with self.conn.cursor() as cursor:
-                cursor.executemany(to_pyformat(sql), [list(r) for r in rows], returning=True)
-                while True:
-                    found.append(cursor.fetchone())
-                    if not cursor.nextset():
-                        break
-        except self.errors as exc:
-            if self.lost or _busy(exc):
-                raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
-            raise
+        with self._answering(), self.conn.cursor() as cursor:
+            cursor.executemany(self._pyformat(sql), [list(r) for r in rows], returning=True)
+            while True:
+                found.append(cursor.fetchone())
+                if not cursor.nextset():
+                    break
         return found
 
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
@@ -119,12 +111,8 @@ class PostgresEngine:
                                   withhold=not self.in_transaction)
         cursor.itersize = size
         try:
-            try:
-                cursor.execute(to_pyformat(sql) if params else sql, list(params) or None)
-            except self.errors as exc:
-                if self.lost:
-                    raise ServerUnreachable(f"not saved: {describe(exc)}") from exc
-                raise
+            with self._answering():
+                cursor.execute(self._pyformat(sql) if params else sql, list(params) or None)
             yield from cursor
         finally:
             if not self.lost:
@@ -219,15 +207,16 @@ def describe(exc: BaseException) -> str:
 def connect(url: str, *, read_only: bool = False) -> PostgresEngine:
     import psycopg
 
+    where = paths.shown_location(url)
     if urlsplit(url).password:
-        raise ProjectError(f"{shown(url)}: a password does not belong in the location (it "
-                           f"would stay in the shell's history and the recent projects); "
-                           f"put it in ~/.pgpass or PGPASSWORD")
+        raise ProjectError(f"{where}: a password does not belong in the location (it would "
+                           f"stay in the shell's history and the recent projects); put it in "
+                           f"~/.pgpass or PGPASSWORD")
 
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
-        raise ProjectError(f"{shown(url)}: cannot connect ({str(exc).strip()})") from None
+        raise ProjectError(f"{where}: cannot connect ({str(exc).strip()})") from None
     _session(conn, read_only)
     return PostgresEngine(conn, read_only, url)
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator import paths
 from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change
 from annotator.domain.scheme import CodingScheme
@@ -91,7 +92,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, scheme: CodingScheme) -> Project:
-        if postgres.is_location(path):
+        if paths.is_server(path):
             return cls._create_on_server(str(path), scheme)
         path = Path(path)
         if path.exists():
@@ -112,7 +113,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
     @classmethod
     def _create_on_server(cls, url: str, scheme: CodingScheme) -> Project:
         db = postgres.connect(url)
-        location = postgres.shown(url)
+        location = paths.shown_location(url)
         try:
             if postgres.version_of(db):
                 raise ProjectError(f"{location}: already holds a project; open it, or "
@@ -128,7 +129,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
     @classmethod
     def _open_on_server(cls, url: str, read_only: bool) -> Project:
         db = postgres.connect(url, read_only=read_only)
-        location = postgres.shown(url)
+        location = paths.shown_location(url)
         try:
             if postgres.version_of(db) == 0:
                 raise ProjectError(f"{location}: holds no annotator project; 'annotator new "
@@ -149,7 +150,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False) -> Project:
         """Open a project; ``read_only`` (or a file that cannot be written) changes nothing."""
-        if postgres.is_location(path):
+        if paths.is_server(path):
             return cls._open_on_server(str(path), read_only)
         path = Path(path)
         db = database.connect(path, read_only=read_only)
@@ -383,11 +384,9 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         A project on a server is copied table by table (``copy.py``)."""
         path = Path(path)
         if self.on_server:
-            if path.exists():
-                raise ProjectError(f"{path}: already exists; choose another name")
-            from annotator.storage.copy import copy_rows_to_file
+            from annotator.storage.copy import copy_rows
 
-            copy_rows_to_file(self.db, path)
+            copy_rows(self.db, path)  # refuses an existing file as below
             return
         if path.exists():
             raise ProjectError(f"{path}: already exists; choose another name")

@@ -64,9 +64,13 @@ def _literal(value: str) -> str:
     return sql.Literal(value).as_string(None)
 
 
+def _role_exists(engine: PostgresEngine, name: str) -> bool:
+    return engine.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", [name]).fetchone() \
+        is not None
+
+
 def _create_group(engine: PostgresEngine, name: str) -> None:
-    exists = engine.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", [name]).fetchone()
-    if not exists:
+    if not _role_exists(engine, name):
         engine.execute(f"CREATE ROLE {_ident(name)} NOLOGIN")
 
 
@@ -135,13 +139,13 @@ def add_coder(engine: PostgresEngine, name: str, *, coordinator: bool = False,
     if not name:
         raise ProjectError("a coder needs a name")
     coders, coordinators = groups(engine)
-    if not engine.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", [coders]).fetchone():
+    if not _role_exists(engine, coders):
         raise ProjectError("the server has no roles for this project yet; run 'annotator "
                            "server init' on it first")
     password: str | None = None
     engine.begin()
     try:
-        if not engine.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", [name]).fetchone():
+        if not _role_exists(engine, name):
             password = secrets.token_urlsafe(18)
             engine.execute(f"CREATE ROLE {_ident(name)} LOGIN PASSWORD {_literal(password)}")
         engine.execute(f"GRANT {_ident(coordinators if coordinator else coders)} "

@@ -51,13 +51,12 @@ class Session(QObject):
     def project_changed(self) -> None:
         self.idle_timer.start()
 
-    def back_up(self, min_age: float = BACKUP_AT_OPEN_MIN_AGE) -> threading.Thread:
-        """Back the project up on a thread of its own (its own connection)."""
+    def back_up(self, min_age: float = BACKUP_AT_OPEN_MIN_AGE) -> threading.Thread | None:
+        """Back the project up on a thread of its own (its own connection); a project on a
+        server is kept by the server's own backups (``None``)."""
         settings = self.window.settings
-        if self.window.project.on_server:  # the server's own backups keep it
-            thread = threading.Thread(target=lambda: None, name="backup", daemon=True)
-            thread.start()
-            return thread
+        if self.window.project.on_server:
+            return None
         path = self.window.project.path
 
         def run() -> None:

@@ -21,10 +21,6 @@ from tests.ui.conftest import drag_select
 pytest.importorskip("psycopg")
 
 
-def database_of(url: str) -> str:
-    return url.split("?")[0].rsplit("/", 1)[1]
-
-
 @pytest.fixture
 def team(pg_server, pg_url, monkeypatch):  # type: ignore[no-untyped-def]
     """The seeds on the server; ana and ben are coder roles, ana on documents 1-3."""
@@ -37,11 +33,10 @@ def team(pg_server, pg_url, monkeypatch):  # type: ignore[no-untyped-def]
         project.set_assignments(Plan(order={names["ana"]: [1, 2, 3], names["ben"]: [2, 4, 5]},
                                      reliability={2}))
     monkeypatch.setenv("PGPASSWORD", made["ana"].password)
-    url = pg_server.with_database(database_of(pg_url), user=names["ana"])
+    url = pg_server.as_user(pg_url, names["ana"])
     yield {"owner": pg_url, "ana": url, "names": names, "server": pg_server}
     pg_server.drop_database(pg_url)
-    pg_server.drop_roles([*names.values(), f"{database_of(pg_url)}_coders",
-                          f"{database_of(pg_url)}_coordinators"])
+    pg_server.drop_project_roles(pg_url, list(names.values()))
 
 
 def open_window_on(url: str, qtbot, coder: str | None = None):  # type: ignore[no-untyped-def]

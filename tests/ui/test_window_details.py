@@ -144,7 +144,7 @@ def test_restore_a_backup_from_the_file_menu(make_window, qtbot) -> None:  # typ
     from annotator.ui.menus import restore_backup
 
     window = make_window()
-    window.session.back_up(0).join()  # the backup made at open
+    window.session.back_up(0).join()  # type: ignore[union-attr] - the backup made at open
     path = window.project.path
     before = len(list_backups(path))
     window.view.select_range(0, 3)

@@ -35,17 +35,11 @@ def lab(pg_server, pg_url):  # type: ignore[no-untyped-def]
            "server": pg_server}
     yield lab
     pg_server.drop_database(pg_url)
-    pg_server.drop_roles([*names.values(), *server_groups(pg_url)])
-
-
-def server_groups(url: str) -> tuple[str, str]:
-    database = url.split("?")[0].rsplit("/", 1)[1]
-    return f"{database}_coders", f"{database}_coordinators"
+    pg_server.drop_project_roles(pg_url, list(names.values()))
 
 
 def connect_as(lab, key: str):  # type: ignore[no-untyped-def]
-    url = lab["server"].with_database(lab["url"].split("?")[0].rsplit("/", 1)[1],
-                                      user=lab["names"][key])
+    url = lab["server"].as_user(lab["url"], lab["names"][key])
     return psycopg.connect(url, password=lab["passwords"][key], autocommit=True)
 
 
@@ -124,8 +118,7 @@ def test_the_coordinator_may_do_everything(lab) -> None:  # type: ignore[no-unty
 
 def test_the_app_as_a_coder_is_refused_with_a_message(lab, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PGPASSWORD", lab["passwords"]["ana"])
-    url = lab["server"].with_database(lab["url"].split("?")[0].rsplit("/", 1)[1],
-                                      user=lab["names"]["ana"])
+    url = lab["server"].as_user(lab["url"], lab["names"]["ana"])
     with Project.open(url) as project:
         span = project.add_span(1, lab["names"]["ana"], "speaker", 0, 3)
         assert project.span(span.id).coder == lab["names"]["ana"]
@@ -149,11 +142,10 @@ def test_the_command_line_sets_up_a_server(pg_server, pg_url) -> None:  # type: 
     assert code == 0, err
     password = out.strip().rsplit(" ", 1)[1]
     assert len(password) >= 20
-    with psycopg.connect(pg_server.with_database(pg_url.split("?")[0].rsplit("/", 1)[1],
-                                                 user=name), password=password) as conn:
+    with psycopg.connect(pg_server.as_user(pg_url, name), password=password) as conn:
         assert conn.execute("SELECT count(*) FROM coders WHERE role = %s",
                             [name]).fetchone()[0] == 1
     code, out, err = run_cli("server", "add-coder", "project.annotator", name)
     assert code == 1 and "not a server location" in err
     pg_server.drop_database(pg_url)
-    pg_server.drop_roles([name, *server_groups(pg_url)])
+    pg_server.drop_project_roles(pg_url, [name])
