@@ -25,6 +25,59 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 
+class UnexpectedDialog(AssertionError):
+    """A modal dialog that no one would close opened during a test."""
+
+
+# What would wait for a person: every modal exec() and the static dialogs Qt runs in C++. A
+# QProgressDialog is left alone: the job it shows closes it (a job that hangs meets the
+# per-test timeout instead).
+_MODAL_CLASSES = ("QDialog", "QMessageBox", "QFileDialog", "QInputDialog",
+                  "QColorDialog", "QFontDialog", "QMenu")
+_STATIC_DIALOGS = {
+    "QMessageBox": ("warning", "information", "critical", "question", "about"),
+    "QFileDialog": ("getOpenFileName", "getOpenFileNames", "getSaveFileName",
+                    "getExistingDirectory", "getOpenFileUrl", "getSaveFileUrl"),
+    "QInputDialog": ("getText", "getItem", "getInt", "getDouble", "getMultiLineText"),
+    "QColorDialog": ("getColor",),
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_dialog(monkeypatch: pytest.MonkeyPatch) -> object:
+    """A modal dialog a test did not answer fails the test at once instead of waiting for a
+    click that never comes (offscreen, no one sees it). A test that expects one patches that
+    dialog itself (its monkeypatch comes after this one and wins)."""
+    from PySide6 import QtWidgets
+
+    opened: list[str] = []
+
+    def refuse(where: str, original=None):  # type: ignore[no-untyped-def]
+        def opened_dialog(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if original is not None and args and isinstance(args[0],
+                                                            QtWidgets.QProgressDialog):
+                return original(*args, **kwargs)  # its job closes it
+            texts = [a for a in args if isinstance(a, str)]
+            owner = args[0] if args and isinstance(args[0], QtWidgets.QWidget) else None
+            if owner is not None and not texts:
+                texts = [t for t in (owner.windowTitle(), getattr(owner, "text", str)())
+                         if isinstance(t, str) and t]
+            opened.append(f"{where}: {' | '.join(texts)[:300]}")
+            raise UnexpectedDialog(f"a modal dialog opened that the test did not expect: "
+                                   f"{opened[-1]}")
+        return opened_dialog
+
+    for name in _MODAL_CLASSES:
+        cls = getattr(QtWidgets, name)
+        monkeypatch.setattr(cls, "exec", refuse(f"{name}.exec", cls.exec))
+    for name, statics in _STATIC_DIALOGS.items():
+        for static in statics:
+            monkeypatch.setattr(getattr(QtWidgets, name), static,
+                                staticmethod(refuse(f"{name}.{static}")))
+    yield opened
+    assert not opened, f"modal dialogs opened that the test did not expect: {opened}"
+
+
 # -- the storage contract: tests marked ``contract`` run once per engine ----------------------
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "contract: the storage contract; runs on both engines "

@@ -28,7 +28,7 @@ from tests.conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
 
-XSD = ROOT.parent / "shared" / "formats" / "refi-qda-project-1.0.xsd"
+XSD = ROOT / "tests" / "data" / "refi-qda" / "refi-qda-project-1.0.xsd"
 Q = "{urn:QDA-XML:project:1.0}"
 HARD = [
     "Zelensky 🇺🇦 said: “No 👍🏽 deal” — 👩‍👩‍👧 families fled.\nPutin 😀 demanded guarantees.",

@@ -1,8 +1,8 @@
 """News-database batch downloads split into their articles, and single articles from Word,
 OpenDocument, RTF, web pages and PDF, each imported with its text exactly as written.
 
-The LexisNexis samples are the vendors' real layouts (../shared/corpora/lexisnexis, whose
-README lists each article's metadata); every other fixture is written here by the library
+The LexisNexis samples are the vendors' real layouts (tests/data/lexisnexis; tests/data/README.md
+says where they come from); every other fixture is written here by the library
 that writes that format, so the expected text is known."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL
 
-SAMPLES = ROOT.parent / "shared" / "corpora" / "lexisnexis"
+SAMPLES = ROOT / "tests" / "data" / "lexisnexis"
 # a headline and paragraphs with what breaks offsets: emoji, a flag, combining accents
 PARAGRAPHS = ["Stoltenberg: “No deal on NATO” 🇺🇦", "Ме́дведев said the talks 👍🏽 were over.",
               "Café (e + combining acute: Cafe\u0301) closed at 5 p.m."]
