@@ -37,15 +37,19 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
                  as_one_document: bool = False) -> ImportResult:
     """Import files and folders in one transaction: all of them, or (on any error) none."""
     files = collect_files(sources)
+    notes: list[str] = []
 
     def documents() -> Iterator[NewDocument]:
         for done, path in enumerate(files, start=1):
-            yield from read_file(path, encoding, text_field, project.scheme,
-                                 as_one_document=as_one_document)
+            for document in read_file(path, encoding, text_field, project.scheme,
+                                      as_one_document=as_one_document):
+                notes.extend(f"{path.name}: {note}" for note in document.notes)
+                yield document
             if progress:
                 progress(done, len(files))
 
     result = project.import_documents(documents(), cancelled=cancelled)
+    result.notes.extend(notes)
     project.checkpoint()  # the project file alone holds the import, not only its -wal
     return result
 

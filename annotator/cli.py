@@ -149,6 +149,8 @@ def _import(args: argparse.Namespace) -> int:
                                       as_one_document=args.as_one_document)
         print(f"imported {result.added} document{'s' * (result.added != 1)}; skipped "
               f"{result.duplicates} duplicate{'s' * (result.duplicates != 1)}")
+        for note in result.notes:
+            print(f"note: {note}", file=sys.stderr)
     return 0
 
 

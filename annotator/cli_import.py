@@ -13,6 +13,8 @@ def print_preview(found: list[tuple[Path, list[NewDocument]]]) -> None:
         for n, d in enumerate(documents, start=1):
             print(f"  {n:>4}. {d.date or '—':<10}  {(d.outlet or '—')[:28]:<28}  "
                   f"{len(d.text):>8,} chars  {d.title[:70]}")
+            for note in d.notes:
+                print(f"        note: {note}")
     total = sum(len(d) for _, d in found)
     print(f"{total} article{'s' * (total != 1)} in {len(found)} file"
           f"{'s' * (len(found) != 1)}; nothing was imported (--dry-run)")

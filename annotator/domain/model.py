@@ -33,6 +33,9 @@ class NewDocument:
     # coder → {"status": ..., "variables": {...}, "spans": [{"id", "category", ...}]}, from
     # files that carry coding (our JSONL, REFI-QDA)
     coding: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # what the reader repaired or doubts in this document, for the import's summary (not
+    # stored): a selection moved to the text its name holds, one whose name matches nothing
+    notes: list[str] = field(default_factory=list)
 
     @property
     def content_hash(self) -> str:
@@ -111,6 +114,8 @@ class CoderWork:
     variables: dict[str, Any]
     spans: list[Span]
     memo: str = ""  # the coder's note on the document
+    status_at: str = ""  # when the status was last set (ISO 8601, UTC)
+    memo_at: str = ""  # when the memo was last written
 
 
 # One span as an export row, a plain tuple in this order (a million objects would cost more

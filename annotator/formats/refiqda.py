@@ -45,7 +45,7 @@ SOURCES = "sources"
 # Characters XML 1.0 forbids: most C0 controls (form feed and vertical tab among them, from
 # PDF page breaks), lone surrogates and U+FFFE/U+FFFF. One of them makes project.qde
 # unreadable for every client, so none may reach the XML.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TYPES = {"text": "Text", "choice": "Text", "boolean": "Boolean", "number": "Float",
           "date": "Date"}
 _DOCUMENT_FIELDS = (("date", "Date"), ("outlet", "Text"), ("url", "Text"))
@@ -54,12 +54,12 @@ _DOCUMENT_FIELDS = (("date", "Date"), ("outlet", "Text"), ("url", "Text"))
 def _xml_text(text: str) -> str:
     """Text for a name or note: forbidden characters shown as U+FFFD (the selection's
     exact text travels in the source file, and its offsets, not here)."""
-    return _NOT_XML.sub("\ufffd", text)
+    return NOT_XML.sub("\ufffd", text)
 
 
 def _xml_json(data: object) -> str:
     """JSON whose forbidden characters are \\u escapes, so it survives XML losslessly."""
-    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}",
+    return NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}",
                         json.dumps(data, ensure_ascii=False))
 
 
@@ -131,21 +131,20 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
                                    _shown(variable, work.variables[variable.key])))
             note_guid = _guid("status", doc.content_hash, coder)
             note = ET.SubElement(notes, f"{_Q}Note", {"guid": note_guid, "name": _xml_text(
-                f"status ({coder})"), "creatingUser": user})
+                f"status ({coder})"), **_made_by(user, work.status_at or _newest(work))})
             ET.SubElement(note, f"{_Q}PlainTextContent").text = _xml_text(
                 f"{coder}: {work.status.display}")
             note_refs.append(note_guid)
             if work.memo:  # the coder's memo on the document, a note of its own
                 memo_guid = _guid("memo", doc.content_hash, coder)
                 memo = ET.SubElement(notes, f"{_Q}Note", {"guid": memo_guid, "name": _xml_text(
-                    f"memo ({coder})"), "creatingUser": user})
+                    f"memo ({coder})"), **_made_by(user, work.memo_at or _newest(work))})
                 ET.SubElement(memo, f"{_Q}PlainTextContent").text = _xml_text(work.memo)
                 note_refs.append(memo_guid)
         for note_guid in note_refs:
             ET.SubElement(source, f"{_Q}NoteRef", {"targetGUID": note_guid})
-        if values:
-            case = ET.SubElement(cases, f"{_Q}Case", {"guid": _guid("case", doc.content_hash),
-                                                       "name": _xml_text(doc.title or "")})
+        if values:  # nameless with one source, as MAXQDA writes a document's variables
+            case = ET.SubElement(cases, f"{_Q}Case", {"guid": _guid("case", doc.content_hash)})
             for name, kind, value in values:
                 guid, _ = variables.setdefault(name, (_guid("variable", name), kind))
                 _variable_value(case, guid, kind, value)
@@ -194,19 +193,34 @@ def _selection(source: ET.Element, span: Any, user: str, position: _Positions,
     selection = ET.SubElement(source, f"{_Q}PlainTextSelection", {
         "guid": span.id, "name": _xml_text(span.text[:60]),
         "startPosition": str(position(span.start)), "endPosition": str(position(span.end)),
-        "creatingUser": user, "creationDateTime": span.created_at})
+        **_made_by(user, span.created_at, span.updated_at)})
     extra = {"category": span.category, "label": span.label, "attributes": span.attributes,
              "updated_at": span.updated_at}
     ET.SubElement(selection, f"{_Q}Description").text = PREFIX + _xml_json(extra)
     coding = ET.SubElement(selection, f"{_Q}Coding", {"guid": _guid("coding", span.id),
-                                                       "creatingUser": user})
+                                                       "creatingUser": user,
+                                                       "creationDateTime": span.created_at})
     ET.SubElement(coding, f"{_Q}CodeRef", {"targetGUID": code})
     if span.memo:  # a note MAXQDA and ATLAS.ti show as the segment's memo
         guid = _guid("memo", span.id)
         note = ET.SubElement(notes, f"{_Q}Note", {"guid": guid, "name": _xml_text(
-            f"memo: {span.text[:40]}"), "creatingUser": user})
+            f"memo: {span.text[:40]}"), **_made_by(user, span.updated_at)})
         ET.SubElement(note, f"{_Q}PlainTextContent").text = _xml_text(span.memo)
         ET.SubElement(selection, f"{_Q}NoteRef", {"targetGUID": guid})
+
+
+def _made_by(user: str, created: str, modified: str = "") -> dict[str, str]:
+    """Who made an element and when, with the modifying pair too: QualCoder's import reads
+    ``creationDateTime`` (or ``modifiedDateTime``) of every note and selection and stops on
+    one that has neither; MAXQDA and ATLAS.ti show them."""
+    return {"creatingUser": user, "creationDateTime": created, "modifyingUser": user,
+            "modifiedDateTime": modified or created}
+
+
+def _newest(work: Any) -> str:
+    """A date for a note whose own row has none (a status or memo written before version
+    7): the coder's newest span's, else the epoch, so exports still repeat byte for byte."""
+    return max((s.updated_at for s in work.spans), default="1970-01-01T00:00:00Z")
 
 
 def _is_date(value: str) -> bool:

@@ -25,9 +25,9 @@ from xml.etree import ElementTree as ET
 from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
 from annotator.domain.scheme import CodingScheme
-from annotator.domain.text import normalise_newlines
+from annotator.domain.text import OffsetMap, normalise_newlines
 from annotator.formats.checks import check_document
-from annotator.formats.refiqda import NS, PREFIX
+from annotator.formats.refiqda import NOT_XML, NS, PREFIX
 
 _Q = f"{{{NS}}}"
 # Sizes after unzipping, checked from the archive's directory before anything is read, so a
@@ -272,17 +272,75 @@ class _Offsets:
         return position - bisect_right(self.pairs, position - 2)
 
 
+class _Readings:
+    """The ways another tool may have counted a selection's positions, the usual first:
+    characters with CRLF as two (MAXQDA; LF alone counts one anyway); characters with CRLF
+    as one (ATLAS.ti); UTF-16 units, as Qt's text editor counts them (QualCoder's coding
+    window: an emoji counts two), on the stored text and on the text as written. A
+    selection's ``name`` holds its text in QualCoder's and our files: the first reading
+    whose text is that name wins, and what was moved, or matches no reading, is named."""
+
+    def __init__(self, raw: str, text: str) -> None:
+        self.text = text
+        crlf = _Offsets(raw)
+        stored, written = OffsetMap(text), OffsetMap(raw)
+        self.ways = [("", crlf), ("with a line break counted once", lambda p: p),
+                     ("in UTF-16 units", lambda p: stored.to_python(p)),
+                     ("in UTF-16 units", lambda p: crlf(written.to_python(p)))]
+        self.moved: dict[str, int] = {}
+        self.unmatched: list[str] = []
+
+    def place(self, guid: str, start: int, end: int, name: str | None) -> tuple[int, int]:
+        first = (self.ways[0][1](start), self.ways[0][1](end))
+        if not name or self._holds(first, name):
+            return first
+        for way, read in self.ways[1:]:
+            there = (read(start), read(end))
+            if there != first and self._holds(there, name):
+                self.moved[way] = self.moved.get(way, 0) + 1
+                return there
+        self.unmatched.append(f"selection {guid} ({name[:40]!r} is not the text at its "
+                              f"positions, {self.text[first[0]:first[1]][:40]!r})")
+        return first
+
+    def _holds(self, where: tuple[int, int], name: str) -> bool:
+        start, end = where
+        if not 0 <= start < end <= len(self.text):
+            return False
+        wanted, there = _comparable(name), _comparable(self.text[start:end])
+        return there == wanted or (len(wanted) >= 20 and there.startswith(wanted))
+
+    def notes(self, title: str) -> list[str]:
+        said = [f"{count} selection{'s' * (count != 1)} in {title!r} counted {way}: moved "
+                f"to the text its name holds" for way, count in self.moved.items()]
+        if self.unmatched:
+            said.append(f"{len(self.unmatched)} selection{'s' * (len(self.unmatched) != 1)} "
+                        f"in {title!r} whose name is not its text in any reading, imported "
+                        f"where its positions say; check "
+                        + "; ".join(self.unmatched[:5])
+                        + (f"; and {len(self.unmatched) - 5} more"
+                           if len(self.unmatched) > 5 else ""))
+        return said
+
+
+def _comparable(text: str) -> str:
+    """A selection's text as an XML attribute brings it back: line breaks and tabs as spaces
+    (unless escaped), characters XML forbids as U+FFFD."""
+    return NOT_XML.sub("\ufffd", re.sub("[\t\n\r]", " ", text))
+
+
 def _document(source: ET.Element, raw: str, codes: dict[str, _Code],
               users: dict[str | None, str], path: Path,
               notes: dict[str, tuple[str, str]]) -> NewDocument:
     text = normalise_newlines(raw)
-    offset = _Offsets(raw)
+    readings = _Readings(raw, text)
     coding: dict[str, list[dict[str, Any]]] = {}
     for selection in source.findall(f"{_Q}PlainTextSelection"):
         guid = selection.get("guid", "")
         try:
-            start = offset(int(selection.get("startPosition", "")))
-            end = offset(int(selection.get("endPosition", "")))
+            start, end = readings.place(guid, int(selection.get("startPosition", "")),
+                                        int(selection.get("endPosition", "")),
+                                        selection.get("name"))
         except ValueError:
             raise ImportFailed(path, f"selection {guid}: startPosition and endPosition must "
                                      f"be whole numbers") from None
@@ -306,6 +364,8 @@ def _document(source: ET.Element, raw: str, codes: dict[str, _Code],
                 "attributes": extra.get("attributes", {}),
                 "created_at": selection.get("creationDateTime", ""),
                 "updated_at": extra.get("updated_at", ""), "memo": memo})
-    return NewDocument(text=text, title=source.get("name", ""), source_path=str(path),
+    title = source.get("name", "")
+    return NewDocument(text=text, title=title, source_path=str(path),
                        coding={c: {"status": "in_progress", "variables": {}, "spans": s}
-                               for c, s in coding.items()})
+                               for c, s in coding.items()},
+                       notes=readings.notes(title or source.get("guid", "")))

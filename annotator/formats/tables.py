@@ -11,7 +11,9 @@ labels (a choice is stored as its option's number, 1, 2, … in the scheme's ord
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from annotator.domain.model import CoderWork, DocumentRecord
 from annotator.domain.scheme import CodingScheme, VariableDef
 from annotator.formats.export import atomic_path, write_csv
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 Getter = Callable[[DocumentRecord, str, CoderWork], Any]
 
 
@@ -146,8 +149,9 @@ def write_statistics_file(records: Iterable[DocumentRecord], path: Path, scheme:
         import pandas as pd
         import pyreadstat
     except ImportError:
-        raise AnnotatorError("SPSS and Stata files need the 'stats' extra: pip install "
-                             "'annotator[stats]' (pyreadstat and pandas)") from None
+        raise AnnotatorError(f"SPSS and Stata files need pyreadstat and pandas, which a "
+                             f"normal install brings; add them to this installation with: "
+                             f"{sys.executable} -m pip install pyreadstat pandas") from None
     columns = matrix_columns(scheme, metadata_keys)
     names = _stata_names([c.name for c in columns]) if kind == "stata" else \
         [c.name[:64] for c in columns]
@@ -156,9 +160,12 @@ def write_statistics_file(records: Iterable[DocumentRecord], path: Path, scheme:
         for name, column, value in zip(names, columns, row, strict=True):
             if column.codes is not None:
                 value = column.codes.get(value)
-            elif column.kind == "text" and value is not None:
+            elif column.kind in ("text", "date") and value is not None:
                 value = str(value)
             data[name].append(value)
+    for name, column in zip(names, columns, strict=True):
+        if column.kind == "date":  # SPSS DATE11, Stata %td: dates a user can compute with
+            data[name] = _dates(data[name])
     frame = pd.DataFrame({n: pd.Series(v, dtype=_dtype(c)) for (n, v), c
                           in zip(data.items(), columns, strict=True)})
     labels = {n: c.meaning[:80] for n, c in zip(names, columns, strict=True)}
@@ -167,6 +174,23 @@ def write_statistics_file(records: Iterable[DocumentRecord], path: Path, scheme:
     with atomic_path(path) as tmp:
         write(frame, str(tmp), column_labels=labels, variable_value_labels=value_labels)
     return len(frame)
+
+
+def _dates(values: list[str | None]) -> list[Any]:
+    """Dates as dates; a column with any value that is not a whole ISO date (YYYY-MM-DD)
+    stays text, so no value is lost or guessed."""
+    dates: list[dt.date | None] = []
+    for value in values:
+        if value is None:
+            dates.append(None)
+            continue
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            dates.append(dt.date.fromisoformat(value))
+        except ValueError:
+            return values
+    return dates
 
 
 def _dtype(column: Column) -> str:

@@ -33,6 +33,7 @@ class ImportResult:
     duplicates: int = 0
     document_ids: list[int] = field(default_factory=list)
     coding: CodingResult = field(default_factory=CodingResult)
+    notes: list[str] = field(default_factory=list)  # what the readers repaired or doubt
 
 
 class DocumentsMixin:

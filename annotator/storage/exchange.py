@@ -124,13 +124,15 @@ class ExchangeMixin:
         of spans or of coders' values needs: not every text of a 100,000-article corpus)."""
         chosen = set(coders) if coders is not None else None
         statuses: dict[int, dict[str, Status]] = {}
-        for d, c, s in self.db.execute(
-                "SELECT s.document_id, c.name, s.status FROM document_status s "
+        status_at: dict[tuple[int, str], str] = {}
+        for d, c, s, at in self.db.execute(
+                "SELECT s.document_id, c.name, s.status, s.updated_at FROM document_status s "
                 "JOIN coders c ON c.id = s.coder_id"):
             if chosen is None or c in chosen:
                 statuses.setdefault(d, {})[c] = Status(s)
-        memos = {(d, c): m for d, c, m in self.db.execute(
-            "SELECT m.document_id, c.name, m.memo FROM document_memos m "
+                status_at[(d, c)] = at
+        memos = {(d, c): (m, at) for d, c, m, at in self.db.execute(
+            "SELECT m.document_id, c.name, m.memo, m.updated_at FROM document_memos m "
             "JOIN coders c ON c.id = m.coder_id")}
         ids = sorted(statuses) if coded_only else None  # None: every document
         spans = _by_document(self._all_spans())
@@ -153,9 +155,12 @@ class ExchangeMixin:
             for _, coder, key, value in values.rows(document_id):
                 if coder in per_coder:
                     variables.setdefault(coder, {})[key] = json.loads(value)
-            coding = {c: CoderWork(per_coder[c], variables.get(c, {}), mine.get(c, []),
-                                   memos.get((document_id, c), ""))
-                      for c in sorted(per_coder)}
+            coding = {}
+            for c in sorted(per_coder):
+                memo, memo_at = memos.get((document_id, c), ("", ""))
+                coding[c] = CoderWork(per_coder[c], variables.get(c, {}), mine.get(c, []),
+                                      memo, status_at=status_at.get((document_id, c), ""),
+                                      memo_at=memo_at)
             yield DocumentRecord(document, coding)
 
     def _all_spans(self) -> Iterator[Span]:

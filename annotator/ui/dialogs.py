@@ -138,9 +138,11 @@ def run_import(parent: QWidget, project_path: Path | str, sources: list[Path]
     if result is None:
         QMessageBox.information(parent, "Import cancelled", "Nothing was imported.")
         return None
-    QMessageBox.information(parent, "Import finished",
-                            f"Imported {result.added} document(s); skipped "
-                            f"{result.duplicates} duplicate(s).")
+    said = f"Imported {result.added} document(s); skipped {result.duplicates} duplicate(s)."
+    if result.notes:
+        said += "\n\n" + "\n".join(result.notes[:20]) + (
+            f"\n… and {len(result.notes) - 20} more" if len(result.notes) > 20 else "")
+    QMessageBox.information(parent, "Import finished", said)
     return result
 
 
