@@ -76,7 +76,21 @@ def shown_location(where: object) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(text)
-    if parts.password is None:
-        return text
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}@{host}"))
+    if has_password(text):
+        query = "&".join(p for p in parts.query.split("&")
+                         if p.split("=", 1)[0].lower() != "password")
+        parts = parts._replace(query=query)
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username or ''}@{host}")
+    return urlunsplit(parts)
+
+
+def has_password(url: str) -> bool:
+    """Whether a server URL carries a password, in its user part or as ``password=`` in
+    its query (libpq reads both; an empty one is none)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    return bool(parts.password) or any(
+        key.lower() == "password" and value for key, value in parse_qsl(parts.query))

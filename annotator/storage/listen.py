@@ -22,6 +22,23 @@ _KINDS = {"spans": "span_changed", "variable_values": "variable_set",
           "documents": "documents_imported", "coding_schemes": "scheme_applied"}
 
 
+def _notice(payload: str) -> dict[str, Any] | None:
+    """A notice as the project's triggers write it, or None: any role may NOTIFY on the
+    channel, so a payload that is not their JSON (or names a table they do not) is not
+    news, and never stops the real notices that came with it."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("what") not in _KINDS:
+        return None
+    document, coder = data.get("document"), data.get("coder")
+    if not all(v is None or (isinstance(v, int) and not isinstance(v, bool))
+               for v in (document, coder)):
+        return None
+    return {"what": data["what"], "document": document, "coder": coder}
+
+
 class ServerListener:
     def __init__(self, url: str, own_pid: Callable[[], int]) -> None:
         self.url = url
@@ -66,13 +83,15 @@ class ServerListener:
         for notice in arrived:
             if notice.pid == own:
                 continue
-            data = json.loads(notice.payload)
-            kind = _KINDS.get(data.get("what"), "documents_imported")
+            data = _notice(notice.payload)
+            if data is None:  # anyone may NOTIFY on the channel: a forged notice is dropped
+                continue
+            kind = _KINDS.get(data["what"], "documents_imported")
             try:
-                coder = self._name(data["coder"]) if data.get("coder") is not None else None
+                coder = self._name(data["coder"]) if data["coder"] is not None else None
             except psycopg.Error:  # gone while reading the name: what came is still news
                 coder = None
-            change = Change(kind, data.get("document"), coder, remote=True)
+            change = Change(kind, data["document"], coder, remote=True)
             changes.setdefault((kind, change.document_id, coder), change)
         return list(changes.values())
 

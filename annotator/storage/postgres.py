@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 from annotator import paths
 from annotator.domain.corpus_query import index_words
@@ -208,7 +207,7 @@ def connect(url: str, *, read_only: bool = False) -> PostgresEngine:
     import psycopg
 
     where = paths.shown_location(url)
-    if urlsplit(url).password:
+    if paths.has_password(url):
         raise ProjectError(f"{where}: a password does not belong in the location (it would "
                            f"stay in the shell's history and the recent projects); put it in "
                            f"~/.pgpass or PGPASSWORD")
