@@ -14,12 +14,16 @@ import uuid
 
 import pytest
 
-from annotator import actions
 from annotator.domain.errors import ProjectError
 from annotator.storage import Project, server
 from annotator.storage.listen import ServerListener
-from tests.unit.test_server_roles import INSERT_SPAN, coder_id, connect_as, first_three
-from tests.unit.test_server_roles import lab  # noqa: F401  (the fixture)
+from tests.unit.test_server_roles import (
+    INSERT_SPAN,
+    coder_id,
+    connect_as,
+    first_three,
+    lab,  # noqa: F401  (the fixture)
+)
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -91,17 +95,14 @@ def test_a_temporary_documents_table_does_not_let_a_span_lie(lab) -> None:  # ty
 
 
 def test_every_function_pins_its_search_path_with_pg_temp_last(lab) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    with lab["server"].admin() as admin:
-        database = lab["server"].database_of(lab["url"])
-    import psycopg as pg
-
-    with pg.connect(lab["server"].with_database(database), autocommit=True) as owner:
+    database = lab["server"].database_of(lab["url"])
+    with psycopg.connect(lab["server"].with_database(database), autocommit=True) as owner:
         rows = owner.execute(
             "SELECT p.proname, p.prosecdef, p.proconfig FROM pg_proc p JOIN pg_namespace n "
             "ON n.oid = p.pronamespace WHERE n.nspname = 'public'").fetchall()
     assert {r[0] for r in rows} >= {"annotator_me", "annotator_may_code", "annotator_may_read",
                                     "annotator_span_inside", "annotator_notify"}
-    for name, definer, config in rows:
+    for name, _definer, config in rows:
         paths = [c.split("=", 1)[1] for c in (config or []) if c.startswith("search_path=")]
         assert paths, f"{name} has no search_path of its own"
         assert paths[0].replace(" ", "").split(",")[-1] == "pg_temp", (name, paths[0])
