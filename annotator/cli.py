@@ -98,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--rename", action="append", default=[], metavar="[SOURCE:]OLD=NEW",
                    help="bring a source coder in under another name, in every source or "
                         "in one (SOURCE: its file name); repeatable")
+    s.add_argument("--theirs", action="append", default=[], metavar="CODER",
+                   help="where this coder's work conflicts, take the source's; repeatable")
+    s.add_argument("--ours", action="append", default=[], metavar="CODER",
+                   help="where this coder's work conflicts, keep the target's; repeatable")
+    s.add_argument("--dry-run", action="store_true",
+                   help="list what the merge would do for every document and coder; write "
+                        "nothing")
 
     s = sub.add_parser("copy", help="a safe copy of a project, e.g. for another coder")
     s.add_argument("project", type=location)
@@ -256,13 +263,25 @@ def _merge(args: argparse.Namespace) -> int:
     from annotator import study
 
     renames = study.parse_renames(args.rename)
-    with Project.open(args.target) as target:
-        result = study.merge_projects(target, args.sources, renames)
+    with Project.open(args.target, read_only=args.dry_run) as target:
+        result = study.merge_projects(target, args.sources, renames, theirs=args.theirs,
+                                      ours=args.ours, dry_run=args.dry_run)
     for note in result.scheme_notes:
         print(f"note: {note}")
+    for decision in result.decisions:
+        if args.dry_run or decision.action != "keep" or decision.settled:
+            print(decision)
+    counts = result.counts()
+    if args.dry_run:
+        print(f"dry run: {result.documents_added} new documents; coders' documents: "
+              f"{counts['add']} to add, {counts['replace']} to replace, {counts['keep']} to "
+              f"keep, {counts['conflict']} conflict(s); nothing was written")
+        return 1 if counts["conflict"] else 0
+    if result.backup:
+        print(f"backup of the project before the merge replaced work: {result.backup}")
     print(f"merged: {result.documents_added} new documents, {result.spans_added} spans, "
-          f"{result.values_added} variable values; {result.replaced} coder documents "
-          f"brought in whole (a later round)")
+          f"{result.values_added} variable values; {counts['add']} coders' documents added, "
+          f"{result.replaced} replaced, {counts['keep']} kept as they were")
     return 0
 
 

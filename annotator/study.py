@@ -1,17 +1,12 @@
 """Running a reliability study, shared by the command line and the window: assign documents
-(with a double-coded sample), write each coder's package, and merge packages in rounds.
-
-Merging is by document and coder: a coder owns their work. A source's work replaces the
-target's copy whole (new, changed and deleted spans, values and status) when the target's
-copy is still what the last merge brought (its hash is the stored merge base), or when the
-target has none; when both sides changed since, it is a conflict: all conflicts are listed
-and nothing is written. Documents match by content hash, spans by UUID.
+(with a double-coded sample), write each coder's package (which knows its coder), and
+adjudicate. Merging the packages back, in rounds, is ``annotator.merge``'s (its names are
+kept here too, where the callers have always found them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +14,9 @@ from annotator.actions import GOLD
 from annotator.domain.assignment import Plan, plan
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import NewDocument, Span, Status
-from annotator.domain.scheme_change import plan_change
 from annotator.formats.export import span_json
-from annotator.paths import is_server, shown_location
-from annotator.storage import CodingResult, Project, remove_files
-from annotator.storage.study import NO_WORK
+from annotator.merge import MergeResult, merge_projects, parse_renames  # noqa: F401
+from annotator.storage import Project, remove_files
 
 
 def strata(project: Project, by: str | None) -> dict[int, Hashable]:
@@ -93,6 +86,11 @@ def package(project: Project, coder: str, path: Path) -> int:
                                    for c, w in r.coding.items()})
                for d in documents if (r := records.get(d))]
         result = target.import_documents(new)
+        with target.transaction(whole=True):  # what the package starts from, and whose
+            for new_id, d in zip(result.document_ids, documents, strict=False):
+                for c in records[d].coding:
+                    target.set_merge_base(new_id, c, project.work_hash(d, c), project.lineage,
+                                          project.work_changed_at(d, c))
         target.add_coder(coder)
         order = Plan(coders={d: [coder] for d in result.document_ids},
                      reliability={n for n, d in zip(result.document_ids, documents,
@@ -108,121 +106,6 @@ def package(project: Project, coder: str, path: Path) -> int:
         raise
     target.close()
     return len(documents)
-
-
-@dataclass
-class MergeResult:
-    documents_added: int = 0
-    spans_added: int = 0
-    values_added: int = 0
-    replaced: int = 0  # coders' documents brought in whole (a later round)
-    scheme_notes: list[str] = field(default_factory=list)
-
-
-def parse_renames(items: list[str]) -> dict[str | None, dict[str, str]]:
-    """``OLD=NEW`` (every source) or ``SOURCE:OLD=NEW`` (one source, by its file name)."""
-    renames: dict[str | None, dict[str, str]] = {}
-    for item in items:
-        head, sep, new = item.rpartition("=")
-        source, colon, old = head.rpartition(":") if ":" in head else ("", "", head)
-        if not sep or not old.strip() or not new.strip():
-            raise AnnotatorError(f"--rename takes OLD=NEW or SOURCE:OLD=NEW, not {item!r}")
-        renames.setdefault(source.strip() or None, {})[old.strip()] = new.strip()
-    return renames
-
-
-def merge_projects(target: Project, sources: list[Path],
-                   renames: dict[str | None, dict[str, str]] | dict[str, str] | None = None
-                   ) -> MergeResult:
-    """Bring other projects' documents and coding into ``target``, in one transaction."""
-    per_source = _normalise(renames)
-    result = MergeResult()
-    opened: list[Project] = []
-    try:
-        for source in sources:
-            if shown_location(source) == target.location or (
-                    not target.on_server and not is_server(source)
-                    and Path(source).resolve() == target.path.resolve()):
-                raise AnnotatorError(f"{source}: cannot merge a project into itself")
-            project = Project.open(source, read_only=True)
-            opened.append(project)
-            plan_change(target.scheme, project.scheme_usage(), source)  # coded keys need a home
-            if project.scheme.data != target.scheme.data:
-                result.scheme_notes.append(
-                    f"{source}: its scheme ({project.scheme.name} v{project.scheme.version}) "
-                    f"differs from this project's; every key its spans use exists here")
-        conflicts: list[str] = []
-        with target.transaction(whole=True):
-            for project in opened:
-                where = project.location
-                names = {**per_source.get(None, {}),
-                         **per_source.get(project.path.name if not project.on_server else where,
-                                          {}),
-                         **per_source.get(where, {})}
-                conflicts += _merge_one(target, project, names, result)
-            if conflicts:
-                raise AnnotatorError(
-                    f"nothing was merged: {len(conflicts)} conflict(s) between the coders' "
-                    f"work on the two sides: " + "; ".join(conflicts[:8])
-                    + ("; …" if len(conflicts) > 8 else "")
-                    + ". Bring a coder in under another name with --rename OLD=NEW "
-                      "(or SOURCE:OLD=NEW).")
-    finally:
-        for project in opened:
-            project.close()
-    target.checkpoint()
-    return result
-
-
-def _normalise(renames: dict[str | None, dict[str, str]] | dict[str, str] | None
-               ) -> dict[str | None, dict[str, str]]:
-    if not renames:
-        return {}
-    if all(isinstance(v, str) for v in renames.values()):
-        return {None: dict(renames)}  # type: ignore[arg-type]
-    return renames  # type: ignore[return-value]
-
-
-def _merge_one(target: Project, source: Project, names: dict[str, str],
-               result: MergeResult) -> list[str]:
-    conflicts: list[str] = []
-    empty = NO_WORK
-    for record in source.iter_records():
-        doc = record.document
-        new = NewDocument(text=doc.text, title=doc.title, date=doc.date, outlet=doc.outlet,
-                          url=doc.url, source_path=doc.source_path, metadata=doc.metadata)
-        if new.content_hash != doc.content_hash:
-            raise AnnotatorError(f"{source.path}: document {doc.id} was changed outside "
-                                 f"annotator (its text no longer matches its hash); nothing "
-                                 f"was merged. Run 'annotator check' on it")
-        result.documents_added += target.import_documents([new]).added
-        document_id = target.document_id_by_hash(doc.content_hash)
-        if document_id is None:
-            raise AnnotatorError(f"{source.path}: document {doc.id} could not be matched; "
-                                 f"nothing was merged")
-        for coder, work in record.coding.items():
-            name = names.get(coder, coder)
-            incoming = {"status": work.status.value, "variables": work.variables,
-                        "spans": [span_json(s) for s in work.spans], "memo": work.memo}
-            theirs = source.work_hash(doc.id, coder)
-            mine = target.work_hash(document_id, name)
-            base = target.merge_base(document_id, name)
-            coding = CodingResult()
-            if base is not None and theirs == base:
-                continue  # nothing new from them; what we changed since stays
-            if theirs == mine:
-                pass
-            elif mine in (empty, base):  # ours is what the last merge brought: theirs wins
-                target.replace_coding(document_id, name, incoming, coding)
-                result.replaced += 1
-            else:  # both changed, or a first merge over existing work: add, or conflict
-                target.import_coding(document_id, name, incoming, coding)
-            result.spans_added += coding.spans_added
-            result.values_added += coding.values_added
-            conflicts += [f"{source.path.name}: {c}" for c in coding.conflicts]
-            target.set_merge_base(document_id, name, theirs)
-    return conflicts
-
 
 
 Shape = tuple[str, str | None, int, int]

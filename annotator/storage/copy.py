@@ -31,7 +31,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "document_status": ("document_id", "coder_id", "status", "updated_at"),
     "assignments": ("document_id", "coder_id", "reliability", "position"),
     "study_settings": ("key", "value"),
-    "merge_bases": ("document_id", "coder_id", "work_hash"),
+    "merge_bases": ("document_id", "coder_id", "work_hash", "source", "changed_at"),
     "document_memos": ("document_id", "coder_id", "memo", "updated_at"),
 }
 _IDENTITIES = ("documents", "coders", "coding_schemes")  # ids a server numbers itself
@@ -46,8 +46,8 @@ def copy_project(source: str | Path, target: str | Path,
     """Copy the project at ``source`` to a new project at ``target`` (a file or a server)."""
     with Project.open(source, read_only=True) as project:
         copy_rows(project.db, target, progress)
-    with Project.open(target) as _check:  # the copy opens as a project
-        pass
+    with Project.open(target) as copy:  # the copy opens as a project, a line of its own
+        copy.new_lineage()
 
 
 def copy_rows(source: Engine, target: str | Path, progress: Progress | None = None) -> None:

@@ -165,5 +165,9 @@ def _collated(tables: str) -> str:
     return re.sub(r"\bTEXT\b(?! PRIMARY)", 'TEXT COLLATE "C"', tables)
 
 
-MIGRATIONS: dict[int, str] = {}  # version n -> n + 1, from FIRST_VERSION on (none yet)
+MIGRATIONS: dict[int, str] = {  # version n -> n + 1, from FIRST_VERSION on
+    8: """ALTER TABLE merge_bases ADD COLUMN source TEXT COLLATE "C" NOT NULL DEFAULT '';
+          ALTER TABLE merge_bases ADD COLUMN changed_at TEXT COLLATE "C" NOT NULL
+          DEFAULT '';""",
+}
 BASELINE = _collated(_TABLES) + _REST + _NOTIFY

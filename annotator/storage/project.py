@@ -103,6 +103,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
             database.migrate(db, path)
             project = cls(path, db)
             project._store_scheme(scheme)
+            project.new_lineage()
             project.checkpoint()  # the file alone is a project from the first moment
         except BaseException:
             db.close()
@@ -121,6 +122,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
             postgres.migrate(db, location, database.LATEST_VERSION)
             project = cls(None, db, location)
             project._store_scheme(scheme)
+            project.new_lineage()
         except BaseException:
             db.close()
             raise

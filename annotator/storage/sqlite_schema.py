@@ -179,5 +179,14 @@ _V8 = """
 DROP TRIGGER documents_fts_insert;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+# Version 9: a merge base remembers which line of work brought it (the source project's
+# lineage) and when that work had last changed, so a merge can tell a later round of the
+# same package from another copy that changed the same coder's work differently, and from
+# an older copy of the same package.
+_V9 = """
+ALTER TABLE merge_bases ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE merge_bases ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 LATEST_VERSION = len(MIGRATIONS)

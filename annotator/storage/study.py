@@ -129,24 +129,64 @@ class StudyMixin:
     def work_hash(self, document_id: int, coder: str) -> str:
         """What a coder's work on a document is: spans (with attributes and links),
         variable values and status, as one hash."""
-        spans = [(s.id, s.category, s.label, s.start, s.end, s.attributes)
-                 + ((s.memo,) if s.memo else ()) for s in self.spans(document_id, coder)]
-        return work_digest(spans, self.variables(document_id, coder),
-                           self.status(document_id, coder),
-                           self.document_memo(document_id, coder))
+        spans, variables, status, memo = self.work_parts(document_id, coder)
+        return work_digest(list(spans.values()), variables, status, memo)
+
+    def work_parts(self, document_id: int, coder: str
+                   ) -> tuple[dict[str, tuple[Any, ...]], dict[str, Any], Status, str]:
+        """The parts ``work_hash`` hashes: spans by id, values, status and memo, so a merge
+        can tell whether one side's work holds all of the other's."""
+        spans = {s.id: (s.id, s.category, s.label, s.start, s.end, s.attributes)
+                 + ((s.memo,) if s.memo else ()) for s in self.spans(document_id, coder)}
+        return (spans, self.variables(document_id, coder), self.status(document_id, coder),
+                self.document_memo(document_id, coder))
+
+    def work_changed_at(self, document_id: int, coder: str) -> str:
+        """When the coder last changed their work on the document ("" if never): the newest
+        time of its spans, values, status and memo."""
+        coder_id = self._coder_id(coder, create=False)
+        if coder_id is None:
+            return ""
+        row = self.db.execute(
+            "SELECT max(t) FROM (" + " UNION ALL ".join(
+                f"SELECT max(updated_at) AS t FROM {table} WHERE document_id = ? "
+                f"AND coder_id = ?" for table in ("spans", "variable_values",
+                                                   "document_status", "document_memos"))
+            + ") AS times", [document_id, coder_id] * 4).fetchone()
+        return row[0] or ""
 
     def merge_base(self, document_id: int, coder: str) -> str | None:
-        coder_id = self._coder_id(coder, create=False)
-        row = self.db.execute("SELECT work_hash FROM merge_bases WHERE document_id = ? AND "
-                              "coder_id = ?", [document_id, coder_id]).fetchone()
-        return row[0] if row else None
+        found = self.merge_base_of(document_id, coder)
+        return found[0] if found else None
 
-    def set_merge_base(self, document_id: int, coder: str, work_hash: str) -> None:
+    def merge_base_of(self, document_id: int, coder: str) -> tuple[str, str, str] | None:
+        """(hash, lineage of the project it came from, when it had last changed there) of
+        the coder's work as the last merge brought it, or as the package was made with it."""
+        coder_id = self._coder_id(coder, create=False)
+        row = self.db.execute("SELECT work_hash, source, changed_at FROM merge_bases WHERE "
+                              "document_id = ? AND coder_id = ?",
+                              [document_id, coder_id]).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def set_merge_base(self, document_id: int, coder: str, work_hash: str,
+                       source: str = "", changed_at: str = "") -> None:
         """The coder's work as the last merge brought it (inside the merge's transaction)."""
-        self.db.execute("INSERT INTO merge_bases (document_id, coder_id, work_hash) "
-                        "VALUES (?, ?, ?) ON CONFLICT (document_id, coder_id) DO UPDATE "
-                        "SET work_hash = excluded.work_hash",
-                        [document_id, self._coder_id(coder), work_hash])
+        self.db.execute("INSERT INTO merge_bases (document_id, coder_id, work_hash, source, "
+                        "changed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (document_id, "
+                        "coder_id) DO UPDATE SET work_hash = excluded.work_hash, "
+                        "source = excluded.source, changed_at = excluded.changed_at",
+                        [document_id, self._coder_id(coder), work_hash, source, changed_at])
+
+    @property
+    def lineage(self) -> str:
+        """Which line of work this project is: a new project, a package and a copy each
+        start their own; a project from before lineages is known by its location."""
+        return str(self.study_setting("lineage") or f"at:{self.key}")  # type: ignore[attr-defined]
+
+    def new_lineage(self) -> None:
+        import uuid
+
+        self.set_study_setting("lineage", str(uuid.uuid4()))
 
     def replace_coding(self, document_id: int, coder: str, work: dict[str, Any],
                        result: CodingResult) -> None:

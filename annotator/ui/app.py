@@ -43,12 +43,15 @@ def open_window(project_path: Path | str | None, settings: Settings | None = Non
     except AnnotatorError as exc:
         QMessageBox.critical(None, "Cannot open project", str(exc))
         return None
-    coder = coder or settings.coder or ask_coder(None, project.coders())
+    coder = (coder or project.study_setting("package_of")
+             or settings.coder_by_project.get(project.key) or settings.coder
+             or ask_coder(None, project.coders()))
     if not coder:
         project.close()
         return None
-    settings.coder = coder
-    window = MainWindow(project, coder, settings)
+    window = MainWindow(project, coder, settings)  # a package opens as its coder
+    if not window.package_coder and window.coder != actions.GOLD:
+        settings.coder = window.coder
     settings.save()
     return window
 

@@ -6,12 +6,14 @@ Every data change is pushed onto the window's undo stack as an operation.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
+from annotator.actions import GOLD
 from annotator.domain.errors import AnnotatorError, ServerUnreachable
 from annotator.domain.model import Status
 from annotator.ui import operations as ops
@@ -152,12 +154,23 @@ class CodingMixin:
                                     f"{self.role_coder}, the role you connected as. Another "
                                     f"coder connects as their own role.")
             return
+        if self.package_coder and self.blind_locked:
+            QMessageBox.information(self, "Switch coder", f"This is {self.package_coder}'s "
+                                    f"package, for blind coding: everything coded in it is "
+                                    f"{self.package_coder}'s. Another coder codes in their "
+                                    f"own package.")
+            return
         name = name or ask_coder(self, self.project.coders(), self.coder)
         if not name or name == self.coder:
             return
+        if self.package_coder and not self._code_in_package_as(name):
+            return
         if not self.project.read_only:
             self.project.add_coder(name)
-        self.coder = self.settings.coder = name
+        self.coder = name
+        self.settings.coder_by_project[self.project.key] = name
+        if name != GOLD and not self.package_coder:  # your name, not a role you take
+            self.settings.coder = name
         self.settings.save()
         self.undo_stack.clear()  # one coder's undo must not touch another's work
         if name in self.lanes.coders:
@@ -166,6 +179,21 @@ class CodingMixin:
         self.doc_model.set_coder(name)
         self.actions_by_name["blind"].setChecked(self.blind)
         self.show_document(self.document_id)
+
+    def _code_in_package_as(self: MainWindow, name: str) -> bool:
+        """An explicit choice to code in someone's package under another name, asked and
+        written into the package (a merge lists that work apart)."""
+        answer = QMessageBox.question(
+            self, "Code under another name?", f"This is {self.package_coder}'s package. Code "
+            f"in it as {name}? The change is recorded in the package, and a merge will list "
+            f"{name}'s work from it for the coordinator to settle.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        log = list(self.project.study_setting("coder_changes", []))
+        log.append({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "from": self.coder, "to": name})
+        self.project.set_study_setting("coder_changes", log)
+        return True
 
     def set_blind(self: MainWindow, blind: bool) -> None:
         self.settings.blind_by_project[self._blind_key()] = blind

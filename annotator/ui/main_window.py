@@ -40,6 +40,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         self.coder = coder
         self.server_link: ServerLink | None = None  # a project on a server: live, and away
         self.role_coder: str | None = None
+        self.package_coder: str | None = None  # whose package this project is, if one
         self.document_id: int | None = None
         self.selected_span_id: str | None = None
         self.compare_coder: str | None = None
@@ -115,10 +116,16 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         if not project.read_only and not project.on_server:
             lock.acquire(project.path)
             self.session.back_up()
+        switching = getattr(self, "bridge", None) is not None  # not the window's first
         self.undo_stack.clear()
         self.role_coder, self.coordinates = project.session_coder()
+        self.package_coder = project.study_setting("package_of")
         if self.role_coder:  # on a server a coder's role says who they are
             self.coder = self.role_coder
+        elif self.package_coder:  # a package is its coder's, whoever opens it
+            self.coder = self.package_coder
+        elif switching:  # another project: the coder last used in it, if any
+            self.coder = self.settings.coder_by_project.get(project.key, self.coder)
         if not project.read_only:
             self.project.add_coder(self.coder)
         self.bridge = StoreBridge(project)
@@ -128,6 +135,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
 
             self.server_link = ServerLink(self)
         self.settings.add_recent(project.key)
+        self.settings.coder_by_project[project.key] = self.coder
         scheme = project.scheme
         self.view.shortcut_keys = set(scheme.shortcuts())
         self.view.snap_words = self.settings.snap_to_words
@@ -387,7 +395,8 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         mode = "blind" if self.blind else "all coders"
         if self.compare_coder:
             mode = f"comparing with {', '.join(self.lanes.coders)}"
-        self.coder_label.setText(f"Coder: {self.coder} ({mode})")
+        package = f", {self.coder}'s package" if self.package_coder else ""
+        self.coder_label.setText(f"Coder: {self.coder} ({mode}{package})")
 
     # -- layout --------------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -347,10 +347,15 @@ def merge_into(w: MainWindow) -> None:
         QMessageBox.warning(w, "Nothing was merged", error)
         return
     if result is not None:
-        notes = "\n".join(result.scheme_notes)
-        QMessageBox.information(w, "Merged", f"{result.documents_added} new documents, "
-                                f"{result.spans_added} spans, {result.values_added} variable "
-                                f"values.\n{notes}")
+        counts = result.counts()
+        said = [f"{result.documents_added} new documents, {result.spans_added} spans, "
+                f"{result.values_added} variable values; coders' documents: {counts['add']} "
+                f"added, {result.replaced} replaced, {counts['keep']} kept.",
+                *result.scheme_notes]
+        said += [str(d) for d in result.decisions if d.action == "replace"][:15]
+        if result.backup:
+            said.append(f"The project as it was before the merge: {result.backup}")
+        QMessageBox.information(w, "Merged", "\n".join(said))
         w.doc_model.reload()
         w.show_document(w.document_id)
 

@@ -20,7 +20,8 @@ MAX_RECENT = 10
 
 @dataclass
 class Settings:
-    coder: str = ""
+    coder: str = ""  # your name as a coder: what a project you have not coded in starts with
+    coder_by_project: dict[str, str] = field(default_factory=dict)  # project key → coder
     snap_to_words: bool = True
     zoom: int = 0  # points added to the base font size
     geometry: str = ""  # base64 of QMainWindow.saveGeometry()

@@ -259,5 +259,5 @@ def save_layout(w: MainWindow) -> None:
     w.settings.window_state = _b64(w.saveState())
     w.settings.splitter_state = _b64(w.splitter.saveState())
     w.settings.zoom = w.view.zoom
-    w.settings.coder = w.coder
-    w.settings.save()
+    w.settings.coder_by_project[w.project.key] = w.coder
+    w.settings.save()  # the coder's own name (settings.coder) changes only when they say so
