@@ -76,15 +76,21 @@ class CodingMixin:
     def current_span(self: MainWindow) -> Any:
         return next((s for s in self.spans if s.id == self.selected_span_id), None)
 
+    def shown_span(self: MainWindow, span_id: str) -> Any:
+        """A span as the window shows it (no read from a server that may be away), else
+        as stored."""
+        return next((s for s in self.spans if s.id == span_id), None) or \
+            self.project.span(span_id)
+
     def relabel(self: MainWindow, span_id: str, label: str | None) -> None:
-        span = self.project.span(span_id)
+        span = self.shown_span(span_id)
         self.push(ops.UpdateSpan(self.project, span, "Change label", label=label))
 
     def set_attribute(self: MainWindow, span_id: str, key: str, value: Any) -> None:
-        self.push(ops.SetAttribute(self.project, self.project.span(span_id), key, value))
+        self.push(ops.SetAttribute(self.project, self.shown_span(span_id), key, value))
 
     def set_span_memo(self: MainWindow, span_id: str, memo: str) -> None:
-        span = self.project.span(span_id)
+        span = self.shown_span(span_id)
         if span.coder != self.coder:  # a memo is its coder's own note
             self.statusBar().showMessage(f"This span's memo is {span.coder}'s; only they can "
                                          f"change it.", 5000)
@@ -129,13 +135,18 @@ class CodingMixin:
     def mark_done_and_next(self: MainWindow) -> None:
         if self.document_id is None:
             return
-        if self.project.status(self.document_id, self.coder) is not Status.DONE:
-            self.push(ops.SetStatus(self.project, self.document_id, self.coder, Status.DONE))
         ids = self.doc_model.ids
         start = (self.doc_model.position_of(self.document_id) or 0) + 1
+        shown = self.doc_model.row(start - 1)  # the list's row: no read from the server
+        if shown is None or shown.status is not Status.DONE:
+            self.push(ops.SetStatus(self.project, self.document_id, self.coder, Status.DONE))
         order = ids[start:] + ids[:start]
-        rows = {r.id: r.status for r in self.project.document_rows(order, self.coder)}
-        following = next((i for i in order if rows.get(i) is not Status.DONE), None)
+        try:
+            rows = {r.id: r.status for r in self.project.document_rows(order, self.coder)}
+        except ServerUnreachable:  # away: the next in the list; its status shows later
+            rows = {}
+        following = next((i for i in order if rows.get(i) is not Status.DONE
+                          and i != self.document_id), None)
         if following is None:
             self.statusBar().showMessage("All documents in the list are done.", 5000)
         else:

@@ -8,10 +8,12 @@ document an undo or redo touched.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.domain.errors import ServerUnreachable
 from annotator.domain.model import Span, Status
 from annotator.storage import DeletedSpan, Project
 
@@ -19,6 +21,7 @@ _MERGE_ATTRIBUTE = 1001
 _MERGE_VARIABLE = 1002
 _MERGE_SPAN_MEMO = 1003
 _MERGE_DOCUMENT_MEMO = 1004
+_UNREAD = object()  # a value to be read once the server is back
 
 
 class _Command(QUndoCommand):
@@ -32,9 +35,25 @@ class _Command(QUndoCommand):
         super().__init__(text)
         self.project, self.document_id = project, document_id
         self.applied = False  # set by the window after its own first apply()
+        self._read_later: Callable[[], Any] | None = None
 
     def apply(self) -> None:
         raise NotImplementedError
+
+    def _before(self, read: Callable[[], Any]) -> Any:
+        """The value undo restores, read now; while the server is away, read just before
+        the change is made (when the server is back), so the action can wait in order
+        instead of failing before it is even kept."""
+        try:
+            return read()
+        except ServerUnreachable:
+            self._read_later = read
+            return _UNREAD
+
+    def _read_before_now(self) -> None:
+        if self._read_later is not None:
+            self.old = self._read_later()  # type: ignore[attr-defined]
+            self._read_later = None
 
     def redo(self) -> None:
         if self.applied:
@@ -123,9 +142,10 @@ class SetVariable(_Command):
                  value: Any) -> None:
         super().__init__(project, document_id, f"Set {key}")
         self.coder, self.key, self.value = coder, key, value
-        self.old = project.variables(document_id, coder).get(key)
+        self.old = self._before(lambda: project.variables(document_id, coder).get(key))
 
     def apply(self) -> None:
+        self._read_before_now()
         self.project.set_variable(self.document_id, self.coder, self.key, self.value)
 
     def undo(self) -> None:
@@ -147,9 +167,10 @@ class SetStatus(_Command):
     def __init__(self, project: Project, document_id: int, coder: str, status: Status) -> None:
         super().__init__(project, document_id, f"Mark {status.display}")
         self.coder, self.status = coder, status
-        self.old = project.status(document_id, coder)
+        self.old = self._before(lambda: project.status(document_id, coder))
 
     def apply(self) -> None:
+        self._read_before_now()
         self.project.set_status(self.document_id, self.coder, self.status)
 
     def undo(self) -> None:
@@ -232,9 +253,10 @@ class SetDocumentMemo(_Command):
     def __init__(self, project: Project, document_id: int, coder: str, memo: str) -> None:
         super().__init__(project, document_id, "Edit document memo")
         self.coder, self.memo = coder, memo
-        self.old = project.document_memo(document_id, coder)
+        self.old = self._before(lambda: project.document_memo(document_id, coder))
 
     def apply(self) -> None:
+        self._read_before_now()
         self.project.set_document_memo(self.document_id, self.coder, self.memo)
 
     def undo(self) -> None:

@@ -167,3 +167,49 @@ def test_open_on_a_server_from_the_file_menu(team, qtbot, make_window, monkeypat
     window.switch_coder("ben")  # a coder on a server codes as their own role
     assert window.coder == team["names"]["ana"] and "the role you connected as" in told[0]
     window.close()
+
+
+def test_every_kind_of_action_waits_while_the_server_is_away(team, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Mark done, mark in progress, a document variable, the document memo, a label, an
+    attribute and a span memo: each is kept in order while the server is away (they used
+    to read from the server first, fail, and vanish) and saved when it is back."""
+    from PySide6.QtWidgets import QMessageBox
+
+    if not team["server"].can_restart:
+        pytest.skip("the test server is not ours to stop (ANNOTATOR_TEST_POSTGRESQL)")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    window = open_window_on(team["ana"], qtbot)
+    window.server_link.timer.setInterval(60_000)  # the test says when to try again
+    window.show_document(2)
+    code_word(window, qtbot, "Putin")  # saved before the server goes
+    span = window.spans[0]
+    team["server"].stop_now()
+    try:
+        window.set_status(Status.IN_PROGRESS)  # Coding → Mark in progress
+        window.set_variable("tone", "negative")
+        window.set_document_memo("Check the quote against the wire copy.")
+        window.relabel(span.id, None)
+        window.set_attribute(span.id, "actor", "putin")
+        window.set_span_memo(span.id, "the president himself")
+        qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert window.server_link.waiting and len(window.server_link.outbox) == 7
+        assert window.saved_label.text() == ("✗ not saved — reconnecting (7 actions waiting, "
+                                             "kept in order)")
+    finally:
+        team["server"].start_again()
+    window.server_link.retry()
+    assert not window.server_link.waiting and not warnings
+    ana = team["names"]["ana"]
+    with Project.open(team["owner"], read_only=True) as project:
+        assert project.status(2, ana) is Status.DONE  # in progress, then done: in order
+        assert project.variables(2, ana) == {"tone": "negative"}
+        assert project.document_memo(2, ana) == "Check the quote against the wire copy."
+        stored_span = project.span(span.id)
+        assert stored_span.attributes.get("actor") == "putin"
+        assert stored_span.memo == "the president himself"
+    assert window.undo_stack.count() == 8  # each one undoable
+    window.undo_stack.undo()  # done → in progress again, read when it was applied
+    with Project.open(team["owner"], read_only=True) as project:
+        assert project.status(2, ana) is Status.IN_PROGRESS
+    window.close()
