@@ -58,3 +58,20 @@ def drag_select(qtbot, view, start: int, end: int) -> None:  # type: ignore[no-u
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, start))
     qtbot.mouseMove(view.viewport(), point_at(view, end))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, end))
+
+
+def open_window_at(location, qtbot, coder: str | None = None):  # type: ignore[no-untyped-def]
+    """The window as a user opens it (``annotator LOCATION``): the coder as the app chooses
+    it from the settings, the project or ``coder``; shown and active."""
+    from annotator.ui.app import open_window
+    from annotator.ui.settings import Settings
+
+    window = open_window(location, Settings.load(), coder)
+    assert window is not None
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    window.view.setFocus()
+    return window

@@ -13,7 +13,7 @@ from annotator import actions, study
 from annotator.storage import Project
 from annotator.ui.settings import Settings
 from tests.conftest import SEEDS
-from tests.ui.conftest import drag_select
+from tests.ui.conftest import drag_select, open_window_at
 
 
 def _package(tmp_path: Path, coder: str) -> Path:
@@ -25,17 +25,7 @@ def _package(tmp_path: Path, coder: str) -> Path:
 
 
 def _open(path: Path | None, qtbot, coder: str | None = None):  # type: ignore[no-untyped-def]
-    from annotator.ui.app import open_window
-
-    window = open_window(path, Settings.load(), coder)
-    assert window is not None
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
-    window.view.setFocus()
-    return window
+    return open_window_at(path, qtbot, coder)
 
 
 def test_a_package_opens_as_its_coder_not_the_last_name_used(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

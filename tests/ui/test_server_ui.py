@@ -40,17 +40,23 @@ def team(pg_server, pg_url, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def open_window_on(url: str, qtbot, coder: str | None = None):  # type: ignore[no-untyped-def]
-    from annotator.ui.app import open_window
-    from annotator.ui.settings import Settings
+    from tests.ui.conftest import open_window_at
 
-    window = open_window(url, Settings.load(), coder)
-    assert window is not None
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
-    return window
+    return open_window_at(url, qtbot, coder)
+
+
+def ana_to_be_cut_off(team, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
+    """ana's window, its warnings collected and its retries left to the test, on a server
+    the test may stop."""
+    from PySide6.QtWidgets import QMessageBox
+
+    if not team["server"].can_restart:
+        pytest.skip("the test server is not ours to stop (ANNOTATOR_TEST_POSTGRESQL)")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    window = open_window_on(team["ana"], qtbot)
+    window.server_link.timer.setInterval(60_000)  # the test says when to try again
+    return window, warnings
 
 
 def code_word(window, qtbot, word: str) -> None:  # type: ignore[no-untyped-def]
@@ -127,14 +133,7 @@ def test_the_server_goes_away_and_comes_back_mid_session(team, qtbot, monkeypatc
 
 
 def test_actions_the_server_refuses_after_it_is_back_are_named(team, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QMessageBox
-
-    if not team["server"].can_restart:
-        pytest.skip("the test server is not ours to stop (ANNOTATOR_TEST_POSTGRESQL)")
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
-    window = open_window_on(team["ana"], qtbot)
-    window.server_link.timer.setInterval(60_000)  # the test says when to try again
+    window, warnings = ana_to_be_cut_off(team, qtbot, monkeypatch)
     window.show_document(3)
     team["server"].stop_now()
     try:
@@ -173,14 +172,7 @@ def test_every_kind_of_action_waits_while_the_server_is_away(team, qtbot, monkey
     """Mark done, mark in progress, a document variable, the document memo, a label, an
     attribute and a span memo: each is kept in order while the server is away (they used
     to read from the server first, fail, and vanish) and saved when it is back."""
-    from PySide6.QtWidgets import QMessageBox
-
-    if not team["server"].can_restart:
-        pytest.skip("the test server is not ours to stop (ANNOTATOR_TEST_POSTGRESQL)")
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
-    window = open_window_on(team["ana"], qtbot)
-    window.server_link.timer.setInterval(60_000)  # the test says when to try again
+    window, warnings = ana_to_be_cut_off(team, qtbot, monkeypatch)
     window.show_document(2)
     code_word(window, qtbot, "Putin")  # saved before the server goes
     span = window.spans[0]
