@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import paths
-from annotator.domain.errors import AnnotatorError, Cancelled
+from annotator.domain.errors import AnnotatorError, Cancelled, shown_name
 from annotator.domain.model import DocumentRecord, NewDocument, Status
 from annotator.domain.scheme import CodingScheme
 from annotator.formats.importers import collect_files, read_file
@@ -34,7 +34,7 @@ def new_project(path: Path | str, scheme_path: Path | None = None) -> Project:
 def import_paths(project: Project, sources: list[Path], *, encoding: str | None = None,
                  text_field: str | None = None, progress: Progress | None = None,
                  cancelled: Callable[[], bool] | None = None,
-                 as_one_document: bool = False) -> ImportResult:
+                 as_one_document: bool = False, strict: bool = False) -> ImportResult:
     """Import files and folders in one transaction: all of them, or (on any error) none."""
     files = collect_files(sources)
     notes: list[str] = []
@@ -42,8 +42,8 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
     def documents() -> Iterator[NewDocument]:
         for done, path in enumerate(files, start=1):
             for document in read_file(path, encoding, text_field, project.scheme,
-                                      as_one_document=as_one_document):
-                notes.extend(f"{path.name}: {note}" for note in document.notes)
+                                      as_one_document=as_one_document, strict=strict):
+                notes.extend(f"{shown_name(path.name)}: {note}" for note in document.notes)
                 yield document
             if progress:
                 progress(done, len(files))
@@ -56,10 +56,11 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
 
 def preview_import(sources: list[Path], *, encoding: str | None = None,
                    text_field: str | None = None, as_one_document: bool = False,
+                   strict: bool = False,
                    scheme: CodingScheme | None = None) -> list[tuple[Path, list[NewDocument]]]:
     """What an import would add, per file, read but not written anywhere."""
     return [(path, list(read_file(path, encoding, text_field, scheme,
-                                  as_one_document=as_one_document)))
+                                  as_one_document=as_one_document, strict=strict)))
             for path in collect_files(sources)]
 
 
@@ -79,6 +80,14 @@ def open_or_create_sample(path: Path | None = None) -> Project:
 
 
 GOLD = "gold"
+
+
+def _off_text(spans: list[tuple[str, int]]) -> None:
+    shown = ", ".join(f"span {s} in document {d}" for s, d in spans)
+    raise AnnotatorError(f"nothing was exported: {shown}: its stored text is not the "
+                         f"document's text at its offsets (the project was changed outside "
+                         f"annotator). Run 'annotator check' and 'annotator check --repair' "
+                         f"on it first")
 
 
 def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -231,9 +240,16 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
                 raise Cancelled()
             if progress and (done % 100 == 0 or done == total):
                 progress(done, total)
+            text = record.document.text
+            for work in record.coding.values():  # a slice each: cheap beside the writing
+                for span in work.spans:
+                    if text[span.start:span.end] != span.text:
+                        _off_text([(span.id, record.document.id)])
             yield record
 
     if fmt == "spans-csv":  # one joined query streamed: no texts, no objects per span
+        if off := project.spans_off_their_text():
+            _off_text(off)
         rows = project.span_rows(coders, documents, attribute_cells(scheme))
         return write_spans_csv(_counted(rows, project.count_spans(), progress, cancelled),
                                path, scheme, excel=excel)

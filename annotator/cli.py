@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="list the articles found in each file; write nothing")
     s.add_argument("--as-one-document", action="store_true",
                    help="do not split LexisNexis / Nexis Uni batch files into articles")
+    s.add_argument("--strict", action="store_true",
+                   help="refuse a batch file with an article that cannot be read whole "
+                        "(default: import it as far as it goes and say what is missing)")
 
     s = sub.add_parser("scheme", help="check a coding scheme, or apply it to a project")
     scheme_sub = s.add_subparsers(dest="scheme_command", metavar="ACTION", required=True)
@@ -92,20 +95,6 @@ def _parser() -> argparse.ArgumentParser:
                    help="qdpx: texts with Windows line breaks, positions counted in them "
                         "(MAXQDA)")
 
-    s = sub.add_parser("merge", help="bring other coders' projects into TARGET")
-    s.add_argument("target", type=location)
-    s.add_argument("sources", type=location, nargs="+")
-    s.add_argument("--rename", action="append", default=[], metavar="[SOURCE:]OLD=NEW",
-                   help="bring a source coder in under another name, in every source or "
-                        "in one (SOURCE: its file name); repeatable")
-    s.add_argument("--theirs", action="append", default=[], metavar="CODER",
-                   help="where this coder's work conflicts, take the source's; repeatable")
-    s.add_argument("--ours", action="append", default=[], metavar="CODER",
-                   help="where this coder's work conflicts, keep the target's; repeatable")
-    s.add_argument("--dry-run", action="store_true",
-                   help="list what the merge would do for every document and coder; write "
-                        "nothing")
-
     s = sub.add_parser("copy", help="a safe copy of a project, e.g. for another coder")
     s.add_argument("project", type=location)
     s.add_argument("copy", type=location)
@@ -146,6 +135,7 @@ def _import(args: argparse.Namespace) -> int:
             found = actions.preview_import(args.paths, encoding=args.encoding,
                                            text_field=args.text_field,
                                            as_one_document=args.as_one_document,
+                                           strict=args.strict,
                                            scheme=project.scheme)
         print_preview(found)
         return 0
@@ -153,7 +143,8 @@ def _import(args: argparse.Namespace) -> int:
         result = actions.import_paths(project, args.paths, encoding=args.encoding,
                                       text_field=args.text_field,
                                       progress=ProgressBar("importing"),
-                                      as_one_document=args.as_one_document)
+                                      as_one_document=args.as_one_document,
+                                      strict=args.strict)
         print(f"imported {result.added} document{'s' * (result.added != 1)}; skipped "
               f"{result.duplicates} duplicate{'s' * (result.duplicates != 1)}")
         for note in result.notes:
@@ -255,33 +246,6 @@ def _export(args: argparse.Namespace) -> int:
                                line_endings=args.line_endings,
                                progress=ProgressBar("exporting"))
     print(f"wrote {output} ({count} {'files' if args.format == 'brat' else 'rows'})")
-    return 0
-
-
-@command("merge")
-def _merge(args: argparse.Namespace) -> int:
-    from annotator import study
-
-    renames = study.parse_renames(args.rename)
-    with Project.open(args.target, read_only=args.dry_run) as target:
-        result = study.merge_projects(target, args.sources, renames, theirs=args.theirs,
-                                      ours=args.ours, dry_run=args.dry_run)
-    for note in result.scheme_notes:
-        print(f"note: {note}")
-    for decision in result.decisions:
-        if args.dry_run or decision.action != "keep" or decision.settled:
-            print(decision)
-    counts = result.counts()
-    if args.dry_run:
-        print(f"dry run: {result.documents_added} new documents; coders' documents: "
-              f"{counts['add']} to add, {counts['replace']} to replace, {counts['keep']} to "
-              f"keep, {counts['conflict']} conflict(s); nothing was written")
-        return 1 if counts["conflict"] else 0
-    if result.backup:
-        print(f"backup of the project before the merge replaced work: {result.backup}")
-    print(f"merged: {result.documents_added} new documents, {result.spans_added} spans, "
-          f"{result.values_added} variable values; {counts['add']} coders' documents added, "
-          f"{result.replaced} replaced, {counts['keep']} kept as they were")
     return 0
 
 

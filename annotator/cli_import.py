@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.domain.errors import shown_name
 from annotator.domain.model import NewDocument
 
 
 def print_preview(found: list[tuple[Path, list[NewDocument]]]) -> None:
     for path, documents in found:
-        print(f"{path}: {len(documents)} article{'s' * (len(documents) != 1)}")
+        print(f"{shown_name(path)}: {len(documents)} article{'s' * (len(documents) != 1)}")
         for n, d in enumerate(documents, start=1):
             print(f"  {n:>4}. {d.date or '—':<10}  {(d.outlet or '—')[:28]:<28}  "
                   f"{len(d.text):>8,} chars  {d.title[:70]}")

@@ -1,4 +1,5 @@
-"""The command line of a reliability study: ``assign``, ``package`` and ``study``.
+"""The command line of a reliability study: ``assign``, ``package``, ``merge``,
+``adjudicate`` and ``study``.
 
 Registered into ``annotator.cli``'s table of commands; the work is done by
 ``annotator.study``, the same functions the window calls.
@@ -41,6 +42,20 @@ def add_study_commands(sub: Any) -> None:
     s.add_argument("project", type=location)
     s.add_argument("--coder", required=True)
     s.add_argument("-o", "--output", type=Path, required=True)
+
+    s = sub.add_parser("merge", help="bring other coders' projects into TARGET")
+    s.add_argument("target", type=location)
+    s.add_argument("sources", type=location, nargs="+")
+    s.add_argument("--rename", action="append", default=[], metavar="[SOURCE:]OLD=NEW",
+                   help="bring a source coder in under another name, in every source or "
+                        "in one (SOURCE: its file name); repeatable")
+    s.add_argument("--theirs", action="append", default=[], metavar="CODER",
+                   help="where this coder's work conflicts, take the source's; repeatable")
+    s.add_argument("--ours", action="append", default=[], metavar="CODER",
+                   help="where this coder's work conflicts, keep the target's; repeatable")
+    s.add_argument("--dry-run", action="store_true",
+                   help="list what the merge would do for every document and coder; write "
+                        "nothing")
 
     s = sub.add_parser("adjudicate", help="accept into gold, in every document, the spans "
                                           "all coders (or a majority) agree on")
@@ -117,4 +132,29 @@ def _study(args: argparse.Namespace) -> int:
     print(f"reliability sample: {design['reliability_complete']} of "
           f"{design['reliability_sample']} done; blind coding "
           f"{'locked' if design['blind_locked'] else 'each coder’s choice'}")
+    return 0
+
+
+@command("merge")
+def _merge(args: argparse.Namespace) -> int:
+    renames = study.parse_renames(args.rename)
+    with Project.open(args.target, read_only=args.dry_run) as target:
+        result = study.merge_projects(target, args.sources, renames, theirs=args.theirs,
+                                      ours=args.ours, dry_run=args.dry_run)
+    for note in result.scheme_notes:
+        print(f"note: {note}")
+    for decision in result.decisions:
+        if args.dry_run or decision.action != "keep" or decision.settled:
+            print(decision)
+    counts = result.counts()
+    if args.dry_run:
+        print(f"dry run: {result.documents_added} new documents; coders' documents: "
+              f"{counts['add']} to add, {counts['replace']} to replace, {counts['keep']} to "
+              f"keep, {counts['conflict']} conflict(s); nothing was written")
+        return 1 if counts["conflict"] else 0
+    if result.backup:
+        print(f"backup of the project before the merge replaced work: {result.backup}")
+    print(f"merged: {result.documents_added} new documents, {result.spans_added} spans, "
+          f"{result.values_added} variable values; {counts['add']} coders' documents added, "
+          f"{result.replaced} replaced, {counts['keep']} kept as they were")
     return 0

@@ -6,7 +6,16 @@ reach a user as a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def shown_name(name: str | Path) -> str:
+    """A file name for a one-line message: a line break, tab or other control character in
+    it is written as its escape (``a\\nb.txt``), so the message stays one line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(name))
 
 
 class AnnotatorError(Exception):
@@ -25,7 +34,7 @@ class LocatedError(AnnotatorError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        where = self.path or "<input>"
+        where = shown_name(self.path) if self.path is not None else "<input>"
         if self.line is not None:
             where += f", line {self.line}"
         if self.field:

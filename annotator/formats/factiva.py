@@ -24,7 +24,8 @@ from pathlib import Path
 
 from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
-from annotator.formats.nexis import HINT, news_date
+from annotator.formats.news_dates import news_date
+from annotator.formats.nexis import HINT
 
 FIELDS = {"CLM": "column", "SE": "section", "HD": "title", "BY": "byline", "CR": "credit",
           "WC": "length", "PD": "date", "ET": "time", "SN": "outlet", "SC": "source_code",

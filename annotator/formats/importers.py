@@ -22,7 +22,7 @@ from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import normalise_newlines
-from annotator.formats import nexis
+from annotator.formats import lexisnexis_txt
 from annotator.formats.checks import check_coding, check_document
 from annotator.formats.decoding import read_text
 from annotator.formats.export import JSONL_FORMAT
@@ -61,10 +61,11 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 
 def read_file(path: Path, encoding: str | None = None, text_field: str | None = None,
-              scheme: CodingScheme | None = None, *, as_one_document: bool = False
-              ) -> Iterator[NewDocument]:
+              scheme: CodingScheme | None = None, *, as_one_document: bool = False,
+              strict: bool = False) -> Iterator[NewDocument]:
     """The file's documents; a batch download (LexisNexis .txt, Nexis Uni .docx) gives one
-    per article unless ``as_one_document``."""
+    per article unless ``as_one_document``; ``strict``: refuse a batch with an article that
+    cannot be read whole, instead of importing it as far as it goes, with notes."""
     suffix = path.suffix.lower()
     if suffix == ".qdpx":
         if scheme is None:
@@ -73,9 +74,10 @@ def read_file(path: Path, encoding: str | None = None, text_field: str | None = 
         return
     if suffix == ".txt":
         text = read_text(path, encoding)
-        batch = nexis.is_lexisnexis_txt(text) and not as_one_document
-        for document in nexis.split_lexisnexis_txt(text, path) if batch \
-                else [parse_txt(text, path)]:
+        batch = lexisnexis_txt.is_lexisnexis_txt(text) and not as_one_document
+        documents = lexisnexis_txt.split_lexisnexis_txt(text, path, strict=strict) if batch \
+            else [parse_txt(text, path)]
+        for document in documents:
             check_document(document, path)
             yield document
     elif suffix in OFFICE_SUFFIXES:

@@ -101,22 +101,31 @@ def test_as_one_document_keeps_a_batch_whole(tmp_path: Path) -> None:
     assert len(documents) == 1 and "10 of 10 DOCUMENTS" in documents[0].text
 
 
-def test_an_unrecognised_batch_names_the_line_imports_nothing_and_suggests_a_way(
+def test_an_article_without_a_date_is_imported_and_named_or_with_strict_refused(
         tmp_path: Path) -> None:
+    """One article of a batch lacks its date line: the batch is no longer refused whole
+    for it; the article comes in without a date, named with its line in the import's
+    notes. ``--strict`` keeps the old refusal (all or nothing, the line named)."""
     good = (SAMPLES / "sample.TXT").read_text(encoding="utf-8-sig")
     broken = good.replace("                            January 10, 2010 Sunday\n",
                           "\n", 1).replace("\r", "")
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("A first file\n\nthat is fine.", encoding="utf-8")
     (tmp_path / "in" / "b.txt").write_text(broken, encoding="utf-8")
-    project = actions.new_project(tmp_path / "p.annotator")
-    with pytest.raises(ImportFailed) as failure:
-        actions.import_paths(project, [tmp_path / "in"])
-    message = str(failure.value)
     line = broken.split("\n").index("                               8 of 383 DOCUMENTS") + 1
+    strict = actions.new_project(tmp_path / "strict.annotator")
+    with pytest.raises(ImportFailed) as failure:
+        actions.import_paths(strict, [tmp_path / "in"], strict=True)
+    message = str(failure.value)
     assert "b.txt" in message and f"line {line}" in message
     assert "--as-one-document" in message
-    assert project.document_count() == 0  # the good file too: all or nothing
+    assert strict.document_count() == 0  # the good file too: all or nothing
+    project = actions.new_project(tmp_path / "p.annotator")
+    result = actions.import_paths(project, [tmp_path / "in"])
+    assert result.added == 11
+    assert any(f"line {line}" in n and "no date" in n for n in result.notes), result.notes
+    eighth = project.document(project.all_document_ids()[8])
+    assert eighth.outlet == "MAIL ON SUNDAY (London)" and eighth.date is None
 
 
 def test_dry_run_lists_the_articles_and_writes_nothing(tmp_path: Path) -> None:

@@ -1,0 +1,211 @@
+"""LexisNexis Academic batches in every interface language come in whole, or say exactly
+what they left out.
+
+``tests/data/amcat/lexisnexis_multilingual.txt`` is AmCAT's real test file: 26 articles
+downloaded from German, French, English, Dutch and Danish interfaces (copyright lines
+above the paper's name, "LÄNGE: 306 Wörter", "17 mai 2003", dpa's "LEADALL:" headline, a
+monthly report without a day, a web page without a centred header). The expected values
+are AmCAT's own (``lexisnexis_multilingual_expected.json``), compared field by field;
+where we read the file differently on purpose, the test says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from annotator import actions
+from annotator.domain.errors import ImportFailed
+from annotator.formats.lexisnexis_txt import split_lexisnexis_txt
+from annotator.formats.news_dates import news_date
+from tests.conftest import ROOT
+
+DATA = ROOT / "tests" / "data" / "amcat"
+FILE = DATA / "lexisnexis_multilingual.txt"
+# Where AmCAT's expected value is not what the file says (article number: field):
+# 10: AmCAT takes the copyright line "Business Monitor International Ltd., All" for the
+#     paper and invents the 1st for "January 2009"; we take the first line that is not a
+#     notice and leave a day-less date empty (the month goes to metadata, with a note).
+# 15: India Today's article has no date line; AmCAT's date comes from elsewhere.
+# 20: the ABA journal's only dated line is "Summer, 2008".
+DIFFERENT = {10: {"outlet", "date"}, 15: {"date"}, 20: {"outlet", "date"}}
+
+
+@pytest.fixture(scope="module")
+def read() -> list:  # type: ignore[type-arg]
+    return split_lexisnexis_txt(FILE.read_text(encoding="utf-8"), FILE)
+
+
+def _length(value: str | None) -> int | None:
+    match = re.match(r"[\d,.]+", value or "")
+    return int(re.sub(r"[,.]", "", match.group())) if match else None
+
+
+def test_every_article_of_a_multilingual_batch_comes_in(read) -> None:  # type: ignore[no-untyped-def]
+    expected = json.loads((DATA / "lexisnexis_multilingual_expected.json").read_text(
+        encoding="utf-8"))
+    assert len(read) == len(expected) == 26
+    for number, (got, want) in enumerate(zip(read, expected, strict=True)):
+        skip = DIFFERENT.get(number, set())
+        if "outlet" not in skip:
+            assert got.outlet == want["medium"], number
+        if "date" not in skip:
+            assert got.date == want["date"][:10], number
+        if want["title"] != "No title found!":
+            assert got.title.startswith(want["title"][:30]), number
+        if want.get("section"):
+            assert got.metadata.get("section") == want["section"], number
+        if want.get("length_int"):
+            assert _length(got.metadata.get("length")) == want["length_int"], number
+        for field in ("LÄNGE", "LONGUEUR", "LENGTH", "RUBRIK", "SPRACHE", "LANGUE"):
+            assert f"{field}:" not in got.text, (number, field)  # fields are not text
+
+
+def test_what_cannot_be_read_is_named_with_its_position(read) -> None:  # type: ignore[no-untyped-def]
+    notes = [n for d in read for n in d.notes]
+    # the 10th marker holds only two copyright notices: left out, and said where
+    assert any("article 10 ('827 of 2087 DOCUMENTS', line 581) left out" in n and "no text"
+               in n for n in notes)
+    assert any("article 12" in n and "only a month (2009-01)" in n for n in notes)
+    assert read[10].metadata["month"] == "2009-01"
+    assert any("article 17" in n and "no date" in n for n in notes)
+
+
+def test_a_copyright_line_above_the_paper_is_not_the_paper(read) -> None:  # type: ignore[no-untyped-def]
+    volkskrant = read[21]
+    assert volkskrant.outlet == "de Volkskrant" and volkskrant.date == "2008-12-31"
+    assert volkskrant.metadata["copyright"].startswith("Copyright 2008 PCM Uitgevers")
+
+
+@pytest.mark.parametrize("written, iso", [
+    ("17 mai 2003", "2003-05-17"), ("29 décembre 2011", "2011-12-29"),
+    ("Mittwoch 31. August 2011", "2011-08-31"), ("15. März 2003", "2003-03-15"),
+    ("17 de mayo de 2003", "2003-05-17"), ("31 december 2008 woensdag", "2008-12-31"),
+    ("2 ottobre 2010", "2010-10-02"), ("12 de março de 2015", "2015-03-12"),
+    ("6. januar 2010", "2010-01-06"), ("January 11, 2010 Monday", "2010-01-11"),
+    ("Sept. 3, 2001", "2001-09-03"), ("Schedule for Sunday, April 20, 1400 GMT", None)])
+def test_dates_in_the_databases_interface_languages(written: str, iso: str | None) -> None:
+    assert news_date(written) == iso
+
+
+BATCH = """Download Request
+
+                              {first}
+
+
+
+                                 The Guardian
+
+                            January 11, 2010 Monday
+
+First headline
+
+LENGTH: 3 words
+
+One two three.
+
+LOAD-DATE: January 12, 2010
+"""
+SECOND = """
+                              {second}
+
+
+
+                                 Der Standard
+
+                            Dienstag 30. August 2011
+
+Zweite Schlagzeile
+
+LÄNGE: 4 Wörter
+
+Eins zwei drei vier.
+
+SPRACHE: GERMAN; DEUTSCH
+"""
+
+
+def test_one_of_one_document_is_a_batch() -> None:
+    [document] = split_lexisnexis_txt(BATCH.format(first="1 of 1 DOCUMENT"), "one.txt")
+    assert (document.title, document.outlet, document.date) == (
+        "First headline", "The Guardian", "2010-01-11")
+    assert document.text == "First headline\n\nOne two three."
+
+
+def test_a_batch_that_holds_fewer_articles_than_it_announces_says_which(tmp_path: Path
+                                                                        ) -> None:
+    text = BATCH.format(first="1 of 3 DOCUMENTS") + SECOND.format(second="2 of 3 DOCUMENTS")
+    path = tmp_path / "short.txt"
+    path.write_text(text, encoding="utf-8")
+    project = actions.new_project(tmp_path / "p.annotator")
+    result = actions.import_paths(project, [path])
+    assert result.added == 2
+    assert any("announces 3" in n and "holds 2" in n and "missing number(s) 3" in n
+               for n in result.notes), result.notes
+
+
+def test_a_german_interface_batch_keeps_every_article_body() -> None:
+    text = BATCH.format(first="Dokument 233 von 456") + SECOND.format(
+        second="Dokument 234 von 456")
+    documents = split_lexisnexis_txt(text, "de.txt")
+    assert [d.title for d in documents] == ["First headline", "Zweite Schlagzeile"]
+    assert documents[1].text == "Zweite Schlagzeile\n\nEins zwei drei vier."
+    assert documents[1].metadata["length"] == "4 Wörter"
+    assert documents[1].date == "2011-08-30"
+
+
+def test_strict_refuses_an_article_it_cannot_read_whole() -> None:
+    text = BATCH.format(first="1 of 2 DOCUMENTS") + SECOND.format(
+        second="2 of 2 DOCUMENTS").replace("Dienstag 30. August 2011", "")
+    assert len(split_lexisnexis_txt(text, "x.txt")) == 2
+    with pytest.raises(ImportFailed, match="article 2 .*no date"):
+        split_lexisnexis_txt(text, "x.txt", strict=True)
+
+
+def test_a_factiva_export_from_the_french_interface_has_its_dates() -> None:
+    """``tests/data/factiva/factiva-french-interface.html`` (R.TeMiS's tm.plugin.factiva test
+    file): its dates, "29 décembre 2011", used to be left empty without a word."""
+    from annotator.formats.importers import read_file
+
+    documents = list(read_file(ROOT / "tests" / "data" / "factiva" /
+                               "factiva-french-interface.html"))
+    assert [(d.title, d.outlet, d.date) for d in documents] == [
+        ("Test 1", "Test newspaper", "2011-12-29"), ("Test 2", "Ouest France", "2011-12-29")]
+    assert all(d.metadata["accession_number"].startswith("TESTFR00") for d in documents)
+
+
+def test_a_file_name_with_a_line_break_keeps_the_message_on_one_line(tmp_path: Path) -> None:
+    odd = tmp_path / "two\nlines.txt"
+    odd.write_bytes(b"")
+    project = actions.new_project(tmp_path / "p.annotator")
+    with pytest.raises(ImportFailed) as failure:
+        actions.import_paths(project, [odd])
+    assert "\n" not in str(failure.value) and "two\\nlines.txt" in str(failure.value)
+
+
+@pytest.mark.parametrize("fmt", ["spans-csv", "jsonl", "qdpx"])
+def test_an_export_refuses_a_span_whose_text_was_changed_outside_annotator(
+        fmt: str, tmp_path: Path) -> None:
+    import sqlite3
+
+    from annotator.domain.errors import AnnotatorError
+    from annotator.storage import Project
+    from tests.conftest import SEEDS
+
+    path = tmp_path / "p.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS])
+        text = project.document(1).text
+        at = text.index("Putin")
+        span = project.add_span(1, "ana", "speaker", at, at + 5)
+    with sqlite3.connect(path) as raw:  # someone edits the text in the sqlite3 shell
+        raw.execute("UPDATE documents SET text = 'X' || text, length = length(text) + 1 "
+                    "WHERE id = 1")
+    out = tmp_path / f"out.{fmt}"
+    with Project.open(path) as project:
+        with pytest.raises(AnnotatorError, match=f"span {span.id} in document 1"):
+            actions.export(project, fmt, out)
+    assert not out.exists()
