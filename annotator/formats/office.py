@@ -16,7 +16,7 @@ from pathlib import Path
 from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
 from annotator.domain.text import normalise_newlines
-from annotator.formats import factiva, nexis
+from annotator.formats import factiva, factiva_default, nexis
 from annotator.formats.decoding import decode
 
 SUFFIXES = (".docx", ".odt", ".rtf", ".html", ".htm", ".pdf")
@@ -37,9 +37,12 @@ def read_office(path: Path, *, as_one_document: bool = False) -> list[NewDocumen
         if factiva.is_factiva(fields) and not as_one_document:
             return factiva.split(fields, path, "line")
     elif suffix in (".html", ".htm"):
-        fields = factiva.html_fields(path.read_bytes())
+        raw = path.read_bytes()
+        fields = factiva.html_fields(raw)
         if factiva.is_factiva(fields) and not as_one_document:
             return factiva.split(fields, path, "table row")
+        if (found := factiva_default.articles(raw)) and not as_one_document:
+            return factiva_default.split(found, path)  # the display without field codes
         paragraphs = _html_paragraphs(path)
     else:
         paragraphs = _pdf_paragraphs(path)

@@ -1,5 +1,6 @@
-"""LexisNexis Academic batches in every interface language come in whole, or say exactly
-what they left out.
+"""Real news-database exports come in whole, or say exactly what they left out: LexisNexis
+Academic batches in every interface language, Factiva's default display and its French
+interface; and an export never writes a span whose text is not its document's.
 
 ``tests/data/amcat/lexisnexis_multilingual.txt`` is AmCAT's real test file: 26 articles
 downloaded from German, French, English, Dutch and Danish interfaces (copyright lines
@@ -209,3 +210,28 @@ def test_an_export_refuses_a_span_whose_text_was_changed_outside_annotator(
         with pytest.raises(AnnotatorError, match=f"span {span.id} in document 1"):
             actions.export(project, fmt, out)
     assert not out.exists()
+
+
+def test_factivas_default_display_splits_into_its_articles() -> None:
+    """The display most users save (no field codes) used to become one document holding
+    about the first article. Expected values from AmCAT's test_factivia.py."""
+    from annotator.formats.importers import read_file
+
+    nine = list(read_file(DATA / "factiva_default_display.htm"))
+    assert len(nine) == 9
+    first = nine[0]
+    assert (first.title, first.date, first.outlet) == (
+        "Laut Rechtsprofessoren liegt die SVP falsch", "2013-11-19", "Die Südostschweiz")
+    assert first.metadata["length"] == "475 words" and first.metadata["page"] == "14"
+    assert first.metadata["byline"] == "Lorenz Honegger"
+    assert first.metadata["accession_number"] == "SUDOS00020131120e9bj0001v"
+    for phrase in ("Die SVP sieht sich in ihrem Argwohn",
+                   "Heimatstaat von Folter oder Tod bedroht sind",
+                   "Ob die umstrittene Stelle aus der Initiative gestrichen wird"):
+        assert phrase in first.text
+    assert "Document SUDOS" not in first.text and "© 2013" not in first.text
+    many = list(read_file(DATA / "factiva_default_display_55.htm"))
+    assert len(many) == 55 and len({d.metadata["accession_number"] for d in many}) == 55
+    leben = next(d for d in many if d.title == "Das ganze volle Leben in der Zeitung")
+    assert leben.date == "2011-08-10" and leben.metadata["length"] == "569 words"
+    assert all(d.date and d.outlet == "Zofinger Tagblatt" and not d.notes for d in many)
