@@ -81,7 +81,7 @@ def read_file(path: Path, encoding: str | None = None, text_field: str | None = 
             check_document(document, path)
             yield document
     elif suffix in OFFICE_SUFFIXES:
-        for document in read_office(path, as_one_document=as_one_document):
+        for document in read_office(path, as_one_document=as_one_document, strict=strict):
             check_document(document, path)
             yield document
     elif suffix == ".csv":

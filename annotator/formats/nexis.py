@@ -22,6 +22,7 @@ from annotator.formats.news_dates import news_date
 
 _FIELD_DOCX = re.compile(r"^\s*([A-Z][A-Za-z-]+(?: [A-Za-z-]+)?):\xa0(.*)$", re.DOTALL)
 HINT = "import it whole with --as-one-document"
+_NOTICES = ("Correction Appended",)  # a line Nexis Uni puts where the date would stand
 
 
 def key(name: str) -> str:
@@ -62,11 +63,17 @@ def is_nexis_uni(paragraphs: list[str]) -> bool:
     return any(p.strip() == "End of Document" for p in paragraphs)
 
 
-def split_nexis_uni(paragraphs: list[str], path: Path | str) -> list[NewDocument]:
+def split_nexis_uni(paragraphs: list[str], path: Path | str, *, strict: bool = False
+                    ) -> list[NewDocument]:
+    """One document per article. An article without a date line ("Correction Appended"
+    in its place) comes in without a date, named in its notes; ``strict`` refuses it."""
     documents, start = [], 0
     for index, paragraph in enumerate(paragraphs):
         if paragraph.strip() == "End of Document":
-            documents.append(_docx_article(paragraphs[start:index], start, path))
+            document = _docx_article(paragraphs[start:index], start, path)
+            if document.notes and strict:
+                raise ImportFailed(path, f"{document.notes[0]}; {HINT}")
+            documents.append(document)
             start = index + 1
     if any(p.strip() for p in paragraphs[start:]):
         raise ImportFailed(path, f"paragraph {start + 1} starts text after the last "
@@ -87,20 +94,33 @@ def _docx_article(paragraphs: list[str], offset: int, path: Path | str) -> NewDo
             metadata[key(field.group(1))] = field.group(2).strip()
         elif paragraph.startswith("Copyright"):
             metadata["copyright"] = paragraph
+        elif paragraph in _NOTICES:
+            metadata["notice"] = paragraph
         else:
             header.append(paragraph)
+    notes = []
     date_at = max((i for i, h in enumerate(header) if news_date(h)), default=None)
-    if date_at is None or date_at < 2:
-        raise ImportFailed(path, f"the article before paragraph {filled[body_at][0]} has no "
-                                 f"headline, publication and date; {HINT}")
-    body, trailing = [], False
+    if date_at is None or date_at < 2:  # no date line: headline and publication on top
+        where = f"the article before paragraph {filled[body_at][0]}"
+        notes.append(f"{where}: no date line, date left empty" if date_at is None else
+                     f"{where}: no headline or publication before its date")
+        date_at = len(header) if date_at is None else date_at
+    body, trailing, graphic = [], False, False
     for _, paragraph in filled[body_at + 1:]:
         field = _FIELD_DOCX.match(paragraph)
         if paragraph == "Classification" or (field and field.group(1) == "Load-Date"):
             trailing = True
         if field and (trailing or field.group(1) in ("Graphic", "Load-Date")):
             metadata[key(field.group(1))] = field.group(2).strip()
+        elif paragraph == "Graphic":  # a picture's caption follows: not the article's text
+            graphic = True
+        elif graphic and not trailing:
+            metadata["graphic"] = " ".join(filter(None, [metadata.get("graphic"), paragraph]))
         elif not trailing:
             body.append(paragraph)
-    return article(header[date_at - 2], header[date_at - 1], news_date(header[date_at]),
-                     body, metadata, path)
+    title = header[date_at - 2] if date_at >= 2 else (header[0] if header else "")
+    outlet = header[date_at - 1] if date_at >= 2 else (header[1] if len(header) > 1 else None)
+    date = news_date(header[date_at]) if date_at < len(header) else None
+    document = article(title, outlet, date, body, metadata, path)
+    document.notes.extend(notes)
+    return document

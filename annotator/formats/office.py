@@ -23,12 +23,13 @@ SUFFIXES = (".docx", ".odt", ".rtf", ".html", ".htm", ".pdf")
 _TITLE_LIMIT = 200
 
 
-def read_office(path: Path, *, as_one_document: bool = False) -> list[NewDocument]:
+def read_office(path: Path, *, as_one_document: bool = False, strict: bool = False
+                ) -> list[NewDocument]:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         paragraphs = nexis.docx_paragraphs(path)
         if nexis.is_nexis_uni(paragraphs) and not as_one_document:
-            return nexis.split_nexis_uni(paragraphs, path)
+            return nexis.split_nexis_uni(paragraphs, path, strict=strict)
     elif suffix == ".odt":
         paragraphs = _odt_paragraphs(path)
     elif suffix == ".rtf":

@@ -235,3 +235,37 @@ def test_factivas_default_display_splits_into_its_articles() -> None:
     leben = next(d for d in many if d.title == "Das ganze volle Leben in der Zeitung")
     assert leben.date == "2011-08-10" and leben.metadata["length"] == "569 words"
     assert all(d.date and d.outlet == "Zofinger Tagblatt" and not d.notes for d in many)
+
+
+def test_a_nexis_uni_graphic_caption_is_metadata_not_text() -> None:
+    """R.TeMiS's tm.plugin.lexisnexis test file: article 2's caption belongs in the
+    metadata (its tests/test-import.R expects exactly this caption)."""
+    from annotator.formats.importers import read_file
+
+    first, second = read_file(ROOT / "tests" / "data" / "nexis-uni" /
+                              "nexis-uni-with-graphic.docx")
+    assert second.metadata["graphic"] == "Mi bibendum neque egestas congue quisque egestas diam."
+    assert "Mi bibendum" not in second.text and "Graphic" not in second.text
+    assert "graphic" not in first.metadata
+
+
+def test_a_nexis_uni_article_without_a_date_line_does_not_sink_the_batch(tmp_path: Path
+                                                                         ) -> None:
+    """Nexis Uni puts "Correction Appended" where a corrected article's date line would
+    be: the batch was refused whole; now that article comes in undated, named."""
+    import docx
+
+    from annotator.formats.importers import read_file
+
+    document = docx.Document(str(ROOT / "tests" / "data" / "lexisnexis" / "sample.DOCX"))
+    dates = [p for p in document.paragraphs if p.text.strip().startswith("July 2, 2019")]
+    dates[0].text = "Correction Appended"  # the second article's date line
+    path = tmp_path / "corrected.docx"
+    document.save(str(path))
+    articles = list(read_file(path))
+    assert len(articles) == 10
+    undated = [a for a in articles if a.date is None]
+    assert len(undated) == 1 and undated[0].notes and "no date line" in undated[0].notes[0]
+    assert undated[0].outlet and undated[0].title
+    with pytest.raises(ImportFailed, match="no date line"):
+        list(read_file(path, strict=True))
