@@ -102,11 +102,18 @@ def engine(request: pytest.FixtureRequest) -> str:
 def pg_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A PostgreSQL server for the tests: ANNOTATOR_TEST_POSTGRESQL (a URL of a role that
     may create databases and roles) or, without it, one started from the pgserver wheel."""
+    import shutil
+    import tempfile
+
     from tests.pg import TestServer
 
-    server = TestServer.start(tmp_path_factory.mktemp("pg"))
+    # a folder of its own, not under pytest's basetemp: another pytest session started
+    # meanwhile deletes all but the newest three basetemps, a running server's data too
+    folder = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
+    server = TestServer.start(folder)
     yield server
     server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
