@@ -185,7 +185,7 @@ def _header(paragraphs: list[list[str]], metadata: dict[str, str], missing: list
         head = [line for p in paragraphs[:at] for line in p] + paragraphs[at][:line_at]
         date_line, after = paragraphs[at][line_at].strip(), paragraphs[at][line_at + 1:]
         at += 1
-    title, plain = "", []
+    title, plain = "", list[str]()
     for line in head:
         text = line.strip()
         if _NOTICE.search(text):
