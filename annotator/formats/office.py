@@ -10,6 +10,7 @@ nothing here strips tags by hand.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -17,15 +18,19 @@ from annotator.domain.errors import ImportFailed
 from annotator.domain.model import NewDocument
 from annotator.domain.text import normalise_newlines
 from annotator.formats import factiva, factiva_default, nexis
+from annotator.formats.archives import check_archive
 from annotator.formats.decoding import decode
 
 SUFFIXES = (".docx", ".odt", ".rtf", ".html", ".htm", ".pdf")
 _TITLE_LIMIT = 200
+_GAPS = re.compile(r"[ \t]{2,}")
 
 
 def read_office(path: Path, *, as_one_document: bool = False, strict: bool = False
                 ) -> list[NewDocument]:
     suffix = path.suffix.lower()
+    if suffix in (".docx", ".odt"):
+        check_archive(path)  # a zip bomb is refused before a reader unpacks it
     if suffix == ".docx":
         paragraphs = nexis.docx_paragraphs(path)
         if nexis.is_nexis_uni(paragraphs) and not as_one_document:
@@ -46,7 +51,10 @@ def read_office(path: Path, *, as_one_document: bool = False, strict: bool = Fal
             return factiva_default.split(found, path)  # the display without field codes
         paragraphs = _html_paragraphs(path)
     else:
-        paragraphs = _pdf_paragraphs(path)
+        said: list[str] = []
+        document = article(_pdf_paragraphs(path, said), path)
+        document.notes.extend(f"the PDF reader said: {m}" for m in said[:5])
+        return [document]
     return [article(paragraphs, path)]
 
 
@@ -90,6 +98,9 @@ def _html_paragraphs(path: Path) -> list[str]:
     import trafilatura
 
     raw = path.read_bytes()
+    end = raw.lower().rfind(b"</html>")
+    if end >= 0:  # what a browser ignores after the page (a download's stray bytes)
+        raw = raw[:end + len(b"</html>")]
     decode(raw[:65536].rsplit(b">", 1)[0], path, "latin-1")  # binary data is refused here
     extracted = trafilatura.bare_extraction(raw, include_comments=False,
                                             include_tables=False, favor_precision=True)
@@ -107,18 +118,43 @@ def _html_paragraphs(path: Path) -> list[str]:
     return paragraphs
 
 
-def _pdf_paragraphs(path: Path) -> list[str]:
+def _pdf_paragraphs(path: Path, said: list[str]) -> list[str]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
+    handler = _Collect(said)
+    log = logging.getLogger("pypdf")
+    log.addHandler(handler)
+    propagate, log.propagate = log.propagate, False  # its messages are ours to word
     try:  # the layout mode keeps the gap between paragraphs as a blank line
         pages = [page.extract_text(extraction_mode="layout") or ""
                  for page in PdfReader(str(path)).pages]
+    except LimitReachedError:
+        raise ImportFailed(path, "too large: the PDF's text is beyond what the PDF reader "
+                                 "unpacks (a page of many megabytes); nothing was "
+                                 "imported") from None
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise ImportFailed(path, f"not a readable PDF ({exc})") from None
+    finally:
+        log.removeHandler(handler)
+        log.propagate = propagate
     if not any(p.strip() for p in pages):
         raise ImportFailed(path, "the PDF has no text layer (a scan?); run OCR on it first, "
                                  "for example with ocrmypdf, then import the result")
-    # lines of a paragraph are joined: a PDF breaks them where the page ended, not the writer
-    return [" ".join(line.strip() for line in p.split("\n"))
+    # lines of a paragraph are joined: a PDF breaks them where the page ended, not the
+    # writer; the layout mode's runs of spaces (column gaps, centring) are one space
+    return [_GAPS.sub(" ", " ".join(line.strip() for line in p.split("\n")))
             for page in pages for p in re.split(r"\n\s*\n", page)]
+
+
+class _Collect(logging.Handler):
+    """Keeps pypdf's messages ("Circular xref chain detected…") instead of printing them
+    beside ours; the import's notes say them, once each."""
+
+    def __init__(self, said: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.said = said
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if (message := record.getMessage()) not in self.said:
+            self.said.append(message)

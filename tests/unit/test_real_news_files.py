@@ -269,3 +269,91 @@ def test_a_nexis_uni_article_without_a_date_line_does_not_sink_the_batch(tmp_pat
     assert undated[0].outlet and undated[0].title
     with pytest.raises(ImportFailed, match="no date line"):
         list(read_file(path, strict=True))
+
+
+# -- hostile and odd office files -----------------------------------------------------------
+@pytest.mark.parametrize("suffix, member", [(".docx", "word/document.xml"),
+                                            (".odt", "content.xml")])
+def test_a_zip_bomb_is_refused_as_too_large_before_a_reader_unpacks_it(
+        suffix: str, member: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from annotator.formats import archives
+    from annotator.formats.importers import read_file
+
+    monkeypatch.setattr(archives, "CEILING", 1024 * 1024)  # 1 MB here; 256 MB for real
+    path = tmp_path / f"bomb{suffix}"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, b"\0" * (8 * 1024 * 1024))  # 8 MB in a few KB
+    assert path.stat().st_size < 64 * 1024
+    with pytest.raises(ImportFailed, match="too large: it unpacks to more than 1 MB"):
+        list(read_file(path))
+
+
+def test_bytes_after_the_end_of_a_page_do_not_make_it_binary(tmp_path: Path) -> None:
+    from annotator.formats.importers import read_file
+
+    page = ("<html><head><title>Talks end</title></head><body><article><h1>Talks end</h1>"
+            + "".join(f"<p>Paragraph {i}: Lavrov and Blinken met in Geneva to talk about the "
+                      f"security guarantees Moscow demands.</p>" for i in range(6))
+            + "</article></body></html>")
+    path = tmp_path / "saved.html"
+    path.write_bytes(page.encode("utf-8") + b"\x00\x00\x1f\x8b stray download bytes")
+    [document] = read_file(path)
+    assert "Lavrov and Blinken met in Geneva" in document.text
+
+
+def _pdf_with_a_spread_title(path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.drawString(72, 800, "Kremlin rejects")  # a headline set across two columns
+    page.drawString(420, 800, "NATO offer")
+    for i, line in enumerate(["Moscow said on Monday that the offer was not enough.",
+                              "Peskov told reporters the talks would go on."]):
+        page.drawString(72, 740 - 14 * i, line)
+    page.save()
+
+
+def test_a_pdfs_layout_gaps_are_not_kept_as_runs_of_spaces(tmp_path: Path) -> None:
+    from annotator.formats.importers import read_file
+
+    path = tmp_path / "a.pdf"
+    _pdf_with_a_spread_title(path)
+    [document] = read_file(path)
+    assert document.title == "Kremlin rejects NATO offer"
+    assert "  " not in document.text
+
+
+def test_the_pdf_readers_own_messages_become_notes_not_stray_output(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad-xref.pdf"
+    _pdf_with_a_spread_title(path)
+    raw = path.read_bytes()
+    at = raw.rindex(b"startxref") + len(b"startxref\n")
+    path.write_bytes(raw[:at] + b"12" + raw[at:].lstrip(b"0123456789"))  # a wrong offset
+    project = actions.new_project(tmp_path / "p.annotator")
+    capfd.readouterr()
+    result = actions.import_paths(project, [path])
+    out, err = capfd.readouterr()
+    assert result.added == 1 and out == "" and err == ""
+    assert any("the PDF reader said:" in n for n in result.notes), result.notes
+
+
+def test_a_pdf_beyond_the_readers_limits_is_too_large_in_our_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PageObject
+    from pypdf.errors import LimitReachedError
+
+    from annotator.formats.importers import read_file
+
+    path = tmp_path / "huge.pdf"
+    _pdf_with_a_spread_title(path)
+
+    def too_much(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise LimitReachedError("Limit reached while decompressing")
+
+    monkeypatch.setattr(PageObject, "extract_text", too_much)
+    with pytest.raises(ImportFailed, match="too large: the PDF's text"):
+        list(read_file(path))
