@@ -16,6 +16,7 @@ from annotator.domain.model import DocumentRecord, NewDocument, Status
 from annotator.domain.scheme import CodingScheme
 from annotator.formats.importers import collect_files, read_file
 from annotator.storage import ImportResult, Project, remove_files
+from annotator.storage.documents import FileImport
 
 if TYPE_CHECKING:  # imported where they are used: start-up needs none of them (numpy,
     # jsonschema and every writer cost ~0.2 s before the window could show)
@@ -37,19 +38,31 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
                  as_one_document: bool = False, strict: bool = False) -> ImportResult:
     """Import files and folders in one transaction: all of them, or (on any error) none."""
     files = collect_files(sources)
-    notes: list[str] = []
+    summaries = [FileImport(shown_name(path.name)) for path in files]
+    origin: list[tuple[int, str]] = []  # (file, title) of each document given, in order
 
     def documents() -> Iterator[NewDocument]:
         for done, path in enumerate(files, start=1):
             for document in read_file(path, encoding, text_field, project.scheme,
                                       as_one_document=as_one_document, strict=strict):
-                notes.extend(f"{shown_name(path.name)}: {note}" for note in document.notes)
+                summaries[done - 1].notes.extend(document.notes)
+                summaries[done - 1].found += 1
+                origin.append((done - 1, document.title))
                 yield document
             if progress:
                 progress(done, len(files))
 
     result = project.import_documents(documents(), cancelled=cancelled)
-    result.notes.extend(notes)
+    for position, existing in result.skipped:
+        number, title = origin[position]
+        summaries[number].duplicates += 1
+        if summaries[number].duplicates <= 10:
+            summaries[number].notes.append(f"{title[:60]!r} is already in the project "
+                                           f"(document {existing}): skipped")
+    for summary in summaries:
+        summary.imported = summary.found - summary.duplicates
+        result.notes.extend(f"{summary.name}: {note}" for note in summary.notes)
+    result.files = summaries
     project.checkpoint()  # the project file alone holds the import, not only its -wal
     return result
 

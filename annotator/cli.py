@@ -137,7 +137,9 @@ def _import(args: argparse.Namespace) -> int:
                                            as_one_document=args.as_one_document,
                                            strict=args.strict,
                                            scheme=project.scheme)
-        print_preview(found)
+            known = {d.content_hash for _, documents in found for d in documents
+                     if project.document_id_by_hash(d.content_hash) is not None}
+        print_preview(found, known)
         return 0
     with Project.open(args.project) as project:
         result = actions.import_paths(project, args.paths, encoding=args.encoding,
@@ -145,10 +147,13 @@ def _import(args: argparse.Namespace) -> int:
                                       progress=ProgressBar("importing"),
                                       as_one_document=args.as_one_document,
                                       strict=args.strict)
+        if len(result.files) > 1 or result.notes:  # per file, with what its reader said
+            for summary in result.files:
+                print(f"  {summary}")
+                for note in summary.notes:
+                    print(f"note: {summary.name}: {note}", file=sys.stderr)
         print(f"imported {result.added} document{'s' * (result.added != 1)}; skipped "
               f"{result.duplicates} duplicate{'s' * (result.duplicates != 1)}")
-        for note in result.notes:
-            print(f"note: {note}", file=sys.stderr)
     return 0
 
 

@@ -8,11 +8,17 @@ from annotator.domain.errors import shown_name
 from annotator.domain.model import NewDocument
 
 
-def print_preview(found: list[tuple[Path, list[NewDocument]]]) -> None:
+def print_preview(found: list[tuple[Path, list[NewDocument]]],
+                  known: set[str] | frozenset[str] = frozenset()) -> None:
+    """Each file's articles (``*`` before one the project holds already) and what its
+    reader said; ``known``: the content hashes already in the project."""
     for path, documents in found:
-        print(f"{shown_name(path)}: {len(documents)} article{'s' * (len(documents) != 1)}")
+        there = sum(d.content_hash in known for d in documents)
+        print(f"{shown_name(path)}: {len(documents)} article{'s' * (len(documents) != 1)}"
+              + (f", {there} already in the project" if there else ""))
         for n, d in enumerate(documents, start=1):
-            print(f"  {n:>4}. {d.date or '—':<10}  {(d.outlet or '—')[:28]:<28}  "
+            mark = "*" if d.content_hash in known else " "
+            print(f" {mark}{n:>4}. {d.date or '—':<10}  {(d.outlet or '—')[:28]:<28}  "
                   f"{len(d.text):>8,} chars  {d.title[:70]}")
             for note in d.notes:
                 print(f"        note: {note}")

@@ -34,6 +34,25 @@ class ImportResult:
     document_ids: list[int] = field(default_factory=list)
     coding: CodingResult = field(default_factory=CodingResult)
     notes: list[str] = field(default_factory=list)  # what the readers repaired or doubt
+    # (position among the documents given, the document already there) of each skipped
+    skipped: list[tuple[int, int]] = field(default_factory=list)
+    files: list[FileImport] = field(default_factory=list)  # per file, when read from files
+
+
+@dataclass
+class FileImport:
+    """What one file gave an import: articles found, imported, skipped as already there,
+    and what its reader said (announced counts, articles left out, repairs)."""
+
+    name: str
+    found: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"{self.name}: {self.found} found, {self.imported} imported, "
+                f"{self.duplicates} already in the project")
 
 
 class DocumentsMixin:
@@ -70,7 +89,8 @@ class DocumentsMixin:
                     [[doc.content_hash, doc.title, doc.date, doc.outlet, doc.url,
                       doc.source_path, doc.text, len(doc.text),
                       json.dumps(doc.metadata, ensure_ascii=False), stamp] for doc in batch])
-                for doc, inserted in zip(batch, ids, strict=True):
+                for position, (doc, inserted) in enumerate(zip(batch, ids, strict=True),
+                                                           start=done):
                     if inserted:
                         result.added += 1
                         document_id = int(inserted[0])
@@ -78,6 +98,7 @@ class DocumentsMixin:
                     else:
                         result.duplicates += 1
                         document_id = self.document_id_by_hash(doc.content_hash)  # type: ignore[assignment]
+                        result.skipped.append((position, document_id))
                     for coder, work in doc.coding.items():
                         self.import_coding(document_id, coder, work, result.coding)
                 indexed = self.index_documents_after(indexed)

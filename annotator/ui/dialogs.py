@@ -139,6 +139,8 @@ def run_import(parent: QWidget, project_path: Path | str, sources: list[Path]
         QMessageBox.information(parent, "Import cancelled", "Nothing was imported.")
         return None
     said = f"Imported {result.added} document(s); skipped {result.duplicates} duplicate(s)."
+    if len(result.files) > 1 or result.notes:
+        said += "\n\n" + "\n".join(map(str, result.files[:20]))
     if result.notes:
         said += "\n\n" + "\n".join(result.notes[:20]) + (
             f"\n… and {len(result.notes) - 20} more" if len(result.notes) > 20 else "")

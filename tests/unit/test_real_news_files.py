@@ -357,3 +357,25 @@ def test_a_pdf_beyond_the_readers_limits_is_too_large_in_our_words(
     monkeypatch.setattr(PageObject, "extract_text", too_much)
     with pytest.raises(ImportFailed, match="too large: the PDF's text"):
         list(read_file(path))
+
+
+def test_the_import_summary_says_per_file_what_was_found_imported_and_skipped(
+        tmp_path: Path) -> None:
+    from tests.conftest import SEEDS, run_cli
+
+    path = tmp_path / "p.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]])
+    batch = tmp_path / "batch.txt"
+    batch.write_text(BATCH.format(first="1 of 3 DOCUMENTS")
+                     + SECOND.format(second="2 of 3 DOCUMENTS"), encoding="utf-8")
+    code, out, err = run_cli("import", str(path), str(SEEDS), str(batch), "--dry-run")
+    assert code == 0 and "1 already in the project" in out, err
+    code, out, err = run_cli("import", str(path), str(SEEDS), str(batch))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert any(line.strip().startswith("batch.txt: 2 found, 2 imported, 0 already") for line
+               in lines), out
+    assert sum("1 already in the project" in line for line in lines) == 1, out
+    assert "is already in the project (document 1): skipped" in err
+    assert "announces 3 article(s)" in err and "missing number(s) 3" in err
