@@ -1,5 +1,7 @@
-"""File → Import's preview: the articles found in each file (date, outlet, length, headline),
-shown before anything is written; Import goes ahead, Cancel leaves the project as it was."""
+"""File → Import's preview: the articles found in each file (date, outlet, length, headline)
+and what each file's reader said (⚠: an article read in part or left out, a batch holding
+fewer articles than it announces), shown before anything is written; Import goes ahead,
+Cancel leaves the project as it was."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class ImportPreview(QDialog):
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setColumnWidth(0, 420)
         self.tree.setUniformRowHeights(True)
+        self.notes: list[str] = []
         for path, documents in found:
             item = QTreeWidgetItem([f"{path.name} — {len(documents)} article"
                                     f"{'s' * (len(documents) != 1)}", "", "", ""])
@@ -46,7 +49,15 @@ class ImportPreview(QDialog):
                 child.setTextAlignment(3, Qt.AlignmentFlag.AlignRight)
                 child.setToolTip(0, document.title)
                 item.addChild(child)
+                for note in document.notes:  # what the reader could not read, or repaired
+                    said = QTreeWidgetItem([f"⚠ {note}", "", "", ""])
+                    said.setToolTip(0, note)
+                    said.setForeground(0, Qt.GlobalColor.darkRed)
+                    child.addChild(said)
+                    self.notes.append(note)
             self.tree.addTopLevelItem(item)
+            for row in range(item.childCount()):  # the notes in view, under their article
+                item.child(row).setExpanded(item.child(row).childCount() > 0)
             item.setExpanded(len(found) <= 20)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = buttons.addButton("&Import",
@@ -55,6 +66,10 @@ class ImportPreview(QDialog):
         self.import_button.setEnabled(total > 0)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        if self.notes:
+            self.summary.setText(self.summary.text() + f" {len(self.notes)} note"
+                                 f"{'s' * (len(self.notes) != 1)} (⚠) say what could not "
+                                 f"be read whole.")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)

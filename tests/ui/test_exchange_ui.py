@@ -74,6 +74,10 @@ def test_import_shows_the_articles_of_a_batch_before_writing(make_window, monkey
     eighth = batch.child(7)
     assert [eighth.text(i) for i in range(3)] == ["PRISONER OF HIS OWN CABINET", "2010-01-10",
                                                   "MAIL ON SUNDAY (London)"]
+    first = batch.child(0)  # what the reader said, under the article it is about
+    said = [first.child(i).text(0) for i in range(first.childCount())]
+    assert len(said) == 2 and "announces 10" in said[0] and "missing number(s) 8" in said[0]
+    assert "2 notes" in shown[-1].summary.text()
     assert window.project.document_count() == before  # cancelled: nothing written
     monkeypatch.setattr(ImportPreview, "exec", answer(QDialog.DialogCode.Accepted))
     window.actions_by_name["import_files"].trigger()
