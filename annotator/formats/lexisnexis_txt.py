@@ -107,6 +107,11 @@ def _announced(markers: list[re.Match[str]]) -> list[str]:
             said.append(f"the file announces {total} article(s) of one request and holds "
                         f"{sum(numbers.values())} of them: missing number(s) {shown} "
                         f"({len(missing)} in all)")
+    if len(said) > 3:  # articles gathered from many requests: one line, not one per request
+        short = [f"{t} (holds {sum(n.values())})" for t, n in sorted(seen.items())
+                 if len(n) < t]
+        said = [f"the file gathers articles from {len(seen)} requests and holds only some "
+                f"of what {len(short)} of them announce: totals {', '.join(short)}"]
     return said
 
 
