@@ -18,7 +18,7 @@ from annotator.cli_progress import Command, ProgressBar, registrar
 from annotator.cli_search import SEARCH_COMMANDS, add_search_commands
 from annotator.cli_server import SERVER_COMMANDS, add_server_commands
 from annotator.cli_study import STUDY_COMMANDS, add_study_commands
-from annotator.domain.errors import AnnotatorError
+from annotator.domain.errors import AnnotatorError, shown_name
 from annotator.paths import is_server, location, shown_location
 from annotator.storage import Project, describe, is_storage_failure
 
@@ -169,7 +169,12 @@ def _scheme(args: argparse.Namespace) -> int:
               f"{len(scheme.variables)} document variables")
         return 0
     with Project.open(args.project) as project:
+        before = project.scheme
         plan = project.apply_scheme(scheme, args.file)
+        if before.version == scheme.version and before.data != scheme.data:
+            print(f"warning: {shown_name(args.file)} changes the scheme but keeps its version "
+                  f"number ({scheme.version}); raise 'version:' in the file, so that exports, "
+                  f"merges and the codebook can tell the two apart", file=sys.stderr)
         moved = [f"{a} → {b}" for a, b in plan.categories.items()]
         moved += [f"{c}/{a} → {b}" for (c, a), b in {**plan.labels, **plan.attributes}.items()]
         moved += [f"{a} → {b}" for a, b in plan.variables.items()]
@@ -182,6 +187,7 @@ def _scheme(args: argparse.Namespace) -> int:
 def _info(args: argparse.Namespace) -> int:
     with Project.open(args.project, read_only=True) as project:
         info = project.info()
+        info["drawn"] = project.study_setting("design")  # how the study was assigned
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
@@ -196,6 +202,10 @@ def _info(args: argparse.Namespace) -> int:
         print(f"  {coder}: {info['spans_by_coder'].get(coder, 0)} spans, "  # type: ignore[attr-defined]
               + (f"{assigned['assigned']} assigned, " if assigned else "")
               + f"{st.get('done', 0)} done, {st.get('in_progress', 0)} in progress")
+    from annotator.study import drawn as drawn_design
+
+    if (drawn := drawn_design(info["drawn"])) is not None:  # type: ignore[arg-type]
+        print(f"design:    {drawn}")
     if design:
         print(f"reliability sample: {design['reliability_complete']} of "  # type: ignore[index]
               f"{design['reliability_sample']} documents done by all their coders"  # type: ignore[index]

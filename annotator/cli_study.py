@@ -26,8 +26,11 @@ def add_study_commands(sub: Any) -> None:
     s.add_argument("project", type=location)
     s.add_argument("--coders", required=True, help="comma-separated coder names")
     group = s.add_mutually_exclusive_group()
-    group.add_argument("--overlap", help="share of documents every pair codes, e.g. 20%%")
-    group.add_argument("--overlap-count", type=int, help="number of double-coded documents")
+    group.add_argument("--overlap", help="the reliability sample as a share of all the "
+                                         "documents, e.g. 20%%; each sample document is "
+                                         "coded by --per-document coders")
+    group.add_argument("--overlap-count", type=int, help="the reliability sample as a "
+                                                         "number of documents")
     s.add_argument("--per-document", type=int, default=2,
                    help="coders per document in the sample (default 2)")
     s.add_argument("--stratify", help="draw the sample proportionally by outlet, "
@@ -69,6 +72,8 @@ def add_study_commands(sub: Any) -> None:
     s.add_argument("--unlock-blind", action="store_true")
     s.add_argument("--training", metavar="IDS", help="mark these documents (comma-separated "
                                                      "ids) as the practice set")
+    s.add_argument("--sample", action="store_true",
+                   help="list the documents of the reliability sample with their coders")
 
 
 def project_training(path: Path) -> list[int]:
@@ -123,6 +128,16 @@ def _study(args: argparse.Namespace) -> int:
                 raise AnnotatorError(f"no document with id {', '.join(map(str, sorted(unknown)))}")
             project.set_study_setting("training_documents", ids)
         design = project.design()
+        if (said := study.drawn(project.study_setting("design"))) is not None:
+            print(f"design: {said}")
+        if args.sample:
+            sample: dict[int, list[str]] = {}
+            for doc, coder, reliability in project.assignment_rows():
+                if reliability:
+                    sample.setdefault(doc, []).append(coder)
+            for doc, coders in sorted(sample.items()):
+                print(f"  sample document {doc}: {', '.join(sorted(coders))}  "
+                      f"{project.document(doc).title[:60]}")
     for coder, counts in design["coders"].items():
         print(f"{coder}: {counts['assigned']} assigned, {counts['done']} done, "
               f"{counts['in_progress']} in progress")

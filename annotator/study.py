@@ -62,6 +62,20 @@ def assign(project: Project, coders: list[str], *, overlap: str | int | None = N
     return result
 
 
+def drawn(design: dict[str, Any] | None) -> str | None:
+    """The stored design in words: "ana, ben; sample 20% of the documents, 2 coders per
+    document, drawn by outlet, seed 7" (None for a project never assigned)."""
+    if not design:
+        return None
+    overlap = design.get("overlap")
+    sample = (f"{overlap} documents" if isinstance(overlap, int) else
+              f"{overlap} of the documents" if overlap else "no double-coded sample")
+    strata = f", drawn by {design['stratify']}" if design.get("stratify") else ""
+    return (f"{', '.join(design.get('coders') or [])}; sample {sample}, "
+            f"{design.get('per_document', 2)} coders per document{strata}, "
+            f"seed {design.get('seed')}")
+
+
 def package(project: Project, coder: str, path: Path) -> int:
     """A project for one coder: the scheme, their assigned documents (all, if the project
     has no assignments) and their own work only, so it is blind by construction."""

@@ -93,7 +93,31 @@ class StudyWindow(QDialog):
         layout.addWidget(self.sample)
         layout.addWidget(self.summary)
         self.resize(560, 620)
+        self._show_design(project.study_setting("design"))
         self.refresh()
+
+    def _show_design(self, design: dict | None) -> None:  # type: ignore[type-arg]
+        """The study's stored design, not the defaults: "Assign documents" pressed again
+        must draw with the values the study was drawn with."""
+        if not design:
+            return
+        chosen = set(design.get("coders") or [])
+        for i in range(self.coders.count()):
+            item = self.coders.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in chosen
+                               else Qt.CheckState.Unchecked)
+        overlap = design.get("overlap")
+        documents = self.project.document_count()
+        if isinstance(overlap, str) and overlap.rstrip("%").strip().isdigit():
+            self.overlap.setValue(int(overlap.rstrip("%")))
+        elif isinstance(overlap, int) and documents:  # a count: its share, said in words
+            self.overlap.setValue(round(100 * overlap / documents))
+            self.summary.setText(f"The sample was drawn as {overlap} documents "
+                                 f"(about {self.overlap.value()} %).")
+        self.per_document.setValue(int(design.get("per_document") or 2))
+        at = self.stratify.findData(design.get("stratify"))
+        self.stratify.setCurrentIndex(max(at, 0))
+        self.seed.setValue(int(design.get("seed") or 0))
 
     def chosen(self) -> list[str]:
         return [self.coders.item(i).text() for i in range(self.coders.count())

@@ -1,0 +1,59 @@
+"""The coordinator's view is true: Tools → Study design and progress opens with the study's
+stored design (not the defaults, which "Assign documents" would redraw with), and the
+command line prints it and lists the reliability sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator import actions, study
+from annotator.ui.study_window import StudyWindow
+from tests.conftest import SEEDS, run_cli
+
+
+def _study(tmp_path: Path) -> Path:
+    path = tmp_path / "study.annotator"
+    with actions.new_project(path) as project:
+        actions.import_paths(project, [SEEDS])
+        study.assign(project, ["ana", "ben"], overlap="100%", seed=7, stratify="outlet")
+        project.add_coder("cem")  # a coder outside the design
+    return path
+
+
+def test_the_study_window_opens_with_the_stored_design(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotator.storage import Project
+
+    with Project.open(_study(tmp_path)) as project:
+        window = StudyWindow(project)
+        qtbot.addWidget(window)
+        assert window.overlap.value() == 100 and window.seed.value() == 7
+        assert window.stratify.currentData() == "outlet"
+        assert window.chosen() == ["ana", "ben"]  # cem is not part of the drawn design
+        before = project.assignment_rows()
+        window.assign()  # drawn again with the same design: the same sample
+        assert sorted(project.assignment_rows()) == sorted(before)
+
+
+def test_the_command_line_prints_the_design_and_lists_the_sample(tmp_path: Path) -> None:
+    path = _study(tmp_path)
+    code, out, err = run_cli("info", str(path))
+    assert code == 0, err
+    assert "design:    ana, ben; sample 100% of the documents, 2 coders per document, " \
+           "drawn by outlet, seed 7" in out
+    code, out, err = run_cli("study", str(path), "--sample")
+    assert code == 0, err
+    listed = [line for line in out.splitlines() if line.startswith("  sample document")]
+    assert len(listed) == 5 and all("ana, ben" in line for line in listed)
+
+
+def test_a_changed_scheme_that_keeps_its_version_is_warned_about(tmp_path: Path) -> None:
+    from tests.conftest import DEFAULT_SCHEME
+
+    path = _study(tmp_path)
+    changed = tmp_path / "scheme.yaml"
+    changed.write_text(DEFAULT_SCHEME.read_text(encoding="utf-8").replace(
+        "name: Speaker", "name: Speaker (quoted)"), encoding="utf-8")
+    code, out, err = run_cli("scheme", "apply", str(path), str(changed))
+    assert code == 0 and "keeps its version number" in err, (out, err)
+    code, out, err = run_cli("scheme", "apply", str(path), str(changed))
+    assert code == 0 and "warning" not in err  # the same scheme again: nothing to say
