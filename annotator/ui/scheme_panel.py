@@ -61,7 +61,20 @@ class SchemePanel(QWidget):
             self.tree.addTopLevelItem(item)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
+        self._fit_rows()
         self.show_category(None)
+
+    def _fit_rows(self, most: int = 16) -> None:
+        """Room for every category and label (up to ``most`` rows): on a 1366×768 screen the
+        last categories were below the fold, and their keys out of sight."""
+        rows = sum(1 + self.tree.topLevelItem(i).childCount()
+                   for i in range(self.tree.topLevelItemCount()))
+        row = self.tree.sizeHintForRow(0) if rows else 0
+        row = row if row > 0 else self.tree.fontMetrics().height() + 4
+        needed = (min(rows, most) * row + self.tree.header().sizeHint().height()
+                  + self.tree.horizontalScrollBar().sizeHint().height()
+                  + 2 * self.tree.frameWidth() + 2)
+        self.tree.setMinimumHeight(needed)
 
     def show_category(self, category_key: str | None) -> None:
         """The codebook text of a category; None: the scheme's own (no span selected)."""

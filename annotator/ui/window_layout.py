@@ -12,7 +12,7 @@ import base64
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -243,15 +243,33 @@ def _unb64(text: str) -> QByteArray:
 
 
 def restore_layout(w: MainWindow) -> None:
-    """The window's size, docks, splitter and zoom as the settings remember them."""
+    """The window's size, docks, splitter and zoom as the settings remember them; the first
+    window fits the screen it opens on (a laptop's 1366×768 among them)."""
     if w.settings.geometry:
         w.restoreGeometry(_unb64(w.settings.geometry))
+    else:
+        fit_to_screen(w)
     if w.settings.window_state:
         w.restoreState(_unb64(w.settings.window_state))
     if w.settings.splitter_state:
         w.splitter.restoreState(_unb64(w.settings.splitter_state))
     w.view.set_zoom(w.settings.zoom)
     w.lanes.set_zoom(w.settings.zoom)
+
+
+_FRAME = (16, 64)  # room for the window manager's frame and title bar, and a panel
+
+
+def fit_to_screen(w: QWidget) -> None:
+    """At most the screen's free area, less the frame, placed inside it."""
+    screen = w.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    width = min(w.width(), area.width() - _FRAME[0])
+    height = min(w.height(), area.height() - _FRAME[1])
+    w.resize(max(width, w.minimumSizeHint().width()), max(height, 200))
+    w.move(area.left() + max(0, (area.width() - w.width() - _FRAME[0]) // 2), area.top())
 
 
 def save_layout(w: MainWindow) -> None:

@@ -57,3 +57,21 @@ def test_a_changed_scheme_that_keeps_its_version_is_warned_about(tmp_path: Path)
     assert code == 0 and "keeps its version number" in err, (out, err)
     code, out, err = run_cli("scheme", "apply", str(path), str(changed))
     assert code == 0 and "warning" not in err  # the same scheme again: nothing to say
+
+
+def test_the_first_window_fits_the_screen_it_opens_on(make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()  # no saved geometry: a first start
+    area = window.screen().availableGeometry()
+    assert window.width() <= area.width() and window.height() <= area.height()
+    assert area.contains(window.geometry().topLeft())
+
+
+def test_the_codebook_tree_shows_every_category_and_label(make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.resize(1366 - 16, 768 - 64)  # a laptop's screen, less the frame
+    tree = window.scheme_panel.tree
+    viewport = tree.viewport().rect()
+    for i in range(tree.topLevelItemCount()):
+        category = tree.topLevelItem(i)
+        for item in [category] + [category.child(j) for j in range(category.childCount())]:
+            assert viewport.contains(tree.visualItemRect(item)), item.text(0)
