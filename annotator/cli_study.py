@@ -111,8 +111,17 @@ def _package(args: argparse.Namespace) -> int:
 @command("adjudicate")
 def _adjudicate(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
-        added = study.adjudicate(project, args.majority)
-    print(f"accepted {added} span{'s' * (added != 1)} into gold")
+        done = study.adjudicate(project, args.majority)
+    added = done.spans_added
+    print(f"accepted {added} span{'s' * (added != 1)} into gold, and {done.values_set} "
+          f"document variable value{'s' * (done.values_set != 1)}")
+    print(f"{done.documents_done} of {done.documents} documents with two or more coders are "
+          f"settled (gold marked done); left to settle by hand: {done.spans_left} span(s), "
+          f"{done.values_left} variable(s)")
+    for what in done.left[:20]:
+        print(f"  {what}")
+    if len(done.left) > 20:
+        print(f"  … and {len(done.left) - 20} more")
     return 0
 
 

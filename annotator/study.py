@@ -6,7 +6,9 @@ kept here too, where the callers have always found them).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -136,38 +138,126 @@ def document_coders(project: Project, document_id: int) -> list[str]:
             and project.status(document_id, c) is not Status.NOT_STARTED]
 
 
+def _reading(project: Project, span: Span, by_id: dict[str, Span]) -> str:
+    """A span's attributes as two coders can agree on them: values as they are, a link as
+    the shape of the span it points at (each coder links to their own copy)."""
+    category = project.scheme.category(span.category)
+    seen: dict[str, Any] = {}
+    for key, value in span.attributes.items():
+        attribute = category.attribute(key) if category else None
+        target = by_id.get(value) if attribute is not None and attribute.type == "link" \
+            else None
+        seen[key] = list(shape(target)) if target is not None else value
+    return json.dumps(seen, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass
+class Agreement:
+    """A document's coding as its coders agree on it: the spans to accept (each with its
+    attributes and links alike), the variables to accept, and what is left to settle."""
+
+    spans: list[Span] = field(default_factory=list)
+    variables: dict[str, Any] = field(default_factory=dict)
+    spans_left: list[str] = field(default_factory=list)  # shapes, as shown
+    variables_left: list[str] = field(default_factory=list)
+
+
+def agreement(project: Project, document_id: int, majority: bool = False,
+              coders: list[str] | None = None) -> Agreement:
+    """What all the document's coders (or more than half of them, and at least two) coded
+    exactly alike: a span's category, label and extent *and* its attributes and links; a
+    variable's value. A span marked alike whose attributes differ is left to settle."""
+    coders = document_coders(project, document_id) if coders is None else coders
+    needed = max(2, len(coders) // 2 + 1 if majority else len(coders))
+    every = project.spans(document_id)
+    by_id = {s.id: s for s in every}
+    voters: dict[Shape, dict[str, set[str]]] = {}
+    first: dict[tuple[Shape, str], Span] = {}
+    for span in every:
+        if span.coder in coders:
+            reading = _reading(project, span, by_id)
+            voters.setdefault(shape(span), {}).setdefault(reading, set()).add(span.coder)
+            first.setdefault((shape(span), reading), span)
+    found = Agreement()
+    for where, readings in voters.items():
+        reading, who = max(readings.items(), key=lambda r: (len(r[1]), r[0]))
+        if len(who) >= needed:
+            found.spans.append(first[(where, reading)])
+        else:
+            differ = " (its attributes or links differ)" if sum(
+                len(w) for w in readings.values()) >= needed else ""
+            found.spans_left.append(f"{where[0]}{'/' + where[1] if where[1] else ''} "
+                                    f"[{where[2]}, {where[3]}]{differ}")
+    values: dict[str, dict[str, set[str]]] = {}
+    for coder in coders:
+        for key, value in project.variables(document_id, coder).items():
+            shown = json.dumps(value, sort_keys=True)
+            values.setdefault(key, {}).setdefault(shown, set()).add(coder)
+    for key, readings in values.items():
+        shown, who = max(readings.items(), key=lambda r: (len(r[1]), r[0]))
+        if len(who) >= needed:
+            found.variables[key] = json.loads(shown)
+        else:
+            found.variables_left.append(key)
+    return found
+
+
 def agreed_spans(project: Project, document_id: int, majority: bool = False,
                  coders: list[str] | None = None) -> list[Span]:
     """One span for each shape that all the document's coders (or more than half of them,
-    and at least two) marked exactly alike."""
-    coders = document_coders(project, document_id) if coders is None else coders
-    voters: dict[Shape, set[str]] = {}
-    first: dict[Shape, Span] = {}
-    for span in project.spans(document_id):
-        if span.coder in coders:
-            voters.setdefault(shape(span), set()).add(span.coder)
-            first.setdefault(shape(span), span)
-    needed = max(2, len(coders) // 2 + 1 if majority else len(coders))
-    return [first[k] for k, who in voters.items() if len(who) >= needed]
+    and at least two) marked exactly alike, attributes and links included."""
+    return agreement(project, document_id, majority, coders).spans
 
 
-def adjudicate(project: Project, majority: bool = False) -> int:
-    """Accept, in every document, what the coders agree on into gold (one transaction);
-    links are re-pointed to gold's copies of their targets. Returns the spans added."""
+@dataclass
+class Adjudication:
+    """What ``adjudicate`` put into gold, and what is left to settle by hand."""
+
+    spans_added: int = 0
+    values_set: int = 0
+    documents_done: int = 0
+    documents: int = 0
+    spans_left: int = 0
+    values_left: int = 0
+    left: list[str] = field(default_factory=list)  # "document 3: speaker [4, 9] …"
+
+
+def adjudicate(project: Project, majority: bool = False) -> Adjudication:
+    """Accept, in every document, what the coders agree on into gold (one transaction):
+    spans (links re-pointed to gold's copies of their targets) and document variables. A
+    document with nothing left to settle is marked done for gold."""
     coders: dict[int, list[str]] = {}
     for (doc, coder), status in project.statuses().items():  # read once, not per document
         if coder != GOLD and status is not Status.NOT_STARTED:
             coders.setdefault(doc, []).append(coder)
-    added = 0
+    result = Adjudication()
     with project.transaction(whole=True):
         for document_id, present in sorted(coders.items()):
             if len(present) < 2:
                 continue
+            result.documents += 1
+            found = agreement(project, document_id, majority, present)
             gold = {shape(s): s.id for s in project.spans(document_id, GOLD)}
-            for span in agreed_spans(project, document_id, majority, present):
-                added += copy_to_gold(project, span, gold, lambda s, attributes: project.add_span(
-                    s.document_id, GOLD, s.category, s.start, s.end, s.label, attributes).id)
-    return added
+            for span in found.spans:
+                result.spans_added += copy_to_gold(
+                    project, span, gold, lambda s, attributes: project.add_span(
+                        s.document_id, GOLD, s.category, s.start, s.end, s.label,
+                        attributes).id)
+            mine = project.variables(document_id, GOLD)
+            for key, value in found.variables.items():
+                if key not in mine:
+                    project.set_variable(document_id, GOLD, key, value)
+                    result.values_set += 1
+            result.spans_left += len(found.spans_left)
+            result.values_left += len(found.variables_left)
+            result.left += [f"document {document_id}: {what}" for what in
+                            found.spans_left + [f"variable {k}" for k in
+                                                found.variables_left]]
+            settled = not found.spans_left and not found.variables_left
+            result.documents_done += settled
+            project.set_status(document_id, GOLD,
+                               Status.DONE if settled else Status.IN_PROGRESS)
+    return result
 
 
 def copy_to_gold(project: Project, span: Span, gold: dict[Shape, str],

@@ -56,17 +56,24 @@ class AdjudicationMixin:
         if self.document_id is None:
             return 0
         coders = study.document_coders(self.project, self.document_id)
-        chosen = study.agreed_spans(self.project, self.document_id, majority, coders)
+        found = study.agreement(self.project, self.document_id, majority, coders)
+        chosen = found.spans  # the same rules as 'annotator adjudicate'
+        gold_values = self.project.variables(self.document_id, GOLD)
+        values = {k: v for k, v in found.variables.items() if k not in gold_values}
         self.undo_stack.beginMacro("Accept what " + ("most" if majority else "all")
                                    + " coders agree on into gold")
         try:
             for span in chosen:
                 self._copy_to_gold(span)
+            for key, value in values.items():
+                self.push(ops.SetVariable(self.project, self.document_id, GOLD, key, value))
         finally:
             self.undo_stack.endMacro()
-        self.statusBar().showMessage(f"Accepted {len(chosen)} span(s) that "
-                                     f"{'a majority' if majority else 'all'} of the "
-                                     f"{len(coders)} coders agree on.", 6000)
+        left = len(found.spans_left) + len(found.variables_left)
+        self.statusBar().showMessage(
+            f"Accepted {len(chosen)} span(s) and {len(values)} variable value(s) that "
+            f"{'a majority' if majority else 'all'} of the {len(coders)} coders agree on; "
+            f"{left} left to settle.", 8000)
         return len(chosen)
 
     def _copy_to_gold(self: MainWindow, span: Span) -> None:

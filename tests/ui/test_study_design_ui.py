@@ -75,3 +75,26 @@ def test_the_codebook_tree_shows_every_category_and_label(make_window) -> None: 
         category = tree.topLevelItem(i)
         for item in [category] + [category.child(j) for j in range(category.childCount())]:
             assert viewport.contains(tree.visualItemRect(item)), item.text(0)
+
+
+def test_accept_agreed_in_the_window_follows_the_same_rules(make_window) -> None:  # type: ignore[no-untyped-def]
+    from annotator.actions import GOLD
+    from annotator.domain.model import Status
+
+    window = make_window()
+    project, doc = window.project, window.document_id
+    text = project.document(doc).text
+    at = text.index("Putin")
+    for coder in ("ana", "ben"):
+        speaker = project.add_span(doc, coder, "speaker", at, at + 5)
+        demand = project.add_span(doc, coder, "demand", 0, 10)
+        if coder == "ben":
+            project.update_span(demand.id, attributes={"demanded_by": speaker.id})
+        project.set_variable(doc, coder, "tone", "negative")
+        project.set_status(doc, coder, Status.DONE)
+    window.switch_coder(GOLD)
+    assert window.accept_agreed_into_gold() == 1  # the speaker; the demand's link differs
+    assert [s.category for s in project.spans(doc, GOLD)] == ["speaker"]
+    assert project.variables(doc, GOLD) == {"tone": "negative"}
+    window.undo_stack.undo()  # spans and values: one step
+    assert project.spans(doc, GOLD) == [] and project.variables(doc, GOLD) == {}
