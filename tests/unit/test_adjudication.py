@@ -5,8 +5,6 @@ gold is marked done where nothing is left, and the summary says what went where.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from annotator import actions, study
