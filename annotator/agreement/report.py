@@ -103,16 +103,16 @@ def _value_of(span: Span, with_label: bool) -> str:
 
 
 def _targets(scheme: CodingScheme) -> list[tuple[str, list[str]]]:
-    """Each target and the span values it groups, whole scheme first."""
+    """Each target and the span values it groups, whole scheme first. The scheme and each
+    category are compared at the *category* level: a span of a category is that category's
+    whatever its label, and a span labelled later matches one not labelled yet. Each label
+    is a target of its own (the *label* level), as ATLAS.ti and INCEpTION keep them apart."""
     targets: list[tuple[str, list[str]]] = []
-    everything: list[str] = []
     for category in scheme.categories:
-        values = [f"{category.key}/{lb.key}" for lb in category.labels] or [category.key]
-        everything += values
-        targets.append((category.key, values))
-        if category.labels:
-            targets += [(v, [v]) for v in values]
-    return [("*", everything), *targets]
+        targets.append((category.key, [category.key]))
+        targets += [(f"{category.key}/{lb.key}", [f"{category.key}/{lb.key}"])
+                    for lb in category.labels]
+    return [("*", [c.key for c in scheme.categories]), *targets]
 
 
 def build_report(data: AgreementInput, *, bootstrap_samples: int = 1000) -> AgreementReport:
