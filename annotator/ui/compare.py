@@ -33,21 +33,6 @@ def unmatched(mine: list[Span], theirs: list[Span]) -> set[str]:
     return {s.id for s in mine if (s.category, s.label, s.start, s.end) not in keys}
 
 
-def follow_scrolling(a: ArticleView, b: ArticleView) -> None:
-    """``b`` follows ``a``'s vertical scrolling and the other way round (by proportion)."""
-    def link(source: ArticleView, target: ArticleView) -> None:
-        bar, other = source.verticalScrollBar(), target.verticalScrollBar()
-
-        def moved(value: int) -> None:
-            if target.isVisible() and bar.maximum() > 0:
-                other.blockSignals(True)
-                other.setValue(round(value / bar.maximum() * other.maximum()))
-                other.blockSignals(False)
-        bar.valueChanged.connect(moved)
-    link(a, b)
-    link(b, a)
-
-
 class CompareLanes(QObject):
     sig_span_clicked = Signal(str, object)  # coder, span id (or None)
 
@@ -56,11 +41,33 @@ class CompareLanes(QObject):
         super().__init__(splitter)
         self.splitter, self.main_view, self.make_pane = splitter, main_view, make_pane
         self.lanes: list[Lane] = []
+        self._syncing = False
+        self._follow(main_view)
         self._adopt(first)
         self.coders: list[str] = []
 
+    def _follow(self, view: ArticleView) -> None:
+        view.verticalScrollBar().valueChanged.connect(lambda value, v=view: self._scrolled(v))
+
+    def _scrolled(self, source: ArticleView) -> None:
+        """Every shown view follows the one scrolled, by proportion. A flag, not blocked
+        signals: the scroll area moves its text on its bar's signal, so a bar moved with
+        its signals blocked moved without its text (and painted two positions at once)."""
+        if self._syncing:
+            return
+        bar = source.verticalScrollBar()
+        share = bar.value() / bar.maximum() if bar.maximum() > 0 else 0.0
+        self._syncing = True
+        try:
+            for view in [self.main_view, *(lane.view for lane in self.lanes if lane.coder)]:
+                if view is not source and view.isVisible():
+                    other = view.verticalScrollBar()
+                    other.setValue(round(share * other.maximum()))
+        finally:
+            self._syncing = False
+
     def _adopt(self, lane: Lane) -> None:
-        follow_scrolling(self.main_view, lane.view)
+        self._follow(lane.view)
         lane.view.sig_span_clicked.connect(
             lambda span_id, lane=lane: self.sig_span_clicked.emit(lane.coder, span_id))
         lane.view.set_zoom(self.main_view.zoom)

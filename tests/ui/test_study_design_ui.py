@@ -98,3 +98,33 @@ def test_accept_agreed_in_the_window_follows_the_same_rules(make_window) -> None
     assert project.variables(doc, GOLD) == {"tone": "negative"}
     window.undo_stack.undo()  # spans and values: one step
     assert project.spans(doc, GOLD) == [] and project.variables(doc, GOLD) == {}
+
+
+def test_compare_lanes_scroll_together_text_and_all(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Scrolling one lane moves every lane's text, not only its scroll bar (the other bars
+    had their signals blocked, so their text stayed where it was)."""
+    from annotator.domain.model import Status
+
+    window = make_window()
+    window.resize(1300, 420)  # short lanes: the article needs scrolling
+    project, doc = window.project, window.document_id
+    for coder in ("ben", "cem"):
+        project.add_span(doc, coder, "speaker", 0, 5)
+        project.set_status(doc, coder, Status.DONE)
+    window.compare_with(["ben", "cem"])
+    qtbot.wait(50)
+    views = [window.view, *(lane.view for lane in window.lanes.lanes if lane.coder)]
+    assert all(v.verticalScrollBar().maximum() > 0 for v in views)
+
+    def first_block(view) -> int:  # type: ignore[no-untyped-def]
+        return view.cursorForPosition(view.viewport().rect().topLeft()).blockNumber()
+
+    lane = views[1]
+    lane.verticalScrollBar().setValue(lane.verticalScrollBar().maximum())  # to the end
+    qtbot.wait(50)
+    assert all(v.verticalScrollBar().value() == v.verticalScrollBar().maximum() for v in views)
+    assert all(first_block(v) > 0 for v in views)  # the text moved in every lane
+    blocks = {first_block(v) for v in views}
+    assert max(blocks) - min(blocks) <= 1
+    shot = views[2].viewport().grab().toImage()  # a lane the user did not touch repaints
+    assert not shot.isNull()
