@@ -11,6 +11,7 @@ a margin of a screenful either side, and hands it more when scrolling leaves tha
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -305,6 +306,26 @@ class ArticleView(QTextEdit):
             return True
         return super().event(event)
 
+    def _attributes(self, span: Span, category: Any) -> list[str]:
+        """A span's attributes as the forms show them: an option's name, yes or no, a
+        link's target by its category and text."""
+        shown = []
+        for key, value in span.attributes.items():
+            attribute = category.attribute(key) if category else None
+            name = attribute.name if attribute else key
+            if attribute is not None and attribute.type == "link":
+                target = next((s for s in self.spans if s.id == value), None)
+                what = (f"→ {target.category} “{excerpt(target.text, 40)}”" if target
+                        else "→ a span not shown")
+            elif attribute is not None and attribute.type == "choice":
+                what = next((o.name for o in attribute.options if o.key == value), str(value))
+            elif isinstance(value, bool):
+                what = "yes" if value else "no"
+            else:
+                what = excerpt(str(value), 80)
+            shown.append(f"<i>{html.escape(name)}:</i> {html.escape(what)}")
+        return shown
+
     def tooltip_at(self, offset: int) -> str:
         under = self.spans_at(offset)
         if not under or self.scheme is None:
@@ -321,6 +342,8 @@ class ArticleView(QTextEdit):
             text += f" — “{html.escape(excerpt(span.text, 60))}”"
             if len({s.coder for s in self.spans}) > 1:
                 text += f" <i>({html.escape(span.coder)})</i>"
+            for shown in self._attributes(span, category):
+                text += "<br>&nbsp;&nbsp;" + shown
             if span.memo:
                 text += "<br><i>Memo:</i> " + html.escape(excerpt(span.memo, 200))
             lines.append(text)

@@ -128,3 +128,17 @@ def test_compare_lanes_scroll_together_text_and_all(make_window, qtbot) -> None:
     assert max(blocks) - min(blocks) <= 1
     shot = views[2].viewport().grab().toImage()  # a lane the user did not touch repaints
     assert not shot.isNull()
+
+
+def test_hovering_a_span_shows_its_attributes(make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    project, doc = window.project, window.document_id
+    text = project.document(doc).text
+    at = text.index("Putin")
+    speaker = project.add_span(doc, "ana", "speaker", at, at + 5,
+                               attributes={"actor": "putin", "direct_quote": True})
+    project.add_span(doc, "ana", "demand", 0, 8, attributes={"demanded_by": speaker.id})
+    window.refresh_coding()
+    tip = window.view.tooltip_at(at + 1)
+    assert "Actor:</i> Vladimir Putin" in tip and "Direct quote:</i> yes" in tip
+    assert "Demanded by:</i> → speaker “Putin”" in window.view.tooltip_at(2)
