@@ -129,16 +129,18 @@ def _chart(report: AgreementReport) -> str:
                      f'stroke="{style.INK if tick == 0 else style.GRID}"/>'
                      f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" {font} '
                      f'fill="{style.INK}">{tick:g}</text>')
-    for line, colour in ((0.667, style.TENTATIVE), (0.8, style.GOOD)):
+    # the two marks stand 24 px apart: their labels lean away from each other
+    for line, colour, anchor, shift in ((0.667, style.TENTATIVE, "end", -3),
+                                        (0.8, style.GOOD, "start", 3)):
         x = x_of(line)
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 22}" '
-                     f'stroke="{colour}" stroke-dasharray="4 3"/><text x="{x:.1f}" '
-                     f'y="{top - 10}" text-anchor="middle" {font} fill="{colour}">'
+                     f'stroke="{colour}" stroke-dasharray="4 3"/><text x="{x + shift:.1f}" '
+                     f'y="{top - 10}" text-anchor="{anchor}" {font} fill="{colour}">'
                      f'{line:.3f}</text>')
     for i, row in enumerate(rows):
         y = top + 24 * i
         parts.append(f'<text x="{left - 8}" y="{y + 12}" text-anchor="end" {font} '
-                     f'fill="{style.INK}">{html.escape(row.target)}</text>')
+                     f'fill="{style.INK}">{html.escape(report.name(row.target)[:44])}</text>')
         if row.result.value is None:
             parts.append(f'<text x="{x_of(0) + 5:.1f}" y="{y + 12}" {font} fill="#777">'
                          f'undefined: {html.escape(row.result.reason or "")}</text>')
@@ -156,18 +158,43 @@ def _chart(report: AgreementReport) -> str:
     return "".join(parts)
 
 
+def _headline(report: AgreementReport) -> list[str]:
+    """The figures a methods section reports, first: u-alpha for the scheme and each
+    category, Krippendorff's alpha (with its 95% interval) for each variable."""
+    e = html.escape
+    rows = [r for r in report.rows if r.coders == "all" and (
+        (r.section == "spans" and r.result.name == "unitizing_alpha" and "/" not in r.target)
+        or (r.section == "variables" and r.result.name == "krippendorff_alpha"
+            and "=" not in r.target))]
+    out = ["<h2>Headline figures</h2><table class='headline'><tr><th>what</th><th>figure</th>"
+           "<th>value</th><th>95% interval</th><th>n</th><th>coders</th><th>documents</th>"
+           "</tr>"]
+    for row in rows:
+        ci = row.result.details.get("ci95")
+        interval = f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci and None not in ci else ""
+        figure = "u-alpha" if row.section == "spans" else "alpha"
+        out.append(f"<tr><td>{e(report.name(row.target))}</td><td>{figure}</td>"
+                   f"<td class='v'>{e(_value(row))}</td><td class='v'>{interval}</td>"
+                   f"<td class='v'>{row.result.units} {e(unit_name(row))}</td>"
+                   f"<td class='v'>{row.result.coders}</td>"
+                   f"<td class='v'>{row.result.details.get('documents', '')}</td></tr>")
+    out.append("</table>")
+    return out
+
+
 def to_html(report: AgreementReport) -> str:
     e = html.escape
     body = [f"<h1>Inter-coder agreement</h1><p>Coders: {e(', '.join(report.coders))}; "
             f"documents: {report.documents}; scope: {e(report.scope)}. "
             f"{e(left_out_text(report))}</p>",
             f"<p class='rules'>{e(report.rules)}</p>",
+            *_headline(report),
             "<h2>Unitizing alpha per category and label</h2>", _chart(report),
             "<h2>All figures</h2><table><tr><th>section</th><th>target</th><th>coders</th>"
             "<th>coefficient</th><th>value</th><th>n</th><th>documents</th><th>note</th></tr>"]
     for row in report.rows:
         note = _note(row)
-        body.append(f"<tr><td>{e(row.section)}</td><td>{e(row.target)}</td>"
+        body.append(f"<tr><td>{e(row.section)}</td><td>{e(report.name(row.target))}</td>"
                     f"<td>{e(row.coders.replace('|', ' – '))}</td><td>{e(row.result.name)}</td>"
                     f"<td class='v'>{e(_value(row))}</td><td class='v'>{row.result.units} "
                     f"{e(unit_name(row))}</td>"

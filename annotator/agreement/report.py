@@ -92,6 +92,10 @@ class AgreementReport:
     disagreements: list[Disagreement] = field(default_factory=list)
     rules: str = RULES
     left_out: dict[str, int] = field(default_factory=dict)  # reason → documents left out
+    names: dict[str, str] = field(default_factory=dict)  # target → the scheme's name for it
+
+    def name(self, target: str) -> str:
+        return self.names.get(target, target)
 
     def find(self, section: str, target: str, name: str, coders: str = "all") -> Coefficient:
         return next(r.result for r in self.rows if (r.section, r.target, r.result.name,
@@ -115,10 +119,26 @@ def _targets(scheme: CodingScheme) -> list[tuple[str, list[str]]]:
     return [("*", [c.key for c in scheme.categories]), *targets]
 
 
+def _names(scheme: CodingScheme) -> dict[str, str]:
+    """What the scheme calls each target, for a reader of the report."""
+    names = {"*": "All categories"}
+    for category in scheme.categories:
+        names[category.key] = category.name
+        for label in category.labels:
+            names[f"{category.key}/{label.key}"] = f"{category.name}: {label.name}"
+        names[f"{category.key}:label"] = f"{category.name}: label of matched spans"
+        for attribute in category.attributes:
+            names[f"{category.key}:attribute:{attribute.key}"] = (
+                f"{category.name}: {attribute.name} of matched spans")
+    for variable in scheme.variables:
+        names[variable.key] = variable.name
+    return names
+
+
 def build_report(data: AgreementInput, *, bootstrap_samples: int = 1000) -> AgreementReport:
     documents = sorted(d for d, coders in data.in_scope.items() if len(coders) >= 2)
     report = AgreementReport(data.coders, len(documents), data.scope,
-                             left_out=dict(data.left_out))
+                             left_out=dict(data.left_out), names=_names(data.scheme))
     by_doc: dict[int, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
     for span in data.spans:
         if span.coder in data.in_scope.get(span.document_id, ()):

@@ -38,3 +38,31 @@ def test_a_category_matches_on_the_category_and_a_label_on_the_label(tmp_path: P
     # the label level: ana gave the label, ben has not yet
     label = report.find("spans", "demand/no_nato_expansion", "span_f1_overlap", "ana|ben")
     assert label.value == 0.0
+
+
+def test_the_html_report_opens_with_the_headline_figures_by_the_schemes_names(
+        tmp_path: Path) -> None:
+    import re
+
+    from annotator.agreement.render import to_html
+
+    project = actions.new_project(tmp_path / "p.annotator")
+    actions.import_paths(project, [SEEDS])
+    for doc in project.all_document_ids():
+        text = project.document(doc).text
+        at = text.index("NATO")
+        for coder, tone in (("ana", "negative"), ("ben", "negative" if doc % 2 else "neutral")):
+            project.add_span(doc, coder, "speaker", at, at + 4)
+            project.set_variable(doc, coder, "tone", tone)
+            project.set_status(doc, coder, Status.DONE)
+    page = to_html(actions.agreement_report(project, bootstrap_samples=200))
+    head = page.index("Headline figures")
+    assert head < page.index("Unitizing alpha per category and label") < page.index(
+        "All figures")
+    headline = page[head:page.index("</table>", head)]
+    assert "<td>Speaker</td><td>u-alpha</td>" in headline
+    assert "<td>Tone towards Russia</td><td>alpha</td>" in headline
+    assert re.search(r"\[-?\d\.\d{3}, -?\d\.\d{3}\]", headline)  # the interval
+    # the .667 and .800 marks' labels lean apart instead of printing over each other
+    assert re.search(r'text-anchor="end"[^>]*>0\.667<', page)
+    assert re.search(r'text-anchor="start"[^>]*>0\.800<', page)
