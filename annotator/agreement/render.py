@@ -99,10 +99,12 @@ def to_json(report: AgreementReport) -> str:
         "rules": report.rules, "documents_left_out": report.left_out,
         "results": [{**row.as_dict(), "unit": unit_name(row)} for row in report.rows],
         "disagreements": [{"document_id": d.document_id, "title": d.title,
-                           "category": d.category,
+                           "category": None if d.variable else d.category,
+                           "variable": d.category if d.variable else None,
                            "spans": {c: [{"start": s, "end": e, "label": lb, "text": t}
                                          for s, e, lb, t in spans]
-                                     for c, spans in d.spans.items()}}
+                                     for c, spans in d.spans.items()},
+                           "values": d.values}
                           for d in report.disagreements],
     }, ensure_ascii=False, indent=2)
 
@@ -200,15 +202,17 @@ def to_html(report: AgreementReport) -> str:
                     f"{e(unit_name(row))}</td>"
                     f"<td class='v'>{row.result.details.get('documents', '')}</td>"
                     f"<td>{e(note)}</td></tr>")
-    body.append("</table><h2>Disagreements</h2><table><tr><th>document</th><th>category</th>"
-                "<th>spans by coder</th></tr>")
+    body.append("</table><h2>Disagreements</h2><table><tr><th>document</th><th>category or "
+                "variable</th><th>what each coder coded</th></tr>")
     for d in report.disagreements:
         cells = "<br>".join(
             f"<b>{e(coder)}</b>: " + "; ".join(
                 f"[{s}, {end}) {e(label or '')} “{e(text[:80])}”" for s, end, label, text in spans)
-            for coder, spans in d.spans.items())
-        body.append(f"<tr><td>{d.document_id}: {e(d.title[:80])}</td><td>{e(d.category)}</td>"
-                    f"<td>{cells}</td></tr>")
+            for coder, spans in d.spans.items()) if not d.variable else "<br>".join(
+            f"<b>{e(coder)}</b>: {e('—' if value is None else str(value))}"
+            for coder, value in d.values.items())
+        body.append(f"<tr><td>{d.document_id}: {e(d.title[:80])}</td>"
+                    f"<td>{e(report.name(d.category))}</td><td>{cells}</td></tr>")
     body.append("</table>")
     style = ("body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:"
              "collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}"

@@ -9,6 +9,7 @@ has no labels.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,10 +78,19 @@ class Row:
 
 @dataclass(frozen=True)
 class Disagreement:
+    """Where a document's coders differ: a category's spans, or (``variable`` set, its key
+    in ``category``) a document variable's values."""
+
     document_id: int
     title: str
     category: str
     spans: dict[str, list[tuple[int, int, str | None, str]]]  # coder → (start, end, label, text)
+    values: dict[str, Any] = field(default_factory=dict)  # coder → value, for a variable
+    variable: bool = False
+
+    @property
+    def coders(self) -> list[str]:
+        return list(self.values if self.variable else self.spans)
 
 
 @dataclass
@@ -318,4 +328,10 @@ def _disagreements(data: AgreementInput, documents: list[int],
             if len(shapes) > 1:
                 found.append(Disagreement(doc, data.titles.get(doc, ""), category.key,
                                           per_coder))
+        coded = data.variables.get(doc, {})
+        for variable in data.scheme.variables:
+            values = {c: coded.get(c, {}).get(variable.key) for c in data.in_scope[doc]}
+            if len({json.dumps(v, sort_keys=True) for v in values.values()}) > 1:
+                found.append(Disagreement(doc, data.titles.get(doc, ""), variable.key, {},
+                                          values, variable=True))
     return found

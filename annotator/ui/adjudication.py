@@ -113,12 +113,15 @@ class AdjudicationMixin:
             return
         self.open_agreement(against_gold=True)
 
-    def open_in_compare(self: MainWindow, document_id: int, other: str) -> None:
+    def open_in_compare(self: MainWindow, document_id: int, others: list[str] | str) -> None:
+        """The document, comparing with ``others`` (a lane each)."""
         if self.doc_model.position_of(document_id) is None:
             self.search_box.clear()
             self.status_filter.setCurrentIndex(0)
         self.show_document(document_id)
-        if other and other != self.coder:
-            self.compare_with(other)
+        chosen = [others] if isinstance(others, str) else list(others)
+        chosen = [c for c in chosen if c and c != self.coder]
+        if chosen:
+            self.compare_with(chosen)
         self.raise_()
         self.activateWindow()

@@ -55,7 +55,7 @@ class ReportJob(QThread):
 
 
 class AgreementWindow(QDialog):
-    sig_open_requested = Signal(int, str)  # document id, the other coder to compare with
+    sig_open_requested = Signal(int, list)  # document id, the coders to compare with
 
     def __init__(self, project: Project, current_coder: str, parent: QWidget | None = None,
                  *, against_gold: bool = False) -> None:
@@ -105,7 +105,7 @@ class AgreementWindow(QDialog):
         pick.addWidget(self.pair_measure, 1)
         pv.addLayout(pick)
         pv.addWidget(self.matrix)
-        self.disagreements = _table(["Document", "Category", "Spans by coder"])
+        self.disagreements = _table(["Document", "Category or variable", "What each coder coded"])
         self.disagreements.itemDoubleClicked.connect(self._open)
         tabs = QTabWidget()
         tabs.addTab(self.figures, "Figures")
@@ -176,15 +176,21 @@ class AgreementWindow(QDialog):
         self._fill_matrix()
         self.disagreements.setRowCount(len(report.disagreements))
         for r, d in enumerate(report.disagreements):
-            spans = "   ".join(f"{coder}: " + ", ".join(_span_text(s) for s in found)
-                               if found else f"{coder}: —" for coder, found in d.spans.items())
-            full = "\n".join(f"{coder}: " + "; ".join(f"[{s[0]}, {s[1]}) {s[-1]}" for s in found)
-                             for coder, found in d.spans.items())
-            cells = (f"{d.document_id}: {d.title[:60]}", d.category, spans)
+            if d.variable:  # a document variable: each coder's value
+                spans = full = "   ".join(f"{coder}: {'—' if v is None else v}"
+                                          for coder, v in d.values.items())
+            else:
+                spans = "   ".join(f"{coder}: " + ", ".join(_span_text(s) for s in found)
+                                   if found else f"{coder}: —"
+                                   for coder, found in d.spans.items())
+                full = "\n".join(f"{coder}: " + "; ".join(f"[{s[0]}, {s[1]}) {s[-1]}"
+                                                           for s in found)
+                                 for coder, found in d.spans.items())
+            cells = (f"{d.document_id}: {d.title[:60]}", report.name(d.category), spans)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(full if c == 2 else text)
-                item.setData(_DATA, (d.document_id, list(d.spans)))
+                item.setData(_DATA, (d.document_id, d.coders))
                 self.disagreements.setItem(r, c, item)
         self.disagreements.resizeColumnsToContents()
 
@@ -219,9 +225,11 @@ class AgreementWindow(QDialog):
         self.matrix.resizeColumnsToContents()
 
     def _open(self, item: QTableWidgetItem) -> None:
+        """Open the document comparing the coders who disagree (a lane each): the window's
+        coder beside the others if one of them, else all of them (gold, adjudicating)."""
         document_id, coders = item.data(_DATA)
-        others = [c for c in coders if c != self.current_coder]
-        self.sig_open_requested.emit(document_id, others[0] if others else "")
+        self.sig_open_requested.emit(document_id,
+                                     [c for c in coders if c != self.current_coder])
 
     def save(self) -> None:
         if self.report is None:

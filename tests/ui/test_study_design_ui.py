@@ -142,3 +142,32 @@ def test_hovering_a_span_shows_its_attributes(make_window) -> None:  # type: ign
     tip = window.view.tooltip_at(at + 1)
     assert "Actor:</i> Vladimir Putin" in tip and "Direct quote:</i> yes" in tip
     assert "Demanded by:</i> → speaker “Putin”" in window.view.tooltip_at(2)
+
+
+def test_disagreements_list_variables_and_open_the_coders_who_disagree(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from annotator.actions import GOLD
+    from annotator.domain.model import Status
+    from tests.unit.test_agreement_report import code_seeds
+
+    window = make_window()
+    code_seeds(window.project, "ana")
+    code_seeds(window.project, "ben", shift=2, tone="positive")
+    for doc in window.project.all_document_ids():
+        window.project.set_status(doc, "ana", Status.DONE)
+        window.project.set_status(doc, "ben", Status.DONE)
+    window.switch_coder(GOLD)  # the coordinator adjudicates
+    qtbot.keyClick(window.view, Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.agreement_window
+    qtbot.addWidget(dialog)
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
+    rows = [[dialog.disagreements.item(r, c).text() for c in range(3)]
+            for r in range(dialog.disagreements.rowCount())]
+    tone = next(r for r in rows if r[1] == "Tone towards Russia")
+    assert "ana: negative" in tone[2] and "ben: positive" in tone[2]
+    speaker = next(r for r in range(len(rows)) if rows[r][1] == "Speaker")
+    dialog.disagreements.itemDoubleClicked.emit(dialog.disagreements.item(speaker, 0))
+    assert [lane.coder for lane in window.lanes.lanes if lane.coder] == ["ana", "ben"]

@@ -61,7 +61,11 @@ def test_scope_done_and_gold_is_left_out(project: Project) -> None:
     f1 = report.find("spans", "speaker", "span_f1_exact", "ana|ben")
     assert f1.value == 0 and report.find("spans", "speaker", "span_f1_overlap", "ana|ben"
                                          ).value == 1
-    assert {d.category for d in report.disagreements} == {"speaker"}
+    assert {d.category for d in report.disagreements if not d.variable} == {"speaker"}
+    # a document variable the coders set differently is a disagreement too (#25)
+    tones = [d for d in report.disagreements if d.variable]
+    assert {d.category for d in tones} == {"tone"} and len(tones) == 2  # the odd documents
+    assert set(tones[0].values.values()) == {"positive", "negative"}
     with pytest.raises(AnnotatorError, match="no coder named 'zoe'"):
         actions.agreement_report(project, ["ana", "zoe"])
     with pytest.raises(AnnotatorError, match="at least two coders"):
