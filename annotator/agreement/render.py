@@ -170,7 +170,7 @@ def _headline(report: AgreementReport) -> list[str]:
             and "=" not in r.target))]
     out = ["<h2>Headline figures</h2><table class='headline'><tr><th>what</th><th>figure</th>"
            "<th>value</th><th>95% interval</th><th>n</th><th>coders</th><th>documents</th>"
-           "</tr>"]
+           "<th>note</th></tr>"]
     for row in rows:
         ci = row.result.details.get("ci95")
         interval = f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci and None not in ci else ""
@@ -179,7 +179,8 @@ def _headline(report: AgreementReport) -> list[str]:
                    f"<td class='v'>{e(_value(row))}</td><td class='v'>{interval}</td>"
                    f"<td class='v'>{row.result.units} {e(unit_name(row))}</td>"
                    f"<td class='v'>{row.result.coders}</td>"
-                   f"<td class='v'>{row.result.details.get('documents', '')}</td></tr>")
+                   f"<td class='v'>{row.result.details.get('documents', '')}</td>"
+                   f"<td>{e(row.result.reason or '')}</td></tr>")
     out.append("</table>")
     return out
 
