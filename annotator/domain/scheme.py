@@ -6,9 +6,12 @@ assumes data that has already been validated.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 ATTRIBUTE_TYPES = ("choice", "text", "number", "boolean", "link")
 VARIABLE_TYPES = ("choice", "text", "number", "boolean", "date")
@@ -69,6 +72,35 @@ class VariableDef:
     options: tuple[Option, ...] = ()
     level: str = "nominal"
     renamed_from: tuple[str, ...] = ()
+    # where a coder's value starts from when they begin a document: "outlet", "date",
+    # "title", "url" or "metadata:KEY" (an imported field); None: empty
+    default_from: str | None = None
+
+    def default(self, fields: dict[str, Any]) -> Any:
+        """This variable's value from a document's imported ``fields`` (title, date,
+        outlet, url and metadata), if it declares one and the value fits its type: a
+        choice's option by name or key, a number, an ISO date, text; else None."""
+        if not self.default_from:
+            return None
+        source, _, key = self.default_from.partition(":")
+        raw = (fields.get("metadata") or {}).get(key) if source == "metadata" \
+            else fields.get(source)
+        if raw is None or str(raw).strip() == "":
+            return None
+        text = str(raw).strip()
+        if self.type == "choice":
+            return next((o.key for o in self.options
+                         if text.lower() in (o.key.lower(), o.name.lower())), None)
+        if self.type == "number":
+            try:
+                return float(text.replace(",", "")) if "." in text else int(text.replace(",", ""))
+            except ValueError:
+                return None
+        if self.type == "date":
+            return text if _ISO_DATE.fullmatch(text) else None
+        if self.type == "boolean":
+            return {"true": True, "yes": True, "false": False, "no": False}.get(text.lower())
+        return text
 
 
 @dataclass(frozen=True)
@@ -149,4 +181,5 @@ def _variable(v: dict[str, Any]) -> VariableDef:
         key=v["key"], name=v.get("name") or v["key"], type=v["type"],
         description=v.get("description", ""), options=_options(v.get("options")),
         level=v.get("level", default_level), renamed_from=tuple(v.get("renamed_from", ())),
+        default_from=v.get("default_from"),
     )

@@ -351,6 +351,25 @@ class CodingMixin:
                                    "AND status = ?", [coder_id, status.value]).fetchone()[0])
 
     def _mark_started(self, document_id: int, coder: str) -> None:
-        self.db.execute("INSERT INTO document_status (document_id, coder_id, status, "
-                        "updated_at) VALUES (?, ?, 'in_progress', ?) ON CONFLICT DO NOTHING",
-                        [document_id, self._coder_id(coder), now()])
+        """The coder's first work on the document: in progress, and the variables the
+        scheme fills from the document (``default_from``) get their values, in the same
+        transaction, wherever the first action came from (window, command line, server)."""
+        coder_id = self._coder_id(coder)
+        started = self.db.execute(
+            "INSERT INTO document_status (document_id, coder_id, status, updated_at) VALUES "
+            "(?, ?, 'in_progress', ?) ON CONFLICT DO NOTHING",
+            [document_id, coder_id, now()]).rowcount
+        prefilled = [v for v in self.scheme.variables if v.default_from]  # type: ignore[attr-defined]
+        if not started or not prefilled:
+            return
+        row = self.db.execute("SELECT title, date, outlet, url, metadata FROM documents "
+                              "WHERE id = ?", [document_id]).fetchone()
+        fields = {"title": row[0], "date": row[1], "outlet": row[2], "url": row[3],
+                  "metadata": json.loads(row[4] or "{}")}
+        for variable in prefilled:
+            value = variable.default(fields)
+            if value is not None:
+                self.db.execute("INSERT INTO variable_values (document_id, coder_id, variable, "
+                                "value, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO "
+                                "NOTHING", [document_id, coder_id, variable.key,
+                                            json.dumps(value), now()])

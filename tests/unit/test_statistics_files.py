@@ -104,3 +104,34 @@ cat(paste0(
     assert seen["event"] == "2022-02-24"
     assert seen["tone_labels"] == ["Negative", "Neutral", "Positive"]
     assert seen["title_label"] == "the document's title"
+
+
+def test_a_variable_declared_with_default_from_starts_from_the_articles_field(
+        tmp_path: Path) -> None:
+    """An Outlet variable pre-filled from the article's outlet (the scheme says
+    ``default_from: outlet``) when the coder begins the document, whatever the first action;
+    a value the coder sets wins, and an article without an outlet leaves it empty."""
+    scheme = tmp_path / "scheme.yaml"
+    scheme.write_text(DEFAULT_SCHEME.read_text(encoding="utf-8").replace(
+        "    description: The outlet that published the article.",
+        "    description: The outlet that published the article.\n"
+        "    default_from: outlet") + (
+        "  - key: section\n    name: Section\n    type: text\n"
+        "    default_from: metadata:section\n"), encoding="utf-8")
+    project = actions.new_project(tmp_path / "p.annotator", scheme)
+    project.import_documents([
+        NewDocument(text="Putin spoke.", title="one", outlet="Tass",
+                    metadata={"section": "World"}),
+        NewDocument(text="Biden replied.", title="two", outlet="Reuters"),
+        NewDocument(text="No outlet here.", title="three")])
+    one, two, three = project.all_document_ids()
+    assert project.variables(one, "ana") == {}  # nothing before the coder begins
+    project.add_span(one, "ana", "speaker", 0, 5)  # her first action on it
+    assert project.variables(one, "ana") == {"outlet": "Tass", "section": "World"}
+    project.set_variable(two, "ana", "outlet", "Reuters UK")  # she sets it herself
+    assert project.variables(two, "ana") == {"outlet": "Reuters UK"}
+    project.set_status(three, "ana", Status.IN_PROGRESS)
+    assert project.variables(three, "ana") == {}
+    project.set_variable(one, "ana", "outlet", None)  # cleared on purpose: stays cleared
+    project.add_span(one, "ana", "speaker", 6, 11)
+    assert "outlet" not in project.variables(one, "ana")
