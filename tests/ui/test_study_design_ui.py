@@ -171,3 +171,33 @@ def test_disagreements_list_variables_and_open_the_coders_who_disagree(make_wind
     speaker = next(r for r in range(len(rows)) if rows[r][1] == "Speaker")
     dialog.disagreements.itemDoubleClicked.emit(dialog.disagreements.item(speaker, 0))
     assert [lane.coder for lane in window.lanes.lanes if lane.coder] == ["ana", "ben"]
+
+
+def test_after_an_accept_into_gold_the_scrolled_lanes_paint_one_position(
+        make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Accepting into gold with the lanes scrolled redraws each lane at its one position:
+    what is on screen equals a fresh paint of the same lane."""
+    from annotator.actions import GOLD
+    from annotator.domain.model import Status
+
+    window = make_window()
+    window.resize(1300, 420)
+    project, doc = window.project, window.document_id
+    text = project.document(doc).text
+    at = text.rindex("NATO")  # far down the article
+    span = project.add_span(doc, "ben", "speaker", at, at + 4)
+    project.set_status(doc, "ben", Status.DONE)
+    window.switch_coder(GOLD)
+    window.compare_with(["ben"])
+    qtbot.wait(50)
+    lane = next(lane.view for lane in window.lanes.lanes if lane.coder)
+    lane.verticalScrollBar().setValue(lane.verticalScrollBar().maximum())
+    qtbot.wait(50)
+    window.accept_span_into_gold(span.id)
+    qtbot.wait(100)
+    for view in (window.view, lane):
+        shown = view.viewport().grab().toImage()
+        view.viewport().repaint()  # a fresh paint of the same position
+        assert view.viewport().grab().toImage() == shown
+    assert [s.text for s in project.spans(doc, GOLD)] == ["NATO"]
+    assert window.view.verticalScrollBar().value() == window.view.verticalScrollBar().maximum()
