@@ -179,15 +179,23 @@ def agreement(project: Project, document_id: int, majority: bool = False,
             voters.setdefault(shape(span), {}).setdefault(reading, set()).add(span.coder)
             first.setdefault((shape(span), reading), span)
     found = Agreement()
+    left: dict[tuple[str, int, int], list[tuple[str | None, bool]]] = {}  # per extent
     for where, readings in voters.items():
         reading, who = max(readings.items(), key=lambda r: (len(r[1]), r[0]))
         if len(who) >= needed:
             found.spans.append(first[(where, reading)])
+        else:  # (label, whether enough coders marked it but its attributes differ)
+            left.setdefault((where[0], where[2], where[3]), []).append(
+                (where[1], sum(len(w) for w in readings.values()) >= needed))
+    for (category, start, end), marked in left.items():  # one line per extent
+        if len(marked) > 1:
+            shown = " / ".join(sorted(label or "no label" for label, _ in marked))
+            found.spans_left.append(f"{category} [{start}, {end}] (labels differ: {shown})")
         else:
-            differ = " (its attributes or links differ)" if sum(
-                len(w) for w in readings.values()) >= needed else ""
-            found.spans_left.append(f"{where[0]}{'/' + where[1] if where[1] else ''} "
-                                    f"[{where[2]}, {where[3]}]{differ}")
+            label, differ = marked[0]
+            found.spans_left.append(
+                f"{category}{'/' + label if label else ''} [{start}, {end}]"
+                + (" (its attributes or links differ)" if differ else ""))
     values: dict[str, dict[str, set[str]]] = {}
     for coder in coders:
         for key, value in project.variables(document_id, coder).items():

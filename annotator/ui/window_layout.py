@@ -150,6 +150,8 @@ def build_widgets(w: MainWindow) -> None:
         w.status_filter.addItem(status.display.capitalize(), status)
     w.doc_table = _table("documents")
     w.doc_table.setSortingEnabled(True)
+    # titles cut in the middle: "Vladimir P…" was two seeds; "Vladimir Pu…concerns" is one
+    w.doc_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     filters = QHBoxLayout()
     filters.addWidget(w.search_box, 1)
     filters.addWidget(w.status_filter)

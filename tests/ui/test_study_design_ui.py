@@ -201,3 +201,20 @@ def test_after_an_accept_into_gold_the_scrolled_lanes_paint_one_position(
         assert view.viewport().grab().toImage() == shown
     assert [s.text for s in project.spans(doc, GOLD)] == ["NATO"]
     assert window.view.verticalScrollBar().value() == window.view.verticalScrollBar().maximum()
+
+
+def test_titles_alike_at_the_start_stay_apart_in_the_list(make_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    table, model = window.doc_table, window.doc_model
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    titles = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    putin = [t for t in titles if t.startswith("Vladimir P")]
+    assert len(putin) == 2
+    width = table.columnWidth(0) - 8
+    shown = {table.fontMetrics().elidedText(t, Qt.TextElideMode.ElideMiddle, width)
+             for t in putin}
+    assert len(shown) == 2  # cut in the middle, the two seeds no longer look alike
+    assert all(model.data(model.index(r, 0), Qt.ItemDataRole.ToolTipRole) == titles[r]
+               for r in range(model.rowCount()))  # and the whole title on hover
