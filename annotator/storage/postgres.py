@@ -242,6 +242,8 @@ def migrate(engine: PostgresEngine, location: str, latest: int) -> None:
                            f"one reads up to {latest}); update annotator to open it")
     steps = [(FIRST_VERSION, BASELINE)] if version == 0 else []
     steps += [(v + 1, MIGRATIONS[v]) for v in range(max(version, FIRST_VERSION), latest)]
+    import psycopg
+
     for target, script in steps:
         engine.begin()
         try:
@@ -250,6 +252,13 @@ def migrate(engine: PostgresEngine, location: str, latest: int) -> None:
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                            [str(target)])
             engine.execute("COMMIT")
+        except psycopg.errors.InsufficientPrivilege:  # a coder's role owns no table
+            engine.execute("ROLLBACK")
+            raise ProjectError(
+                f"{location}: the project is at version {version} and this annotator works "
+                f"with version {latest}; only its owner may bring it up to date. Ask your "
+                f"coordinator to open it once (or to run 'annotator server init' on it) "
+                f"with this annotator, then open it again") from None
         except BaseException:
             engine.execute("ROLLBACK")
             raise

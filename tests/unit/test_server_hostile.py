@@ -189,3 +189,24 @@ def test_a_password_in_the_location_is_refused_and_never_shown(url: str) -> None
     with pytest.raises(ProjectError, match="does not belong in the location") as caught:
         Project.open(url)
     assert "PW" not in str(caught.value)
+
+
+def test_a_coder_opening_a_project_an_older_annotator_made_is_told_who_updates_it(
+        lab, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Version 9 adds columns a coder's role may not add: the coordinator updates the
+    project by opening it once; the coder is told so, instead of 'permission denied'."""
+    from annotator.storage.database import LATEST_VERSION
+
+    database = lab["server"].database_of(lab["url"])
+    with psycopg.connect(lab["server"].with_database(database), autocommit=True) as owner:
+        owner.execute("ALTER TABLE merge_bases DROP COLUMN source, DROP COLUMN changed_at")
+        owner.execute("UPDATE annotator_meta SET value = '8' WHERE key = 'version'")
+    url = lab["server"].as_user(lab["url"], lab["names"]["ana"])
+    monkeypatch.setenv("PGPASSWORD", lab["passwords"]["ana"])
+    with pytest.raises(ProjectError, match="Ask your coordinator to open it once"):
+        Project.open(url)
+    with Project.open(lab["url"]) as project:  # the owner opens it: brought up to date
+        assert project.merge_base_of(1, lab["names"]["ana"]) is None
+    with psycopg.connect(lab["server"].with_database(database), autocommit=True) as owner:
+        assert owner.execute("SELECT value FROM annotator_meta WHERE key = 'version'"
+                             ).fetchone()[0] == str(LATEST_VERSION)
