@@ -101,9 +101,9 @@ def _docx_article(paragraphs: list[str], offset: int, path: Path | str) -> NewDo
     notes = []
     date_at = max((i for i, h in enumerate(header) if news_date(h)), default=None)
     if date_at is None or date_at < 2:  # no date line: headline and publication on top
-        where = f"the article before paragraph {filled[body_at][0]}"
-        notes.append(f"{where}: no date line, date left empty" if date_at is None else
-                     f"{where}: no headline or publication before its date")
+        said = f"the article before paragraph {filled[body_at][0]}"
+        notes.append(f"{said}: no date line, date left empty" if date_at is None else
+                     f"{said}: no headline or publication before its date")
         date_at = len(header) if date_at is None else date_at
     body, trailing, graphic = [], False, False
     for _, paragraph in filled[body_at + 1:]:

@@ -17,6 +17,7 @@ import re
 import uuid
 import zipfile
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -284,7 +285,8 @@ class _Readings:
         self.text = text
         crlf = _Offsets(raw)
         stored, written = OffsetMap(text), OffsetMap(raw)
-        self.ways = [("", crlf), ("with a line break counted once", lambda p: p),
+        self.ways: list[tuple[str, Callable[[int], int]]] = [
+            ("", crlf), ("with a line break counted once", lambda p: p),
                      ("in UTF-16 units", lambda p: stored.to_python(p)),
                      ("in UTF-16 units", lambda p: crlf(written.to_python(p)))]
         self.moved: dict[str, int] = {}

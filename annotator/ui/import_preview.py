@@ -57,7 +57,8 @@ class ImportPreview(QDialog):
                     self.notes.append(note)
             self.tree.addTopLevelItem(item)
             for row in range(item.childCount()):  # the notes in view, under their article
-                item.child(row).setExpanded(item.child(row).childCount() > 0)
+                if (article := item.child(row)) is not None:
+                    article.setExpanded(article.childCount() > 0)
             item.setExpanded(len(found) <= 20)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = buttons.addButton("&Import",

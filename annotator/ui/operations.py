@@ -40,7 +40,7 @@ class _Command(QUndoCommand):
     def apply(self) -> None:
         raise NotImplementedError
 
-    def _before(self, read: Callable[[], Any]) -> Any:
+    def _undo_value(self, read: Callable[[], Any]) -> Any:
         """The value undo restores, read now; while the server is away, read just before
         the change is made (when the server is back), so the action can wait in order
         instead of failing before it is even kept."""
@@ -142,7 +142,7 @@ class SetVariable(_Command):
                  value: Any) -> None:
         super().__init__(project, document_id, f"Set {key}")
         self.coder, self.key, self.value = coder, key, value
-        self.old = self._before(lambda: project.variables(document_id, coder).get(key))
+        self.old = self._undo_value(lambda: project.variables(document_id, coder).get(key))
 
     def apply(self) -> None:
         self._read_before_now()
@@ -167,7 +167,7 @@ class SetStatus(_Command):
     def __init__(self, project: Project, document_id: int, coder: str, status: Status) -> None:
         super().__init__(project, document_id, f"Mark {status.display}")
         self.coder, self.status = coder, status
-        self.old = self._before(lambda: project.status(document_id, coder))
+        self.old = self._undo_value(lambda: project.status(document_id, coder))
 
     def apply(self) -> None:
         self._read_before_now()
@@ -253,7 +253,7 @@ class SetDocumentMemo(_Command):
     def __init__(self, project: Project, document_id: int, coder: str, memo: str) -> None:
         super().__init__(project, document_id, "Edit document memo")
         self.coder, self.memo = coder, memo
-        self.old = self._before(lambda: project.document_memo(document_id, coder))
+        self.old = self._undo_value(lambda: project.document_memo(document_id, coder))
 
     def apply(self) -> None:
         self._read_before_now()

@@ -67,8 +67,10 @@ class SchemePanel(QWidget):
     def _fit_rows(self, most: int = 16) -> None:
         """Room for every category and label (up to ``most`` rows): on a 1366×768 screen the
         last categories were below the fold, and their keys out of sight."""
-        rows = sum(1 + self.tree.topLevelItem(i).childCount()
-                   for i in range(self.tree.topLevelItemCount()))
+        rows = 0
+        for i in range(self.tree.topLevelItemCount()):
+            if (item := self.tree.topLevelItem(i)) is not None:
+                rows += 1 + item.childCount()
         row = self.tree.sizeHintForRow(0) if rows else 0
         row = row if row > 0 else self.tree.fontMetrics().height() + 4
         needed = (min(rows, most) * row + self.tree.header().sizeHint().height()
