@@ -104,13 +104,12 @@ def merge_projects(target: Project, sources: list[Path | str],
         for source in sources:
             opened.append(_open_source(target, source, result))
         plans = [(project, _names(per_source, project)) for project in opened]
+        new: set[str] = set()  # texts the target lacks, found while planning
         for project, names in plans:
-            result.decisions += _plan(target, project, names, set(theirs), set(ours))
+            result.decisions += _plan(target, project, names, set(theirs), set(ours), new)
         conflicts = [d for d in result.decisions if d.action == "conflict"]
         if dry_run:
-            result.documents_added = sum(
-                1 for project, _ in plans for record in project.iter_records()
-                if target.document_id_by_hash(record.document.content_hash) is None)
+            result.documents_added = len(new)
             return result
         if conflicts:
             raise AnnotatorError(_refusal(conflicts))
@@ -167,7 +166,9 @@ def _shown(project: Project) -> str:
 
 
 def _plan(target: Project, source: Project, names: dict[str, str], theirs: set[str],
-          ours: set[str]) -> list[Decision]:
+          ours: set[str], new: set[str]) -> list[Decision]:
+    """Every decision for ``source``; the content hashes of its documents that the target
+    lacks go into ``new``."""
     package_of = source.study_setting("package_of")
     decisions = []
     for record in source.iter_records():
@@ -177,6 +178,8 @@ def _plan(target: Project, source: Project, names: dict[str, str], theirs: set[s
                                  f"annotator (its text no longer matches its hash); nothing "
                                  f"was merged. Run 'annotator check' on it")
         here = target.document_id_by_hash(doc.content_hash)
+        if here is None:
+            new.add(doc.content_hash)
         shown = f"document {here if here is not None else f'new ({doc.id} there)'}" + (
             f" ({doc.title[:40]!r})" if doc.title else "")
         for coder in record.coding:

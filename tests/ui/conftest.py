@@ -75,3 +75,16 @@ def open_window_at(location, qtbot, coder: str | None = None):  # type: ignore[n
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     window.view.setFocus()
     return window
+
+
+def agreement_computed(window, qtbot):  # type: ignore[no-untyped-def]
+    """Tools → Agreement opened with its shortcut, its report computed."""
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window.view, Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.agreement_window
+    qtbot.addWidget(dialog)
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
+    return dialog

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from annotator.domain.model import Status
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import point_at
+from tests.ui.conftest import agreement_computed, point_at
 from tests.unit.test_agreement_report import code_seeds
 
 
@@ -14,12 +14,7 @@ def test_agreement_window_computes_and_opens_a_disagreement(make_window, qtbot) 
     window: MainWindow = make_window()
     code_seeds(window.project, "ana")
     code_seeds(window.project, "ben", shift=2)
-    qtbot.keyClick(window.view, Qt.Key.Key_A,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.agreement_window
-    qtbot.addWidget(dialog)
-    dialog.compute()
-    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
+    dialog = agreement_computed(window, qtbot)
     assert dialog.figures.rowCount() == len(dialog.report.rows) > 50
     assert dialog.matrix.rowCount() == 2
     assert dialog.disagreements.rowCount() >= 1

@@ -145,10 +145,10 @@ def test_hovering_a_span_shows_its_attributes(make_window) -> None:  # type: ign
 
 
 def test_disagreements_list_variables_and_open_the_coders_who_disagree(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
 
     from annotator.actions import GOLD
     from annotator.domain.model import Status
+    from tests.ui.conftest import agreement_computed
     from tests.unit.test_agreement_report import code_seeds
 
     window = make_window()
@@ -158,12 +158,7 @@ def test_disagreements_list_variables_and_open_the_coders_who_disagree(make_wind
         window.project.set_status(doc, "ana", Status.DONE)
         window.project.set_status(doc, "ben", Status.DONE)
     window.switch_coder(GOLD)  # the coordinator adjudicates
-    qtbot.keyClick(window.view, Qt.Key.Key_A,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.agreement_window
-    qtbot.addWidget(dialog)
-    dialog.compute()
-    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
+    dialog = agreement_computed(window, qtbot)
     rows = [[dialog.disagreements.item(r, c).text() for c in range(3)]
             for r in range(dialog.disagreements.rowCount())]
     tone = next(r for r in rows if r[1] == "Tone towards Russia")
