@@ -59,12 +59,31 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
         if summaries[number].duplicates <= 10:
             summaries[number].notes.append(f"{title[:60]!r} is already in the project "
                                            f"(document {existing}): skipped")
+    _name_twins(project, result, origin, summaries)
     for summary in summaries:
         summary.imported = summary.found - summary.duplicates
         result.notes.extend(f"{summary.name}: {note}" for note in summary.notes)
     result.files = summaries
     project.checkpoint()  # the project file alone holds the import, not only its -wal
     return result
+
+
+def _name_twins(project: Project, result: ImportResult, origin: list[tuple[int, str]],
+                summaries: list[FileImport]) -> None:
+    """Each document imported with a text the project held under another outlet or date
+    is named, with its twin, in its file's notes (the first ten of a file)."""
+    rows = {r.id: r for r in project.document_rows(
+        sorted({old for _, _, old in result.twins})[:500], None)}
+    for position, new, old in result.twins:
+        number, title = origin[position]
+        summaries[number].twins += 1
+        if summaries[number].twins <= 10:
+            row = rows.get(old)
+            where = ", ".join(x for x in (row.outlet, row.date) if x) if row else ""
+            summaries[number].notes.append(
+                f"{title[:60]!r} (document {new}) has the same text as document {old}"
+                + (f" ({where})" if where else "") + ": imported as a publication of its "
+                "own; 'annotator duplicates' groups the two")
 
 
 def preview_import(sources: list[Path], *, encoding: str | None = None,

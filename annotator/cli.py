@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotator import __version__, actions
 from annotator.cli_corpus import CORPUS_COMMANDS, add_corpus_commands
-from annotator.cli_import import print_preview
+from annotator.cli_import import known_to, print_preview
 from annotator.cli_progress import Command, ProgressBar, registrar
 from annotator.cli_search import SEARCH_COMMANDS, add_search_commands
 from annotator.cli_server import SERVER_COMMANDS, add_server_commands
@@ -137,9 +137,7 @@ def _import(args: argparse.Namespace) -> int:
                                            as_one_document=args.as_one_document,
                                            strict=args.strict,
                                            scheme=project.scheme)
-            known = {d.content_hash for _, documents in found for d in documents
-                     if project.document_id_by_hash(d.content_hash) is not None}
-        print_preview(found, known)
+            print_preview(found, *known_to(project, found))
         return 0
     with Project.open(args.project) as project:
         result = actions.import_paths(project, args.paths, encoding=args.encoding,

@@ -1,25 +1,55 @@
-"""What ``annotator import --dry-run`` prints: the articles found in each file."""
+"""What ``annotator import --dry-run`` prints: the articles found in each file, each marked
+if the project holds it already (``*``) or holds its text printed elsewhere (``≈``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.domain.errors import shown_name
 from annotator.domain.model import NewDocument
 
+if TYPE_CHECKING:
+    from annotator.storage import Project
 
-def print_preview(found: list[tuple[Path, list[NewDocument]]],
-                  known: set[str] | frozenset[str] = frozenset()) -> None:
-    """Each file's articles (``*`` before one the project holds already) and what its
-    reader said; ``known``: the content hashes already in the project."""
+Found = list[tuple[Path, list[NewDocument]]]
+
+
+def known_to(project: Project, found: Found) -> tuple[set[str], dict[str, int]]:
+    """The publication keys of ``found`` that ``project`` holds, and (by content hash) the
+    first document holding the text of each other one."""
+    known, elsewhere = set(), {}
+    for _, documents in found:
+        for d in documents:
+            if project.document_id_by_key(d.publication_key) is not None:
+                known.add(d.publication_key)
+            elif twins := project.document_ids_by_text(d.content_hash):
+                elsewhere[d.content_hash] = twins[0]
+    return known, elsewhere
+
+
+def print_preview(found: Found, known: set[str] | frozenset[str] = frozenset(),
+                  elsewhere: dict[str, int] | None = None) -> None:
+    """Each file's articles and what its reader said; ``known``: the publication keys
+    already in the project; ``elsewhere``: content hash → the document that has the text
+    under another outlet or date (it would be imported, as a publication of its own)."""
+    elsewhere = elsewhere or {}
     for path, documents in found:
-        there = sum(d.content_hash in known for d in documents)
+        there = sum(d.publication_key in known for d in documents)
+        twins = sum(d.publication_key not in known and d.content_hash in elsewhere
+                    for d in documents)
         print(f"{shown_name(path)}: {len(documents)} article{'s' * (len(documents) != 1)}"
-              + (f", {there} already in the project" if there else ""))
+              + (f", {there} already in the project" if there else "")
+              + (f", {twins} with the same text as a document in the project" if twins
+                 else ""))
         for n, d in enumerate(documents, start=1):
-            mark = "*" if d.content_hash in known else " "
+            twin = elsewhere.get(d.content_hash) if d.publication_key not in known else None
+            mark = "*" if d.publication_key in known else "≈" if twin else " "
             print(f" {mark}{n:>4}. {d.date or '—':<10}  {(d.outlet or '—')[:28]:<28}  "
                   f"{len(d.text):>8,} chars  {d.title[:70]}")
+            if twin:
+                print(f"        note: the same text as document {twin}, printed by another "
+                      f"outlet or on another date: imported as a publication of its own")
             for note in d.notes:
                 print(f"        note: {note}")
     total = sum(len(d) for _, d in found)

@@ -104,7 +104,7 @@ def merge_projects(target: Project, sources: list[Path | str],
         for source in sources:
             opened.append(_open_source(target, source, result))
         plans = [(project, _names(per_source, project)) for project in opened]
-        new: set[str] = set()  # texts the target lacks, found while planning
+        new: set[str] = set()  # publications the target lacks, found while planning
         for project, names in plans:
             result.decisions += _plan(target, project, names, set(theirs), set(ours), new)
         conflicts = [d for d in result.decisions if d.action == "conflict"]
@@ -167,8 +167,8 @@ def _shown(project: Project) -> str:
 
 def _plan(target: Project, source: Project, names: dict[str, str], theirs: set[str],
           ours: set[str], new: set[str]) -> list[Decision]:
-    """Every decision for ``source``; the content hashes of its documents that the target
-    lacks go into ``new``."""
+    """Every decision for ``source``; the publication keys of its documents that the
+    target lacks go into ``new``."""
     package_of = source.study_setting("package_of")
     decisions = []
     for record in source.iter_records():
@@ -177,9 +177,9 @@ def _plan(target: Project, source: Project, names: dict[str, str], theirs: set[s
             raise AnnotatorError(f"{source.path}: document {doc.id} was changed outside "
                                  f"annotator (its text no longer matches its hash); nothing "
                                  f"was merged. Run 'annotator check' on it")
-        here = target.document_id_by_hash(doc.content_hash)
+        here = target.document_id_by_key(doc.publication_key)
         if here is None:
-            new.add(doc.content_hash)
+            new.add(doc.publication_key)
         shown = f"document {here if here is not None else f'new ({doc.id} there)'}" + (
             f" ({doc.title[:40]!r})" if doc.title else "")
         for coder in record.coding:
@@ -311,7 +311,7 @@ def _apply(target: Project, source: Project, decisions: list[Decision],
         new = NewDocument(text=doc.text, title=doc.title, date=doc.date, outlet=doc.outlet,
                           url=doc.url, source_path=doc.source_path, metadata=doc.metadata)
         result.documents_added += target.import_documents([new]).added
-        document_id = target.document_id_by_hash(doc.content_hash)
+        document_id = target.document_id_by_key(new.publication_key)
         if document_id is None:
             raise AnnotatorError(f"{source.path}: document {doc.id} could not be matched; "
                                  f"nothing was merged")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from annotator.domain.text import content_hash
+from annotator.domain.text import content_hash, publication_key
 
 
 class Status(StrEnum):
@@ -41,6 +41,11 @@ class NewDocument:
     def content_hash(self) -> str:
         return content_hash(self.text)
 
+    @property
+    def publication_key(self) -> str:
+        """The text as printed by this outlet on this date (``text.publication_key``)."""
+        return publication_key(self.content_hash, self.outlet, self.date)
+
 
 @dataclass(frozen=True)
 class Document:
@@ -53,6 +58,11 @@ class Document:
     source_path: str | None
     content_hash: str
     metadata: dict[str, Any]
+
+    @property
+    def publication_key(self) -> str:
+        """The text as printed by this outlet on this date (``text.publication_key``)."""
+        return publication_key(self.content_hash, self.outlet, self.date)
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
     count = 0
     for record in records:
         doc = record.document
-        source_guid = _guid("source", doc.content_hash)
+        source_guid = _guid("source", doc.publication_key)
         source = ET.SubElement(sources, f"{_Q}TextSource", {
             "guid": source_guid, "name": _xml_text(doc.title or f"document {doc.id}"),
             "plainTextPath": f"internal://{source_guid}.txt"})
@@ -118,7 +118,7 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
         for field, kind in _DOCUMENT_FIELDS:
             value = getattr(doc, field)
             if value:
-                values.append((field, kind if field != "date" or _is_date(value) else "Text",
+                values.append((field, kind if field != "date" or is_iso_date(value) else "Text",
                                value))
         note_refs = []  # after every selection, as the schema's sequence wants
         for coder, work in record.coding.items():
@@ -129,14 +129,14 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
                 if variable.key in work.variables:
                     values.append((f"{variable.key} ({coder})", _TYPES[variable.type],
                                    _shown(variable, work.variables[variable.key])))
-            note_guid = _guid("status", doc.content_hash, coder)
+            note_guid = _guid("status", doc.publication_key, coder)
             note = ET.SubElement(notes, f"{_Q}Note", {"guid": note_guid, "name": _xml_text(
                 f"status ({coder})"), **_made_by(user, work.status_at or _newest(work))})
             ET.SubElement(note, f"{_Q}PlainTextContent").text = _xml_text(
                 f"{coder}: {work.status.display}")
             note_refs.append(note_guid)
             if work.memo:  # the coder's memo on the document, a note of its own
-                memo_guid = _guid("memo", doc.content_hash, coder)
+                memo_guid = _guid("memo", doc.publication_key, coder)
                 memo = ET.SubElement(notes, f"{_Q}Note", {"guid": memo_guid, "name": _xml_text(
                     f"memo ({coder})"), **_made_by(user, work.memo_at or _newest(work))})
                 ET.SubElement(memo, f"{_Q}PlainTextContent").text = _xml_text(work.memo)
@@ -144,7 +144,7 @@ def write_qdpx(records: Iterable[DocumentRecord], path: Path, scheme: CodingSche
         for note_guid in note_refs:
             ET.SubElement(source, f"{_Q}NoteRef", {"targetGUID": note_guid})
         if values:  # nameless with one source, as MAXQDA writes a document's variables
-            case = ET.SubElement(cases, f"{_Q}Case", {"guid": _guid("case", doc.content_hash)})
+            case = ET.SubElement(cases, f"{_Q}Case", {"guid": _guid("case", doc.publication_key)})
             for name, kind, value in values:
                 guid, _ = variables.setdefault(name, (_guid("variable", name), kind))
                 _variable_value(case, guid, kind, value)
@@ -223,7 +223,7 @@ def _newest(work: Any) -> str:
     return max((s.updated_at for s in work.spans), default="1970-01-01T00:00:00Z")
 
 
-def _is_date(value: str) -> bool:
+def is_iso_date(value: str) -> bool:
     try:
         dt.date.fromisoformat(value)
     except ValueError:

@@ -28,7 +28,7 @@ from annotator.domain.model import NewDocument
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import OffsetMap, normalise_newlines
 from annotator.formats.checks import check_document
-from annotator.formats.refiqda import NOT_XML, NS, PREFIX
+from annotator.formats.refiqda import NOT_XML, NS, PREFIX, is_iso_date
 
 _Q = f"{{{NS}}}"
 # Sizes after unzipping, checked from the archive's directory before anything is read, so a
@@ -109,6 +109,7 @@ def read_qdpx(path: Path, scheme: CodingScheme) -> list[NewDocument]:
         users = _users(root, path)
         _check_unique_guids(root, path)
         values = _case_values(root, scheme)
+        fields = _case_fields(root)
         statuses = _status_notes(root)
         notes = {n.get("guid", ""): (n.get("name", ""),
                                      n.findtext(f"{_Q}PlainTextContent") or "")
@@ -116,8 +117,9 @@ def read_qdpx(path: Path, scheme: CodingScheme) -> list[NewDocument]:
         documents = []
         for source in root.iter(f"{_Q}TextSource"):
             raw = _source_text(archive, source, path)
-            document = _document(source, raw, codes, users, path, notes)
             guid = source.get("guid", "")
+            document = _document(source, raw, codes, users, path, notes,
+                                 fields.get(guid, {}))
             for coder, work in _coder_work(source, values.get(guid, {}), statuses,
                                            notes).items():
                 slot = document.coding.setdefault(coder, {"status": "in_progress",
@@ -149,6 +151,24 @@ def _case_values(root: ET.Element, scheme: CodingScheme) -> dict[str, dict[str, 
                 continue
             for source in sources:
                 found.setdefault(source, {}).setdefault(match["coder"], {})[variable.key] = value
+    return found
+
+
+def _case_fields(root: ET.Element) -> dict[str, dict[str, str]]:
+    """Source guid → the document's own date, outlet and url, from its case's variables of
+    those names (as annotator writes them): a round trip keeps each publication apart."""
+    names = {v.get("guid"): v.get("name", "") for v in root.iter(f"{_Q}Variable")}
+    found: dict[str, dict[str, str]] = {}
+    for case in root.iter(f"{_Q}Case"):
+        sources = [r.get("targetGUID", "") for r in case.findall(f"{_Q}SourceRef")]
+        for value_el in case.findall(f"{_Q}VariableValue"):
+            ref = value_el.find(f"{_Q}VariableRef")
+            name = names.get(ref.get("targetGUID") if ref is not None else None, "")
+            value = next((c.text.strip() for c in value_el if c.text and c.text.strip()), "")
+            if name in ("date", "outlet", "url") and value and (
+                    name != "date" or is_iso_date(value)):
+                for source in sources:
+                    found.setdefault(source, {})[name] = value
     return found
 
 
@@ -333,7 +353,7 @@ def _comparable(text: str) -> str:
 
 def _document(source: ET.Element, raw: str, codes: dict[str, _Code],
               users: dict[str | None, str], path: Path,
-              notes: dict[str, tuple[str, str]]) -> NewDocument:
+              notes: dict[str, tuple[str, str]], fields: dict[str, str]) -> NewDocument:
     text = normalise_newlines(raw)
     readings = _Readings(raw, text)
     coding: dict[str, list[dict[str, Any]]] = {}
@@ -367,7 +387,8 @@ def _document(source: ET.Element, raw: str, codes: dict[str, _Code],
                 "created_at": selection.get("creationDateTime", ""),
                 "updated_at": extra.get("updated_at", ""), "memo": memo})
     title = source.get("name", "")
-    return NewDocument(text=text, title=title, source_path=str(path),
+    return NewDocument(text=text, title=title, source_path=str(path), date=fields.get("date"),
+                       outlet=fields.get("outlet"), url=fields.get("url"),
                        coding={c: {"status": "in_progress", "variables": {}, "spans": s}
                                for c, s in coding.items()},
                        notes=readings.notes(title or source.get("guid", "")))

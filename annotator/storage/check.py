@@ -2,9 +2,10 @@
 
 ``check_project`` runs SQLite's own integrity check and then the project's invariants
 (each span's text is its document's text at its offsets, links point at existing spans of
-the categories the scheme allows, keys exist in the scheme, hashes match texts), naming the
-table and row of every problem. ``repair_project`` copies what is readable and valid into a
-new file beside the original (never in place) and lists what it could not save.
+the categories the scheme allows, keys exist in the scheme, hashes match texts and each
+publication key its text, outlet and date), naming the table and row of every problem.
+``repair_project`` copies what is readable and valid into a new file beside the original
+(never in place) and lists what it could not save.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from annotator.domain.errors import ProjectError
 from annotator.domain.scheme import CodingScheme
-from annotator.domain.text import content_hash
+from annotator.domain.text import content_hash, publication_key
 from annotator.storage import database
 
 # Tables in the order a copy must fill them (foreign keys point backwards).
@@ -139,6 +140,10 @@ def _invariants(rows: dict[str, list[dict[str, Any]]], scheme: CodingScheme | No
         if not isinstance(doc["text"], str) or content_hash(doc["text"]) != doc["content_hash"]:
             problems.append(Problem("documents", str(doc["id"]), "its text does not match its "
                                     "content hash (changed outside annotator)"))
+        elif "publication_key" in doc and doc["publication_key"] != publication_key(
+                doc["content_hash"], doc["outlet"], doc["date"]):
+            problems.append(Problem("documents", str(doc["id"]), "its outlet or date does not "
+                                    "match its publication key (changed outside annotator)"))
     spans = {s["id"]: s for s in rows["spans"]}
     for span in spans.values():
         problems += [Problem("spans", span["id"], m) for m in _span_faults(span, documents,

@@ -20,8 +20,8 @@ from annotator.storage.project import Project
 
 # parents before children, so every foreign key finds its row
 TABLES: dict[str, tuple[str, ...]] = {
-    "documents": ("id", "content_hash", "title", "date", "outlet", "url", "source_path",
-                  "text", "length", "metadata", "imported_at"),
+    "documents": ("id", "publication_key", "content_hash", "title", "date", "outlet", "url",
+                  "source_path", "text", "length", "metadata", "imported_at"),
     "coders": ("id", "name", "created_at"),
     "coding_schemes": ("id", "name", "version", "definition", "applied_at"),
     "spans": ("id", "document_id", "coder_id", "category", "label", "start_offset",

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from annotator.storage.engine import Engine
 
 _BATCH = 500
-_COLUMNS = ("id", "content_hash", "title", "date", "outlet", "url", "source_path", "text",
-            "length", "metadata", "imported_at")
+_COLUMNS = ("id", "publication_key", "content_hash", "title", "date", "outlet", "url",
+            "source_path", "text", "length", "metadata", "imported_at")
 # Work that ties a document to a coder or a study: such a document is never removed.
 _WORK_TABLES = ("spans", "variable_values", "document_status", "assignments",
                 "document_memos")

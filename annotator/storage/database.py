@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.domain.errors import ProjectError
+from annotator.domain.text import publication_key
 from annotator.storage.engine import SQLITE, Dialect
 from annotator.storage.sqlite_schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
@@ -153,6 +154,8 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False) -> Sqlite
     # (query_only): SQLite then removes its -wal and -shm at close, leaving nothing behind.
     conn = sqlite3.connect(_uri(path, can_write), uri=True, check_same_thread=False,
                            timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    # the schema's version 10 fills the documents' keys with it
+    conn.create_function("publication_key", 3, publication_key, deterministic=True)
     db = sqlite_utils.Database(conn)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

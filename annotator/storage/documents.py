@@ -36,6 +36,10 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # what the readers repaired or doubt
     # (position among the documents given, the document already there) of each skipped
     skipped: list[tuple[int, int]] = field(default_factory=list)
+    # (position, new document, the first document with the same text) of each document
+    # imported although its text was there already, printed by another outlet or on
+    # another date: a publication of its own, which the near-duplicate finder groups
+    twins: list[tuple[int, int, int]] = field(default_factory=list)
     files: list[FileImport] = field(default_factory=list)  # per file, when read from files
 
 
@@ -48,11 +52,13 @@ class FileImport:
     found: int = 0
     imported: int = 0
     duplicates: int = 0
+    twins: int = 0  # imported, with a text the project held under another outlet or date
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"{self.name}: {self.found} found, {self.imported} imported, "
-                f"{self.duplicates} already in the project")
+                f"{self.duplicates} already in the project"
+                + (f", {self.twins} the same text printed elsewhere" if self.twins else ""))
 
 
 class DocumentsMixin:
@@ -82,22 +88,27 @@ class DocumentsMixin:
                 if cancelled and cancelled():
                     raise Cancelled()
                 ids = self.db.insert_returning(
-                    "INSERT INTO documents (content_hash, title, date, outlet, url, "
-                    "source_path, text, length, metadata, imported_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (content_hash) DO NOTHING RETURNING id",  # a real duplicate
-                    [[doc.content_hash, doc.title, doc.date, doc.outlet, doc.url,
-                      doc.source_path, doc.text, len(doc.text),
+                    "INSERT INTO documents (publication_key, content_hash, title, date, "
+                    "outlet, url, source_path, text, length, metadata, imported_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (publication_key) DO NOTHING RETURNING id",  # already there
+                    [[doc.publication_key, doc.content_hash, doc.title, doc.date, doc.outlet,
+                      doc.url, doc.source_path, doc.text, len(doc.text),
                       json.dumps(doc.metadata, ensure_ascii=False), stamp] for doc in batch])
+                first = self._first_with_text([d.content_hash for d, i in zip(
+                    batch, ids, strict=True) if i])
                 for position, (doc, inserted) in enumerate(zip(batch, ids, strict=True),
                                                            start=done):
                     if inserted:
                         result.added += 1
                         document_id = int(inserted[0])
                         result.document_ids.append(document_id)
+                        twin = first.get(doc.content_hash, document_id)
+                        if twin != document_id:
+                            result.twins.append((position, document_id, twin))
                     else:
                         result.duplicates += 1
-                        document_id = self.document_id_by_hash(doc.content_hash)  # type: ignore[assignment]
+                        document_id = self.document_id_by_key(doc.publication_key)  # type: ignore[assignment]
                         result.skipped.append((position, document_id))
                     for coder, work in doc.coding.items():
                         self.import_coding(document_id, coder, work, result.coding)
@@ -115,6 +126,15 @@ class DocumentsMixin:
             if result.added or result.coding.spans_added:
                 self._announce(Change("documents_imported"))
         return result
+
+    def _first_with_text(self, hashes: list[str]) -> dict[str, int]:
+        """The first document (lowest id) holding each of these texts, by content hash."""
+        unique = sorted(set(hashes))
+        if not unique:
+            return {}
+        return {r[0]: int(r[1]) for r in self.db.execute(
+            f"SELECT content_hash, min(id) FROM documents WHERE content_hash IN "
+            f"({','.join('?' * len(unique))}) GROUP BY content_hash", unique)}
 
     def _last_document_id(self) -> int:
         return int(self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0])
@@ -136,10 +156,16 @@ class DocumentsMixin:
             raise ProjectError(f"no document with id {document_id}")
         return Document(*row[:8], metadata=json.loads(row[8]))
 
-    def document_id_by_hash(self, content_hash: str) -> int | None:
-        row = self.db.execute("SELECT id FROM documents WHERE content_hash = ?",
-                              [content_hash]).fetchone()
+    def document_id_by_key(self, publication_key: str) -> int | None:
+        """The document that is this publication (``NewDocument.publication_key``)."""
+        row = self.db.execute("SELECT id FROM documents WHERE publication_key = ?",
+                              [publication_key]).fetchone()
         return int(row[0]) if row else None
+
+    def document_ids_by_text(self, content_hash: str) -> list[int]:
+        """The documents holding this text, whoever printed it and when."""
+        return [int(r[0]) for r in self.db.execute(
+            "SELECT id FROM documents WHERE content_hash = ? ORDER BY id", [content_hash])]
 
     def metadata_keys(self) -> list[str]:
         """Every imported metadata field name, sorted: the table's ``meta_*`` columns."""

@@ -169,5 +169,16 @@ MIGRATIONS: dict[int, str] = {  # version n -> n + 1, from FIRST_VERSION on
     8: """ALTER TABLE merge_bases ADD COLUMN source TEXT COLLATE "C" NOT NULL DEFAULT '';
           ALTER TABLE merge_bases ADD COLUMN changed_at TEXT COLLATE "C" NOT NULL
           DEFAULT '';""",
+    # a document is one publication: its text as printed by one outlet on one date, the
+    # same key as domain.text.publication_key (sha256 of hash, outlet and date joined by
+    # the unit separator), computed here in SQL
+    9: """ALTER TABLE documents RENAME COLUMN content_hash TO publication_key;
+          ALTER TABLE documents ADD COLUMN content_hash TEXT COLLATE "C" NOT NULL
+          DEFAULT '';
+          UPDATE documents SET content_hash = publication_key;
+          UPDATE documents SET publication_key = encode(sha256(convert_to(
+              content_hash || chr(31) || coalesce(outlet, '') || chr(31)
+              || coalesce(date, ''), 'UTF8')), 'hex');
+          CREATE INDEX documents_by_text ON documents(content_hash);""",
 }
 BASELINE = _collated(_TABLES) + _REST + _NOTIFY

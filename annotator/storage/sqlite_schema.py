@@ -188,5 +188,18 @@ ALTER TABLE merge_bases ADD COLUMN source TEXT NOT NULL DEFAULT '';
 ALTER TABLE merge_bases ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# Version 10: a document is one publication, its text as printed by one outlet on one date
+# (``domain.text.publication_key``): the unique column is that key, and the text's own hash
+# (what ``check`` verifies the text against) is a column of its own, indexed to find the
+# same text printed elsewhere. ``publication_key()`` is the Python function every
+# connection registers (``database.connect``).
+_V10 = """
+ALTER TABLE documents RENAME COLUMN content_hash TO publication_key;
+ALTER TABLE documents ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+UPDATE documents SET content_hash = publication_key;
+UPDATE documents SET publication_key = publication_key(content_hash, outlet, date);
+CREATE INDEX documents_by_text ON documents(content_hash);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 LATEST_VERSION = len(MIGRATIONS)

@@ -31,8 +31,9 @@ class ImportPreview(QDialog):
         total = sum(len(documents) for _, documents in found)
         self.summary = QLabel(f"{total} article{'s' * (total != 1)} in {len(found)} file"
                               f"{'s' * (len(found) != 1)}. Nothing is written until you press "
-                              f"Import; duplicates of documents already in the project are "
-                              f"skipped.")
+                              f"Import. An article the project holds already (the same "
+                              f"text, outlet and date) is skipped; the same text printed "
+                              f"elsewhere comes in as a publication of its own.")
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(COLUMNS)

@@ -115,7 +115,7 @@ def test_qdpx_round_trip_is_lossless(hard: Project, tmp_path: Path, schema) -> N
     actions.import_paths(fresh, [path])
     assert spans_of(fresh) == spans_of(hard)
     assert sorted(fresh.all_variables()) == sorted(
-        (fresh.document_id_by_hash(hard.document(d).content_hash), c, k, v)
+        (fresh.document_id_by_key(hard.document(d).publication_key), c, k, v)
         for d, c, k, v in hard.all_variables())
     assert sorted(map(str, fresh.statuses().values())) == \
         sorted(map(str, hard.statuses().values()))

@@ -379,3 +379,39 @@ def test_the_import_summary_says_per_file_what_was_found_imported_and_skipped(
     assert sum("1 already in the project" in line for line in lines) == 1, out
     assert "is already in the project (document 1): skipped" in err
     assert "announces 3 article(s)" in err and "missing number(s) 3" in err
+
+
+@pytest.mark.parametrize("words, dated, months, document, language", [
+    ("Wörter", r"\1. {} \2", ("November", "Dezember"), "Dokument", "Deutsch"),
+    ("mots", r"\1 {} \2", ("novembre", "décembre"), "Document", "Allemand"),
+    ("palabras", r"\1 de {} de \2", ("noviembre", "diciembre"), "Documento", "Alemán"),
+    ("woorden", r"\1 {} \2", ("november", "december"), "Document", "Duits"),
+    ("parole", r"\1 {} \2", ("novembre", "dicembre"), "Documento", "Tedesco"),
+    ("palavras", r"\1 de {} de \2", ("novembro", "dezembro"), "Documento", "Alemão"),
+])
+def test_factivas_default_display_in_the_other_interface_languages(
+        words: str, dated: str, months: tuple[str, str], document: str,
+        language: str) -> None:
+    """AmCAT's 9-article page (from the English interface) with its interface lines put
+    into German, French, Spanish, Dutch, Italian and Portuguese ("475 Wörter", "19.
+    November 2013", "19 de noviembre de 2013", "Dokument SUDOS…", "Deutsch"): the same
+    nine articles, dates and numbers. No public repository keeps such a page; the lines'
+    shapes are those of the LexisNexis interfaces in AmCAT's multilingual file."""
+    from annotator.formats.factiva_default import articles, split
+
+    page = (DATA / "factiva_default_display.htm").read_text(encoding="utf-8")
+    page = re.sub(r"<div>([\d,]+) words</div>", rf"<div>\1 {words}</div>", page)
+    for english_month, month in zip(("November", "December"), months, strict=True):
+        page = re.sub(rf"<div>(\d+) {english_month} (\d{{4}})</div>",
+                      "<div>" + dated.format(month) + "</div>", page)
+    page = re.sub(r"<p>Document (\w+)</p>", rf"<p>{document} \1</p>", page)
+    page = page.replace("<div>German</div>", f"<div>{language}</div>")
+    english = split(articles((DATA / "factiva_default_display.htm").read_bytes()), "en")
+    read = split(articles(page.encode("utf-8")), "translated")
+    assert len(read) == len(english) == 9
+    for ours, theirs in zip(read, english, strict=True):
+        assert (ours.title, ours.date, ours.outlet, ours.text) == (
+            theirs.title, theirs.date, theirs.outlet, theirs.text)
+        assert ours.metadata["accession_number"] == theirs.metadata["accession_number"]
+        assert ours.metadata["length"].split()[0] == theirs.metadata["length"].split()[0]
+        assert ours.metadata["language"] == language and not ours.notes

@@ -16,6 +16,7 @@ import uuid
 import pytest
 
 from annotator.domain.errors import ProjectError
+from annotator.domain.model import NewDocument
 from annotator.storage import Project, server
 from annotator.storage.listen import ServerListener
 from tests.unit.test_server_roles import (
@@ -193,13 +194,17 @@ def test_a_password_in_the_location_is_refused_and_never_shown(url: str) -> None
 
 def test_a_coder_opening_a_project_an_older_annotator_made_is_told_who_updates_it(
         lab, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    """Version 9 adds columns a coder's role may not add: the coordinator updates the
-    project by opening it once; the coder is told so, instead of 'permission denied'."""
+    """Versions 9 and 10 change tables a coder's role may not change: the coordinator
+    updates the project by opening it once; the coder is told so, instead of 'permission
+    denied'."""
     from annotator.storage.database import LATEST_VERSION
 
     database = lab["server"].database_of(lab["url"])
     with psycopg.connect(lab["server"].with_database(database), autocommit=True) as owner:
         owner.execute("ALTER TABLE merge_bases DROP COLUMN source, DROP COLUMN changed_at")
+        owner.execute("UPDATE documents SET publication_key = content_hash")  # version 9's
+        owner.execute("ALTER TABLE documents DROP COLUMN content_hash")
+        owner.execute("ALTER TABLE documents RENAME COLUMN publication_key TO content_hash")
         owner.execute("UPDATE annotator_meta SET value = '8' WHERE key = 'version'")
     url = lab["server"].as_user(lab["url"], lab["names"]["ana"])
     monkeypatch.setenv("PGPASSWORD", lab["passwords"]["ana"])
@@ -207,6 +212,9 @@ def test_a_coder_opening_a_project_an_older_annotator_made_is_told_who_updates_i
         Project.open(url)
     with Project.open(lab["url"]) as project:  # the owner opens it: brought up to date
         assert project.merge_base_of(1, lab["names"]["ana"]) is None
+        doc = project.document(1)
+        assert project.document_id_by_key(doc.publication_key) == 1  # same key as Python's
+        assert doc.content_hash == NewDocument(text=doc.text).content_hash
     with psycopg.connect(lab["server"].with_database(database), autocommit=True) as owner:
         assert owner.execute("SELECT value FROM annotator_meta WHERE key = 'version'"
                              ).fetchone()[0] == str(LATEST_VERSION)
