@@ -192,8 +192,12 @@ def agreement_input(project: Project, coders: list[str] | None = None,
 
 def agreement_report(project: Project, coders: list[str] | None = None, scope: str = "done",
                      category: str | None = None, bootstrap_samples: int = 1000,
-                     continuum: str = "separate", training: bool = False) -> AgreementReport:
-    """``training``: only the practice documents (a trainee against gold, say)."""
+                     continuum: str = "separate", training: bool = False, *,
+                     gamma_samples: int = 0, gamma_seed: int = 0,
+                     progress: Progress | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> AgreementReport:
+    """``training``: only the practice documents (a trainee against gold, say);
+    ``gamma_samples``: Mathet's γ from that many sampled corpora (0: none)."""
     from annotator.agreement.report import build_report
 
     documents = None
@@ -206,7 +210,8 @@ def agreement_report(project: Project, coders: list[str] | None = None, scope: s
         raise AnnotatorError(f"no category {category!r} in the scheme (categories: "
                              f"{', '.join(c.key for c in project.scheme.categories)})")
     report = build_report(agreement_input(project, coders, scope, continuum, documents),
-                          bootstrap_samples=bootstrap_samples)
+                          bootstrap_samples=bootstrap_samples, gamma_samples=gamma_samples,
+                          gamma_seed=gamma_seed, progress=progress, cancelled=cancelled)
     if category is not None:
         report.rows = [r for r in report.rows if r.section == "spans" and (
             r.target == category or r.target.startswith((f"{category}/", f"{category}:")))]

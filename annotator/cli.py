@@ -78,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
     s.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                    help="bootstrap samples for alpha's 95%% interval (0: none)")
+    s.add_argument("--gamma", type=int, nargs="?", const=30, default=0, metavar="SAMPLES",
+                   help="also Mathet's gamma, gamma-cat and gamma-k, from SAMPLES sampled "
+                        "corpora (default 30; seconds at a thousand spans)")
+    s.add_argument("--seed", type=int, default=0, help="gamma's sampler seed (default 0)")
     s.add_argument("-o", "--output", type=Path, help="write to a file instead of the screen")
 
     s = sub.add_parser("export", help="export spans, a document matrix, JSONL, brat, "
@@ -215,8 +219,10 @@ def _info(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     with Project.open(args.project, read_only=True) as project:
-        report = actions.agreement_report(project, coders, args.scope, args.category,
-                                          args.bootstrap, args.continuum, args.training)
+        report = actions.agreement_report(
+            project, coders, args.scope, args.category, args.bootstrap, args.continuum,
+            args.training, gamma_samples=args.gamma, gamma_seed=args.seed,
+            progress=ProgressBar("gamma: sampled corpora") if args.gamma else None)
     from annotator.agreement.render import RENDERERS
 
     text = RENDERERS[args.format](report)

@@ -98,6 +98,32 @@ def bench_agreement(repeat: int, quick: bool) -> None:
            before, peak, "peak ≤ 600 MiB")
 
 
+def bench_span_family(repeat: int, quick: bool) -> None:
+    """The u-alpha family (2016) and γ at 3 coders × 1,000 spans (200 with --quick), each
+    against a floor in the same run; then both in a process of their own, for the peak."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_span_family as bs
+
+    from annotator.agreement.gamma import Dissimilarity, align, gamma
+
+    spans = 200 if quick else 1000
+    length, coded = bs.coding(spans)
+    f, a = pairs(lambda: bs.run_unitizing(length, coded), lambda: bs.run_family(length, coded),
+                 repeat)
+    row(f"u-alpha family, 3 coders × {spans:,} spans", "u-alpha 1995/2004", f, a, "≤ 5×")
+    units = bs.corpus(coded)
+    align(units, Dissimilarity())  # scipy's solver imported before the timing
+    f, a = pairs(lambda: align(units, Dissimilarity()), lambda: gamma(units, samples=30),
+                 max(2, repeat // 3))
+    row(f"gamma (30 samples), 3 × {spans:,} spans", "one best alignment", f, a,
+        "≤ 62× (31 alignments, ≤ 2× each)")
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_span_family.py"),
+                          str(spans), "--memory"], check=True, capture_output=True, text=True)
+    before, peak, seconds = (float(x) for x in out.stdout.split()[-3:])
+    memory(f"family + gamma, 3 × {spans:,} spans ({seconds:.1f} s)", "before", before, peak,
+           "peak ≤ 600 MiB")
+
+
 GUI_MEMORY = """import sys
 from pathlib import Path
 from annotator.ui.app import application

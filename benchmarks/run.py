@@ -204,6 +204,7 @@ def main() -> None:
         rows_more.bench_gui_memory(path, tmp)
         rows_more.bench_export(path, tmp, repeat)
         rows_more.bench_agreement(repeat, args.quick)
+        rows_more.bench_span_family(repeat, args.quick)
     print(f"{len(ROWS)} rows")
 
 

@@ -26,9 +26,10 @@ def unit_name(row: Row) -> str:
     name = row.result.name
     if row.section == "variables":
         return "documents"
-    if name.startswith(("unitizing", "character")):
+    if name.startswith(("unitizing", "character", "u_alpha", "binary_u", "cu_alpha",
+                        "k_u_alpha")):
         return "characters"
-    if name.startswith("span_f1"):
+    if name.startswith(("span_f1", "gamma")):
         return "spans"
     return "matched span pairs"
 

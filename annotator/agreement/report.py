@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -27,6 +27,7 @@ from annotator.agreement.coding import (
 )
 from annotator.agreement.matching import MatchCounts, max_matching
 from annotator.agreement.result import Coefficient
+from annotator.agreement.span_family import family_figures, gamma_figures
 from annotator.agreement.unitizing import (
     Continuum,
     combine_parts,
@@ -145,7 +146,12 @@ def _names(scheme: CodingScheme) -> dict[str, str]:
     return names
 
 
-def build_report(data: AgreementInput, *, bootstrap_samples: int = 1000) -> AgreementReport:
+def build_report(data: AgreementInput, *, bootstrap_samples: int = 1000,
+                 gamma_samples: int = 0, gamma_seed: int = 0,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> AgreementReport:
+    """Every figure; γ only with ``gamma_samples`` (it aligns that many sampled corpora:
+    seconds at a thousand spans), reporting its progress as (sample, samples)."""
     documents = sorted(d for d, coders in data.in_scope.items() if len(coders) >= 2)
     report = AgreementReport(data.coders, len(documents), data.scope,
                              left_out=dict(data.left_out), names=_names(data.scheme))
@@ -154,6 +160,12 @@ def build_report(data: AgreementInput, *, bootstrap_samples: int = 1000) -> Agre
         if span.coder in data.in_scope.get(span.document_id, ()):
             by_doc[span.document_id][span.coder].append(span)
     _span_rows(report, data, documents, by_doc)
+    report.rows += [Row("spans", target, "all", figure) for target, figure in family_figures(
+        data.scheme, documents, data.lengths, data.in_scope, by_doc)]
+    if gamma_samples:
+        report.rows += [Row("spans", target, "all", figure) for target, figure in gamma_figures(
+            data.scheme, documents, data.in_scope, by_doc, samples=gamma_samples,
+            seed=gamma_seed, progress=progress, cancelled=cancelled)]
     _match_rows(report, data, documents, by_doc)
     _variable_rows(report, data, documents, bootstrap_samples)
     report.disagreements = _disagreements(data, documents, by_doc)

@@ -48,3 +48,30 @@ def test_accept_spans_and_values_into_gold_and_undo(make_window, qtbot) -> None:
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(project.spans(doc, "gold")) == 1 and project.variables(doc, "gold") == {}
     assert project.status(doc, "ben") is Status.DONE  # ben's own work untouched
+
+
+def test_gamma_is_computed_on_request_with_its_progress_and_can_be_cancelled(
+        make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window: MainWindow = make_window()
+    code_seeds(window.project, "ana")
+    code_seeds(window.project, "ben", shift=2)
+    qtbot.keyClick(window.view, Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.agreement_window
+    qtbot.addWidget(dialog)
+    dialog.with_gamma.setChecked(True)
+    seen: list[int] = []
+    dialog.progress.valueChanged.connect(seen.append)
+    qtbot.mouseClick(dialog.compute_button, Qt.MouseButton.LeftButton)
+    assert dialog.progress.isVisible() and dialog.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=60000)
+    names = {(r.target, r.result.name) for r in dialog.report.rows}
+    assert {("*", "gamma"), ("*", "gamma_cat"), ("speaker", "gamma_k")} <= names
+    shown = {dialog.figures.item(r, 3).text() for r in range(dialog.figures.rowCount())}
+    assert {"gamma", "cu_alpha", "u_alpha_2016"} <= shown
+    assert seen and max(seen) == 30 and not dialog.progress.isVisible()
+    dialog.report = None  # again, cancelled at once
+    qtbot.mouseClick(dialog.compute_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.compute_button.isEnabled(), timeout=60000)
+    assert dialog.report is None and "Cancelled" in dialog.summary.text()

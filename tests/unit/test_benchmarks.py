@@ -14,7 +14,8 @@ ROWS = ["import 300 .txt", "text filter", "start to a painted window", "switch t
         "switch to the next document", "code a selection", "undo and redo",
         "window peak RSS", "export", "character alpha", "agreement report",
         "corpus search Stoltenberg", 'corpus search "Jens Stoltenberg"', "corpus search Stolten*",
-        "coded segments, speaker, ana", "coded segments, speaker, every coder"]
+        "coded segments, speaker, ana", "coded segments, speaker, every coder",
+        "u-alpha family, 3 coders", "gamma (30 samples)", "family + gamma"]
 
 
 def test_benchmark_runner_prints_every_row() -> None:
@@ -24,8 +25,8 @@ def test_benchmark_runner_prints_every_row() -> None:
     assert proc.returncode == 0, proc.stderr
     for name in ROWS:
         assert name in proc.stdout, name
-    assert proc.stdout.count("ratio") == 19 and proc.stdout.count("longest") == 6
-    assert "25 rows" in proc.stdout
+    assert proc.stdout.count("ratio") == 22 and proc.stdout.count("longest") == 6
+    assert "28 rows" in proc.stdout
 
 
 def test_near_duplicate_benchmark_prints_recall_and_precision() -> None:
