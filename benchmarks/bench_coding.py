@@ -18,8 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QTextEdit  # noqa: E402
 
-from annotator import actions  # noqa: E402
 from annotator.domain.model import NewDocument  # noqa: E402
+from annotator.services import actions  # noqa: E402
 from annotator.ui.main_window import MainWindow  # noqa: E402
 from annotator.ui.settings import Settings  # noqa: E402
 

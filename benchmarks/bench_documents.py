@@ -19,8 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from annotator import actions  # noqa: E402
 from annotator.domain.model import NewDocument  # noqa: E402
+from annotator.services import actions  # noqa: E402
 from annotator.storage import Project  # noqa: E402
 from annotator.ui.main_window import MainWindow  # noqa: E402
 from annotator.ui.settings import Settings  # noqa: E402

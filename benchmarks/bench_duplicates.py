@@ -31,9 +31,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import peak_mib, sentences  # noqa: E402
 
-from annotator import actions, duplicates  # noqa: E402
 from annotator.domain.model import NewDocument  # noqa: E402
 from annotator.domain.near_duplicates import find_near_duplicates, shingles  # noqa: E402
+from annotator.services import actions, duplicates  # noqa: E402
 from annotator.storage import Project  # noqa: E402
 
 AGENCIES = ["(Reuters) -", "(AP) —", "MOSCOW, Interfax -", "BRUSSELS (dpa) -", "KYIV (AFP) -"]

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotator import actions
 from annotator.domain.model import NewDocument
+from annotator.services import actions
 
 ACTIONS = 200
 ROUNDS = 5

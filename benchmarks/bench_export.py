@@ -16,8 +16,8 @@ import time
 import uuid
 from pathlib import Path
 
-from annotator import actions
 from annotator.domain.model import NewDocument, Status
+from annotator.services import actions
 
 WORDS = "NATO Russia Putin Biden Kremlin security guarantees demand said talks".split()
 

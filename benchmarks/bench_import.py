@@ -14,9 +14,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotator import actions
 from annotator.domain.model import NewDocument
 from annotator.formats.importers import collect_files, read_file
+from annotator.services import actions
 
 WORDS = ("NATO Russia Putin Biden Kremlin security guarantees demand expansion Ukraine border "
          "troops talks Moscow Washington alliance said reported according officials").split()

@@ -12,11 +12,11 @@ from common import pairs, row
 
 def bench_search(path: Path, repeat: int) -> None:
     """Floor: the FTS5 query and the texts of as many documents as the app reads, by sqlite3
-    (what any keyword-in-context view must at least read); app: ``annotator.search.search``
+    (what any keyword-in-context view must at least read); app: ``annotator.services.search.search``
     for the window's first page (``search.PAGE`` lines), which also finds every match's
     place and cuts its context, and counts every matching document."""
-    from annotator import search
     from annotator.domain.corpus_query import parse
+    from annotator.services import search
     from annotator.storage import Project
 
     conn = sqlite3.connect(path)

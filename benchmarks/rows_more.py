@@ -52,7 +52,7 @@ def add_coding(path: Path, docs: list[tuple[str, str]]) -> int:
 def bench_export(path: Path, tmp: Path, repeat: int) -> None:
     """Floors: the same span rows (or, for JSONL, the span rows and every document text)
     dumped by sqlite3 and csv.writer, nothing else."""
-    from annotator import actions
+    from annotator.services import actions
     from annotator.storage import Project
 
     def dump(sql: str) -> None:
@@ -140,7 +140,7 @@ print(peak_mib())
 
 
 def bench_gui_memory(path: Path, tmp: Path) -> None:
-    from annotator import actions
+    from annotator.services import actions
 
     empty = tmp / "empty.annotator"
     actions.new_project(empty).close()

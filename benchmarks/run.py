@@ -34,8 +34,8 @@ from common import ROOT, ROWS, corpus, pairs, row  # noqa: E402
 
 # -- the rows ----------------------------------------------------------------------------
 def bench_import(tmp: Path, docs: list[tuple[str, str]], repeat: int) -> None:
-    from annotator import actions
     from annotator.domain.model import NewDocument
+    from annotator.services import actions
 
     folder = tmp / "txt"
     folder.mkdir()
@@ -68,8 +68,8 @@ def bench_import(tmp: Path, docs: list[tuple[str, str]], repeat: int) -> None:
 
 
 def build_project(tmp: Path, docs: list[tuple[str, str]]) -> Path:
-    from annotator import actions
     from annotator.domain.model import NewDocument
+    from annotator.services import actions
 
     path = tmp / "big.annotator"
     with actions.new_project(path) as project:

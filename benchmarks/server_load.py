@@ -28,11 +28,12 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator import actions  # noqa: E402
 from annotator.domain.assignment import Plan  # noqa: E402
 from annotator.domain.model import NewDocument, Status  # noqa: E402
-from annotator.storage import Project, server  # noqa: E402
-from annotator.storage.database import now  # noqa: E402
+from annotator.services import actions  # noqa: E402
+from annotator.storage import Project  # noqa: E402
+from annotator.storage.postgres import server  # noqa: E402
+from annotator.storage.sqlite.database import now  # noqa: E402
 
 DOCUMENTS = 200
 TEXT = ("Vladimir Putin told the Kremlin press pool that NATO must stop. Jens Stoltenberg "

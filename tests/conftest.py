@@ -151,7 +151,7 @@ def new_location(engine: str, tmp_path: Path, request: pytest.FixtureRequest):  
 
 @pytest.fixture
 def project(location: str | Path):  # type: ignore[no-untyped-def]
-    from annotator import actions
+    from annotator.services import actions
 
     p = actions.new_project(location)  # type: ignore[arg-type]
     actions.import_paths(p, [SEEDS])
@@ -161,7 +161,7 @@ def project(location: str | Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def empty_project(location: str | Path):  # type: ignore[no-untyped-def]
-    from annotator import actions
+    from annotator.services import actions
 
     p = actions.new_project(location)  # type: ignore[arg-type]
     yield p

@@ -153,8 +153,8 @@ def best_alignment(continuum: Continuum, d: Dissimilarity) -> tuple[list[Tuple],
     independent groups of units that share candidates, and a group whose relaxed solution
     is integral has its optimum already (the relaxation's bound, reached). Only the groups
     left fractional go to the mixed-integer solver."""
-    from scipy.optimize import Bounds, LinearConstraint, linprog, milp  # type: ignore[import-untyped]
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.sparse import csr_matrix
 
     units = sum(len(c) for c in continuum)
     if units == 0:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -178,11 +178,13 @@ def _span_rows(report: AgreementReport, data: AgreementInput, documents: list[in
     continua: list[Continuum] = []
     scopes: list[list[str]] = []
     for doc in documents:
-        units = {c: dict(_group(spans)) for c, spans in by_doc.get(doc, {}).items()}
+        units: dict[str, dict[Hashable, list[tuple[int, int]]]] = {
+            c: dict(_group(spans)) for c, spans in by_doc.get(doc, {}).items()}
         continua.append(Continuum(data.lengths[doc], units))
         scopes.append(data.in_scope[doc])
     coders = data.coders
-    u_continua, u_scopes, u_note = continua, scopes, {}
+    u_note: dict[str, Any] = {}
+    u_continua, u_scopes = continua, scopes
     if data.continuum == "joined":  # one continuum needs the same coders all along
         full = [c for c, s in zip(continua, scopes, strict=True) if set(coders) <= set(s)]
         u_continua, u_scopes = ([join(full)], [list(coders)]) if full else ([], [])
@@ -236,9 +238,9 @@ def _match_rows(report: AgreementReport, data: AgreementInput, documents: list[i
         _matched_value_rows(report, data, shared, by_doc, a, b)
 
 
-def _group(spans: Iterable[Span]) -> dict[str, list[tuple[int, int]]]:
+def _group(spans: Iterable[Span]) -> dict[Hashable, list[tuple[int, int]]]:
     """A coder's spans in one document by value (label value, and category value)."""
-    grouped: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    grouped: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
     for span in spans:
         grouped[_value_of(span, True)].append((span.start, span.end))
         if span.label:
@@ -283,7 +285,8 @@ def _variable_rows(report: AgreementReport, data: AgreementInput, documents: lis
             unit = {c: _comparable(variable, values[c][variable.key]) for c in data.in_scope[doc]
                     if variable.key in values.get(c, {})}
             units.append(unit)
-        order = [o.key for o in variable.options] if variable.type == "choice" else None
+        order: list[Any] | None = ([o.key for o in variable.options]
+                                   if variable.type == "choice" else None)
         if variable.type == "boolean":
             order = [False, True]
         level = variable.level

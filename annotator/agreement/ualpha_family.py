@@ -87,7 +87,7 @@ def sections(length: int, units: Sequence[tuple[int, int, Value]]
     return out
 
 
-def _overlaps(a: list[tuple[int, int, Value]], b: list[tuple[int, int, Value]]):  # type: ignore[no-untyped-def]
+def _overlaps(a: list[tuple[int, int, Value]], b: list[tuple[int, int, Value]]):
     """(index in a, index in b, overlap) of every intersecting pair; both sorted partitions."""
     j = 0
     for i, (start, end, _) in enumerate(a):

@@ -167,7 +167,7 @@ def value_parts(continua: Sequence[Continuum], coders: Sequence[str] | Sequence[
 def _scopes(continua: Sequence[Continuum], coders: Sequence[str] | Sequence[Sequence[str]]
             ) -> list[list[str]]:
     if coders and not isinstance(coders[0], str):
-        return [list(s) for s in coders]  # type: ignore[arg-type]
+        return [list(s) for s in coders]
     return [list(coders)] * len(continua)  # type: ignore[arg-type]
 
 

@@ -40,8 +40,10 @@ class SchemeMigration:
 
 
 class _Keyed(Protocol):
-    key: str
-    renamed_from: tuple[str, ...]
+    @property
+    def key(self) -> str: ...
+    @property
+    def renamed_from(self) -> tuple[str, ...]: ...
 
 
 def _resolve(old: str, items: Iterable[_Keyed]) -> str | None:
@@ -82,7 +84,7 @@ def plan_change(new: CodingScheme, usage: SchemeUsage,
     for (cat_key, attr_key), count in sorted(usage.attributes.items()):
         target = category_of(cat_key)
         category = new.category(target) if target else None
-        if category is None:
+        if target is None or category is None:
             continue  # already reported with the category
         new_attr = _resolve(attr_key, category.attributes)
         if new_attr is None:

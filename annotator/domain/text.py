@@ -32,7 +32,7 @@ def publication_key(text_hash: str, outlet: str | None, date: str | None) -> str
     """What makes a document one publication: its text (by ``content_hash``) as printed by
     one outlet on one date. The same wire story in two papers is two units of a content
     analysis; an import skips only a document whose key the project holds. PostgreSQL's
-    migration (``postgres_schema``, version 9) computes the same value in SQL."""
+    migration (``storage.postgres.schema``, version 9) computes the same value in SQL."""
     joined = "\x1f".join((text_hash, outlet or "", date or ""))
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 

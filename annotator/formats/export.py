@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -154,7 +154,8 @@ def _defused(value: Any) -> Any:
     return value
 
 
-def write_csv(path: Path, header: list[str], rows: Iterable[list[Any]], excel: bool) -> int:
+def write_csv(path: Path, header: list[str], rows: Iterable[Sequence[Any]],
+              excel: bool) -> int:
     """RFC 4180 CSV; ``excel``: UTF-8 with BOM, and formula-looking text made harmless."""
     written = [0]
 

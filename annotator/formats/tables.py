@@ -50,11 +50,23 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", name)
 
 
+def _variable_value(key: str) -> Getter:
+    return lambda record, coder, work: work.variables.get(key)
+
+
+def _metadata_value(key: str) -> Getter:
+    return lambda record, coder, work: record.document.metadata.get(key)
+
+
+def _span_count(value: str) -> Getter:
+    return lambda record, coder, work: w_count(work, value)
+
+
 def _variable_column(variable: VariableDef) -> Column:
     name = f"var_{_safe(variable.key)}"
     meaning = f"document variable: {variable.name}" + (
         f" ({variable.description})" if variable.description else "")
-    get: Getter = lambda record, coder, work, k=variable.key: work.variables.get(k)  # noqa: E731
+    get = _variable_value(variable.key)
     if variable.type == "choice":
         codes = {o.key: i for i, o in enumerate(variable.options, start=1)}
         labels = {i: o.name for i, o in enumerate(variable.options, start=1)}
@@ -76,7 +88,7 @@ def matrix_columns(scheme: CodingScheme, metadata_keys: Iterable[str]) -> list[C
     ]
     for key in metadata_keys:
         columns.append(Column(f"meta_{_safe(key)}", f"imported metadata field {key!r}", "text",
-                              lambda record, coder, work, k=key: record.document.metadata.get(k)))
+                              _metadata_value(key)))
     statuses = {"not_started": 0, "in_progress": 1, "done": 2}
     columns += [
         Column("coder", "the coder whose work the row holds", "text",
@@ -88,12 +100,12 @@ def matrix_columns(scheme: CodingScheme, metadata_keys: Iterable[str]) -> list[C
     columns += [_variable_column(v) for v in scheme.variables]
     for category in scheme.categories:
         columns.append(Column(f"n_{_safe(category.key)}", f"number of {category.name} spans",
-                              "integer", lambda r, c, w, k=category.key: w_count(w, k)))
+                              "integer", _span_count(category.key)))
         for label in category.labels:
             columns.append(Column(
                 f"n_{_safe(category.key)}__{_safe(label.key)}",
                 f"number of {category.name} spans labelled {label.name}", "integer",
-                lambda r, c, w, k=f"{category.key}/{label.key}": w_count(w, k)))
+                _span_count(f"{category.key}/{label.key}")))
     columns.append(Column("memo", "the coder's memo on the document", "text",
                           lambda r, c, w: w.memo or None))
     names = [c.name for c in columns]
@@ -168,8 +180,11 @@ def write_statistics_file(records: Iterable[DocumentRecord], path: Path, scheme:
             data[name] = _dates(data[name])
     frame = pd.DataFrame({n: pd.Series(v, dtype=_dtype(c)) for (n, v), c
                           in zip(data.items(), columns, strict=True)})
-    labels = {n: c.meaning[:80] for n, c in zip(names, columns, strict=True)}
-    value_labels = {n: c.labels for n, c in zip(names, columns, strict=True) if c.labels}
+    labels: dict[str, str | None] = {n: c.meaning[:80] for n, c in zip(names, columns,
+                                                                       strict=True)}
+    value_labels: dict[str, dict[int | float, str]] = {
+        n: {k: v for k, v in c.labels.items()} for n, c in zip(names, columns, strict=True)
+        if c.labels}
     write = pyreadstat.write_dta if kind == "stata" else pyreadstat.write_sav
     with atomic_path(path) as tmp:
         write(frame, str(tmp), column_labels=labels, variable_value_labels=value_labels)

@@ -3,9 +3,15 @@ in annotator that speaks SQL."""
 
 from sqlite3 import Error as _SQLiteError
 
-from annotator.storage import database as _database
-from annotator.storage.database import remove_files
-from annotator.storage.project import CodingResult, DeletedSpan, ImportResult, Project, Segment
+from annotator.storage.project import (
+    CodingResult,
+    DeletedSpan,
+    ImportResult,
+    Project,
+    Segment,
+)
+from annotator.storage.sqlite import database as _database
+from annotator.storage.sqlite.database import remove_files
 
 # What the project file can raise outside a write transaction (a damaged page met while
 # reading, say); callers turn it into one line with ``describe``. A server's errors

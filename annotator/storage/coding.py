@@ -16,7 +16,7 @@ from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change, Span, Status
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.validation import check_attribute, check_variable
-from annotator.storage.database import now
+from annotator.storage.sqlite.database import now
 
 if TYPE_CHECKING:
     from annotator.storage.engine import Engine
@@ -36,9 +36,11 @@ class DeletedSpan:
 
 class CodingMixin:
     db: Engine
-    scheme: CodingScheme
 
     if TYPE_CHECKING:  # provided by Project and its other mixins
+        @property
+        def scheme(self) -> CodingScheme: ...
+
         def _announce(self, change: Change) -> None: ...
         def _coder_id(self, name: str, *, create: bool = True) -> int | None: ...
         def transaction(self, whole: bool = False) -> Any: ...
@@ -187,7 +189,7 @@ class CodingMixin:
             self._announce(Change("span_removed", span.document_id, span.coder, span_id))
             for source, _ in incoming:
                 self._announce(Change("span_changed", span.document_id, span.coder, source))
-        return DeletedSpan(span, incoming)  # type: ignore[arg-type]
+        return DeletedSpan(span, incoming)
 
     def restore_span(self, deleted: DeletedSpan) -> Span:
         """Put a deleted span back as it was, with the links that pointed at it."""
@@ -359,7 +361,7 @@ class CodingMixin:
             "INSERT INTO document_status (document_id, coder_id, status, updated_at) VALUES "
             "(?, ?, 'in_progress', ?) ON CONFLICT DO NOTHING",
             [document_id, coder_id, now()]).rowcount
-        prefilled = [v for v in self.scheme.variables if v.default_from]  # type: ignore[attr-defined]
+        prefilled = [v for v in self.scheme.variables if v.default_from]
         if not started or not prefilled:
             return
         row = self.db.execute("SELECT title, date, outlet, url, metadata FROM documents "

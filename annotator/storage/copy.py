@@ -9,14 +9,16 @@ rolled back).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 from annotator import paths
 from annotator.domain.errors import ProjectError
-from annotator.storage import database, postgres
+from annotator.storage import postgres
 from annotator.storage.engine import Engine
-from annotator.storage.project import Project
+from annotator.storage.sqlite import database
 
 # parents before children, so every foreign key finds its row
 TABLES: dict[str, tuple[str, ...]] = {
@@ -41,13 +43,26 @@ _BATCH = 1000
 Progress = Callable[[int, int], None]  # rows copied, rows in all
 
 
-def copy_project(source: str | Path, target: str | Path,
-                 progress: Progress | None = None) -> None:
-    """Copy the project at ``source`` to a new project at ``target`` (a file or a server)."""
-    with Project.open(source, read_only=True) as project:
-        copy_rows(project.db, target, progress)
-    with Project.open(target) as copy:  # the copy opens as a project, a line of its own
-        copy.new_lineage()
+def save_copy(db: Engine, source: Path | None, path: Path) -> None:
+    """A complete, consistent copy of the project that ``db`` holds (the file at ``source``,
+    or a server's when None): a file by SQLite's backup API, safe while the project is open
+    (copying the file by hand can miss what is still in its -wal file); a server's project
+    table by table."""
+    if source is None:
+        copy_rows(db, path)  # refuses an existing file as below
+        return
+    if path.exists():
+        raise ProjectError(f"{path}: already exists; choose another name")
+    if path.resolve() == source.resolve():
+        raise ProjectError(f"{path}: that is this project")
+    target = sqlite3.connect(path)
+    try:
+        cast(Any, db).conn.backup(target)  # a file: a SqliteEngine
+    except sqlite3.Error as exc:
+        target.close()
+        path.unlink(missing_ok=True)
+        raise ProjectError(f"{path}: cannot write the copy ({exc})") from None
+    target.close()
 
 
 def copy_rows(source: Engine, target: str | Path, progress: Progress | None = None) -> None:

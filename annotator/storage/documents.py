@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from annotator.domain.corpus_query import prefix_query
 from annotator.domain.errors import Cancelled, ProjectError
 from annotator.domain.model import Change, Document, DocumentRow, NewDocument, Status
-from annotator.storage.database import now
 from annotator.storage.exchange import CodingResult
+from annotator.storage.sqlite.database import now
 
 if TYPE_CHECKING:
     from annotator.storage.engine import Engine
@@ -59,6 +59,13 @@ class FileImport:
         return (f"{self.name}: {self.found} found, {self.imported} imported, "
                 f"{self.duplicates} already in the project"
                 + (f", {self.twins} the same text printed elsewhere" if self.twins else ""))
+
+
+def document_of(row: Any) -> Document:
+    """A ``Document`` from a row of id, text, title, date, outlet, url, source_path,
+    content_hash, metadata (JSON)."""
+    return Document(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                    json.loads(row[8]))
 
 
 class DocumentsMixin:
@@ -154,7 +161,7 @@ class DocumentsMixin:
             "FROM documents WHERE id = ?", [document_id]).fetchone()
         if row is None:
             raise ProjectError(f"no document with id {document_id}")
-        return Document(*row[:8], metadata=json.loads(row[8]))
+        return document_of(row)
 
     def document_id_by_key(self, publication_key: str) -> int | None:
         """The document that is this publication (``NewDocument.publication_key``)."""
@@ -186,7 +193,8 @@ class DocumentsMixin:
                      descending: bool = False) -> list[int]:
         """Ids in list order: filtered by a text (title, outlet or article) and by status."""
         coder_id = self._coder_id(coder, create=False) if coder else None
-        where, params = ["TRUE"], [coder_id]
+        where: list[str] = ["TRUE"]
+        params: list[Any] = [coder_id]
         assigned = coder_id is not None and self.db.execute(
             "SELECT 1 FROM assignments WHERE coder_id = ? LIMIT 1", [coder_id]).fetchone()
         if assigned:  # in a study a coder sees only their documents, in their own order

@@ -110,9 +110,9 @@ class ExchangeMixin:
     def _check_incoming_link(self, source: str, attribute: str, target: Any) -> None:
         """A link from outside obeys the scheme like one made in the window."""
         row = self.db.execute("SELECT category FROM spans WHERE id = ?", [source]).fetchone()
-        definition = self.scheme.category(row[0]).attribute(attribute)  # type: ignore[union-attr]
+        definition = self.scheme.category(row[0]).attribute(attribute)
         try:
-            self._check_link_target(definition.targets, attribute, target)  # type: ignore[union-attr]
+            self._check_link_target(definition.targets, attribute, target)
         except ProjectError as exc:
             raise ProjectError(f"span {source}: {exc}") from None
 
@@ -184,7 +184,7 @@ class ExchangeMixin:
                         columns + f" WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
                         chunk).fetchall())
         for r in rows:
-            yield Document(*r[:8], metadata=json.loads(r[8]))
+            yield Document(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]))
 
     def count_spans(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM spans").fetchone()[0])

@@ -20,19 +20,20 @@ from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.scheme_change import SchemeMigration, SchemeUsage, plan_change
-from annotator.storage import database, postgres
+from annotator.storage import postgres
 from annotator.storage.coding import CodingMixin, DeletedSpan
 from annotator.storage.corpus import CorpusMixin
 from annotator.storage.documents import DocumentsMixin, ImportResult
 from annotator.storage.engine import Engine
 from annotator.storage.exchange import CodingResult, ExchangeMixin
 from annotator.storage.search import SearchMixin, Segment
+from annotator.storage.sqlite import database
 from annotator.storage.study import StudyMixin
 
 __all__ = ["CodingResult", "DeletedSpan", "ImportResult", "Project", "Segment"]
 
 if TYPE_CHECKING:
-    from annotator.storage.listen import ServerListener
+    from annotator.storage.postgres.listen import ServerListener
 
 Listener = Callable[[Change], None]
 
@@ -78,7 +79,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         administrator) and whether it may coordinate. A file: no one, and yes."""
         if self._path is not None:
             return None, True
-        from annotator.storage import server
+        from annotator.storage.postgres import server
 
         return server.role_of_session(self.db)  # type: ignore[arg-type]
 
@@ -184,7 +185,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         """Other people's changes as they happen (a project on a server); a file: ``None``."""
         if not self.on_server:
             return None
-        from annotator.storage.listen import ServerListener
+        from annotator.storage.postgres.listen import ServerListener
 
         engine = self.db
         return ServerListener(engine.url, lambda: engine.backend_pid)  # type: ignore[attr-defined]
@@ -362,7 +363,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
     # -- overview ------------------------------------------------------------------------
     def info(self) -> dict[str, object]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
-        status = {}
+        status: dict[str, dict[str, int]] = {}
         for coder, st, n in self.db.execute(
                 "SELECT c.name, s.status, count(*) FROM document_status s "
                 "JOIN coders c ON c.id = s.coder_id GROUP BY c.name, s.status"):
@@ -381,25 +382,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         }
 
     def save_copy(self, path: str | Path) -> None:
-        """A complete, consistent copy of the project (SQLite's backup API), safe while the
-        project is open: copying the file by hand can miss what is still in its -wal file.
-        A project on a server is copied table by table (``copy.py``)."""
-        path = Path(path)
-        if self.on_server:
-            from annotator.storage.copy import copy_rows
+        """A complete, consistent copy of the project, safe while it is open (``copy.py``)."""
+        from annotator.storage.copy import save_copy
 
-            copy_rows(self.db, path)  # refuses an existing file as below
-            return
-        if path.exists():
-            raise ProjectError(f"{path}: already exists; choose another name")
-        if path.resolve() == self.path.resolve():
-            raise ProjectError(f"{path}: that is this project")
-        target = sqlite3.connect(path)
-        try:
-            self.db.conn.backup(target)  # type: ignore[attr-defined] - a file: SqliteEngine
-        except sqlite3.Error as exc:
-            target.close()
-            path.unlink(missing_ok=True)
-            raise ProjectError(f"{path}: cannot write the copy ({exc})") from None
-        target.close()
-
+        save_copy(self.db, self.path if not self.on_server else None, Path(path))

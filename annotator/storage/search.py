@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change, Span
-from annotator.storage.database import now
+from annotator.storage.sqlite.database import now
 
 if TYPE_CHECKING:
     from annotator.domain.corpus_query import Query
@@ -156,7 +156,7 @@ class SearchMixin:
         """``(category, label, date, outlet)`` of every span (of ``coder``, of ``category``):
         what charts count."""
         where, params = self._segment_filter(category, None, coder)
-        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
+        return [tuple(r) for r in self.db.execute(
             f"SELECT s.category, s.label, d.date, d.outlet FROM spans s JOIN coders c "
             f"ON c.id = s.coder_id JOIN documents d ON d.id = s.document_id WHERE {where}",
             params)]
@@ -172,7 +172,7 @@ class SearchMixin:
         if coder is not None:
             sql += " AND c.name = ?"
             params.append(coder)
-        return [tuple(r) for r in self.db.execute(sql + " ORDER BY d.id, c.name", params)]  # type: ignore[misc]
+        return [tuple(r) for r in self.db.execute(sql + " ORDER BY d.id, c.name", params)]
 
     # -- many spans at once --------------------------------------------------------------
     def add_spans(self, coder: str, category: str, places: list[tuple[int, int, int]],

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from annotator import study
-from annotator.actions import GOLD
 from annotator.domain.model import Span
+from annotator.services import study
+from annotator.services.actions import GOLD
 from annotator.ui import operations as ops
 
 if TYPE_CHECKING:

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import actions
 from annotator.agreement.render import RENDERERS, left_out_text, unit_name
 from annotator.agreement.report import AgreementReport
 from annotator.domain.errors import AnnotatorError, Cancelled
 from annotator.domain.model import Status
+from annotator.services import actions
 from annotator.storage import Project
 
 _DATA = Qt.ItemDataRole.UserRole

@@ -8,9 +8,11 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator import actions, paths
+from annotator import paths
 from annotator.domain.errors import AnnotatorError
-from annotator.storage import Project, lock
+from annotator.services import actions
+from annotator.storage import Project
+from annotator.storage.sqlite import lock
 from annotator.ui.dialogs import ask_coder
 from annotator.ui.main_window import MainWindow
 from annotator.ui.session import end_crash_log, start_crash_log

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from annotator.actions import GOLD
 from annotator.domain.errors import AnnotatorError, ServerUnreachable
 from annotator.domain.model import Status
+from annotator.services.actions import GOLD
 from annotator.ui import operations as ops
 from annotator.ui.dialogs import ask_coder, choose_coders
 

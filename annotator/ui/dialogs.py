@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import actions
 from annotator.domain.errors import AnnotatorError, Cancelled
+from annotator.services import actions
 from annotator.storage import ImportResult, Project
 
 Task = Callable[[Project, Callable[[int, int], None], Callable[[], bool]], Any]

@@ -2,7 +2,7 @@
 several outlets), tick which to keep in each group, then remove the others or keep all and
 mark each group in the metadata. Both are one undoable step (Ctrl+Z in the window).
 
-A panel that owns its widgets; it finds with ``annotator.duplicates`` on a worker thread
+A panel that owns its widgets; it finds with ``annotator.services.duplicates`` on a worker thread
 (the function ``annotator duplicates`` calls) and changes data only through the window's
 undoable operations.
 """
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator import duplicates
 from annotator.domain.model import Change
+from annotator.services import duplicates
 from annotator.ui import operations as ops
 from annotator.ui.dialogs import run_job
 

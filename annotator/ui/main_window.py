@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QWidget
 from annotator.domain.errors import ProjectError, ServerUnreachable
 from annotator.domain.model import Change, Span, Status
 from annotator.domain.text import excerpt
-from annotator.storage import Project, lock
+from annotator.storage import Project
+from annotator.storage.sqlite import lock
 from annotator.ui import operations as ops
 from annotator.ui.adjudication import AdjudicationMixin
 from annotator.ui.bridge import StoreBridge

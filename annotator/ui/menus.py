@@ -10,11 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
-from annotator import __version__, actions, study
+from annotator import __version__
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
 from annotator.formats.importers import SUFFIXES
 from annotator.paths import location
+from annotator.services import actions, study
 from annotator.storage import Project
 from annotator.ui.dialogs import run_import, run_job, show_shortcuts
 
@@ -299,7 +300,7 @@ def save_copy(w: MainWindow) -> None:
 
 def restore_backup(w: MainWindow, choice: int | None = None) -> None:
     """Put the project back as a backup holds it; the state before is backed up first."""
-    from annotator.storage import backup
+    from annotator.storage.sqlite import backup
 
     settings = w.settings
     if w.project.on_server:

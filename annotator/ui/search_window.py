@@ -4,7 +4,7 @@ after), with the matches per document; double-click (or Enter) opens the documen
 match. "Code matches…" proposes a span per match, to tick or untick, then adds them as one
 undoable step.
 
-A panel that owns its widgets; the searching is ``annotator.search`` (what ``annotator
+A panel that owns its widgets; the searching is ``annotator.services.search`` (what ``annotator
 search`` and ``annotator autocode`` call), the adding one window operation.
 """
 
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator import search
 from annotator.domain.errors import AnnotatorError
+from annotator.services import search
 from annotator.ui import operations as ops
 from annotator.ui.dialogs import run_job, show_panel
 from annotator.ui.tables import LeftContext

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from annotator import paths
 from annotator.domain.errors import AnnotatorError
-from annotator.storage.backup import make_backup
+from annotator.storage.sqlite.backup import make_backup
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow

@@ -1,7 +1,7 @@
 """Tools → Study design and progress: assign documents to coders (with a double-coded
 reliability sample), see each coder's progress, lock blind coding, write coder packages.
 
-A panel that owns its widgets and calls ``annotator.study``, the functions the command
+A panel that owns its widgets and calls ``annotator.services.study``, the functions the command
 line calls; the project tells the window what changed.
 """
 
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import study
-from annotator.actions import GOLD
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Change
+from annotator.services import study
+from annotator.services.actions import GOLD
 from annotator.storage import Project
 
 

@@ -20,7 +20,7 @@ def make_window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     def make(project: Project | None = None, coder: str = "ana",
              settings: Settings | None = None) -> MainWindow:
         if project is None:
-            from annotator import actions
+            from annotator.services import actions
             from tests.conftest import SEEDS
 
             path = tmp_path / f"w{len(windows)}.annotator"

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog
 
-from annotator import actions
 from annotator.domain.model import NewDocument
+from annotator.services import actions
 from annotator.ui import chart_view, charts_window
 
 NATO = "No NATO expansion"

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from annotator import actions
 from annotator.domain.model import NewDocument, Status
+from annotator.services import actions
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import Settings
 from tests.ui.conftest import drag_select, point_at
@@ -409,7 +409,7 @@ def test_a_script_that_never_closes_its_filtered_window_exits_cleanly(tmp_path: 
     import subprocess
     import sys
 
-    from annotator import actions
+    from annotator.services import actions
     from tests.conftest import SEEDS
 
     path = tmp_path / "s.annotator"

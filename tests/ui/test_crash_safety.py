@@ -13,7 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from annotator import actions
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import SEEDS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from annotator import actions, duplicates
+from annotator.services import actions, duplicates
 from tests.unit.test_near_duplicates import _project_with_copies
 
 

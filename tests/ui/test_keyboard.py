@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
-from annotator import actions
 from annotator.domain.model import Status
 from annotator.domain.scheme_loader import load_scheme
+from annotator.services import actions
 from tests.conftest import DEFAULT_SCHEME, SEEDS
 
 CTRL = Qt.KeyboardModifier.ControlModifier

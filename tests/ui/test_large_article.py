@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from annotator import actions
 from annotator.domain.model import NewDocument
+from annotator.services import actions
 
 
 def _long_project(tmp_path: Path, spans: int = 400):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
-from annotator import actions, study
+from annotator.services import actions, study
 from annotator.storage import Project
 from tests.conftest import SEEDS
 from tests.ui.conftest import drag_select

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from annotator import actions, study
+from annotator.services import actions, study
 from annotator.storage import Project
 from annotator.ui.settings import Settings
 from tests.conftest import SEEDS

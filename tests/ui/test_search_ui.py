@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 
-from annotator import actions
 from annotator.domain.model import NewDocument
+from annotator.services import actions
 from annotator.ui import search_window
 from tests.unit.test_corpus_search import TEXTS
 
@@ -199,7 +199,7 @@ def test_coded_segments_filter_sort_open_and_export(make_window, qtbot, monkeypa
 def test_the_first_page_comes_at_once_and_read_all_brings_the_rest(make_window, qtbot,  # type: ignore[no-untyped-def]
                                                                    monkeypatch,
                                                                    tmp_path: Path) -> None:
-    from annotator import search
+    from annotator.services import search
 
     monkeypatch.setattr(search, "PAGE", 2)
     window = make_window(_project(tmp_path))

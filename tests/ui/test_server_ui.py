@@ -10,11 +10,12 @@ import uuid
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator import actions
 from annotator.domain.assignment import Plan
 from annotator.domain.model import Status
-from annotator.storage import Project, server
-from annotator.storage.database import now
+from annotator.services import actions
+from annotator.storage import Project
+from annotator.storage.postgres import server
+from annotator.storage.sqlite.database import now
 from tests.conftest import SEEDS
 from tests.ui.conftest import drag_select
 

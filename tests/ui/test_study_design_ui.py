@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator import actions, study
+from annotator.services import actions, study
 from annotator.ui.study_window import StudyWindow
 from tests.conftest import SEEDS, run_cli
 
@@ -78,8 +78,8 @@ def test_the_codebook_tree_shows_every_category_and_label(make_window) -> None: 
 
 
 def test_accept_agreed_in_the_window_follows_the_same_rules(make_window) -> None:  # type: ignore[no-untyped-def]
-    from annotator.actions import GOLD
     from annotator.domain.model import Status
+    from annotator.services.actions import GOLD
 
     window = make_window()
     project, doc = window.project, window.document_id
@@ -146,8 +146,8 @@ def test_hovering_a_span_shows_its_attributes(make_window) -> None:  # type: ign
 
 def test_disagreements_list_variables_and_open_the_coders_who_disagree(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
 
-    from annotator.actions import GOLD
     from annotator.domain.model import Status
+    from annotator.services.actions import GOLD
     from tests.ui.conftest import agreement_computed
     from tests.unit.test_agreement_report import code_seeds
 
@@ -172,8 +172,8 @@ def test_after_an_accept_into_gold_the_scrolled_lanes_paint_one_position(
         make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     """Accepting into gold with the lanes scrolled redraws each lane at its one position:
     what is on screen equals a fresh paint of the same lane."""
-    from annotator.actions import GOLD
     from annotator.domain.model import Status
+    from annotator.services.actions import GOLD
 
     window = make_window()
     window.resize(1300, 420)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from annotator import study
-from annotator.actions import GOLD
 from annotator.domain.model import NewDocument, Status
+from annotator.services import study
+from annotator.services.actions import GOLD
 
 
 def test_assign_and_progress_in_the_study_window(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from annotator import actions
 from annotator.domain.model import Status
-from annotator.storage import lock
+from annotator.services import actions
+from annotator.storage.sqlite import lock
 from annotator.ui.agreement_window import _span_text
 from tests.ui.conftest import point_at
 
@@ -140,7 +140,7 @@ def test_compare_on_a_narrow_window_folds_the_side_panels(make_window, qtbot) ->
 
 
 def test_restore_a_backup_from_the_file_menu(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from annotator.storage.backup import list_backups, make_backup
+    from annotator.storage.sqlite.backup import list_backups, make_backup
     from annotator.ui.menus import restore_backup
 
     window = make_window()

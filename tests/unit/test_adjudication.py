@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotator import actions, study
-from annotator.actions import GOLD
 from annotator.domain.model import Status
+from annotator.services import actions, study
+from annotator.services.actions import GOLD
 from annotator.storage import Project
 from tests.conftest import SEEDS, run_cli
 

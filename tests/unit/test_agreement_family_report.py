@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from annotator import actions
 from annotator.agreement.ualpha_family import Document, family
 from annotator.domain.model import Status
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import run_cli
 from tests.unit.test_agreement_report import code_seeds
@@ -77,10 +77,10 @@ def test_the_cli_reports_gamma_on_request(project: Project) -> None:
     code_seeds(project, "ben", shift=2)
     project.close()
     code, out, err = run_cli("agreement", str(project.location), "--bootstrap", "0",
-                             "--gamma", "4", "--seed", "2", "--format", "json")
+                             "--gamma", "10", "--seed", "2", "--format", "json")
     assert code == 0, err
     rows = {(r["target"], r["coefficient"]): r for r in json.loads(out)["results"]}
-    assert rows[("*", "gamma")]["samples"] == 4 and rows[("*", "gamma")]["seed"] == 2
+    assert rows[("*", "gamma")]["samples"] == 10 and rows[("*", "gamma")]["seed"] == 2
     assert ("*", "cu_alpha") in rows and ("speaker", "gamma_k") in rows
     assert "gamma: sampled corpora" in err
     code, out, _ = run_cli("agreement", str(project.location), "--bootstrap", "0",

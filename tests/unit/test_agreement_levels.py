@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator import actions
 from annotator.domain.model import Status
+from annotator.services import actions
 from tests.conftest import SEEDS
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions
 from annotator.agreement.render import RENDERERS
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import run_cli
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import krippendorff
 import pytest
 
-from annotator import actions, cli
+from annotator import cli
 from annotator.agreement.render import RENDERERS
 from annotator.domain.model import NewDocument, Status
 from annotator.domain.scheme_loader import load_scheme
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import DEFAULT_SCHEME
 

@@ -49,3 +49,11 @@ def test_import_linter_contract() -> None:
     proc = subprocess.run([lint], capture_output=True, text=True,
                           cwd=PACKAGE.parent)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_mypy_finds_no_error() -> None:
+    """Types are checked in every layer but the window's (pyproject.toml says why)."""
+    pytest.importorskip("mypy", reason="mypy comes with the test extra")
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--no-error-summary", "annotator"],
+                          capture_output=True, text=True, cwd=PACKAGE.parent, timeout=280)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-1000:]

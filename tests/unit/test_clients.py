@@ -21,8 +21,8 @@ import pyreadstat
 import pytest
 import xmlschema
 
-from annotator import actions
 from annotator.domain.model import NewDocument, Status
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import ROOT, SEEDS
 

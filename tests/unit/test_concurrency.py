@@ -13,7 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from annotator import actions
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import SEEDS
 
@@ -96,7 +96,7 @@ def test_a_second_open_in_the_same_process_keeps_the_first_ones_locks(tmp_path: 
     Reading the header with open() while the window's connection was open did that: the
     next program to close its connection then thought itself the last one and deleted the
     -wal, and what the window saved after that went into a deleted file."""
-    from annotator.storage.backup import make_backup
+    from annotator.storage.sqlite.backup import make_backup
 
     path = tmp_path / "p.annotator"
     with actions.new_project(path) as project:

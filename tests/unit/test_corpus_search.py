@@ -10,11 +10,11 @@ import sqlite3
 
 import pytest
 
-from annotator import search
 from annotator.domain.assignment import Plan
 from annotator.domain.corpus_query import QueryError, context, fold, parse
 from annotator.domain.errors import AnnotatorError, ProjectError
 from annotator.domain.model import NewDocument
+from annotator.services import search
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL

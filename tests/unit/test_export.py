@@ -12,8 +12,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from annotator import actions
 from annotator.domain.model import NewDocument, Status
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import run_cli
 

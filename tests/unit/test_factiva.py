@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions
 from annotator.domain.errors import ImportFailed
+from annotator.services import actions
 from tests.unit.test_news_import import PARAGRAPHS
 
 ARTICLES = [

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions, cli
+from annotator import cli
 from annotator.domain.model import Status
 from annotator.formats import refiqda_read as refiqda
-from annotator.storage import database
+from annotator.services import actions
+from annotator.storage.sqlite import database
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL

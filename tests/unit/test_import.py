@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions
 from annotator.domain.errors import ImportFailed
 from annotator.formats.importers import parse_txt
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import SEEDS
 

@@ -15,8 +15,8 @@ from xml.etree import ElementTree as ET
 import pytest
 import xmlschema
 
-from annotator import actions, study
 from annotator.domain.errors import AnnotatorError
+from annotator.services import actions, study
 from annotator.storage import Project
 from tests.conftest import SEEDS
 from tests.unit.test_clients import XSD

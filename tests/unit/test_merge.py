@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions, study
 from annotator.agreement.render import to_json
 from annotator.domain.errors import AnnotatorError, SchemeError
 from annotator.domain.model import Status
+from annotator.services import actions, study
+from annotator.services.actions import copy_project
 from annotator.storage import Project
-from annotator.storage.copy import copy_project
 from tests.conftest import SEEDS, run_cli
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions, study
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import Status
+from annotator.services import actions, study
+from annotator.services.actions import copy_project
 from annotator.storage import Project
-from annotator.storage.copy import copy_project
 from tests.conftest import run_cli
 from tests.unit.test_study import corpus
 

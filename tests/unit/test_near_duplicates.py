@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotator import duplicates
 from annotator.domain.errors import Cancelled, ProjectError
 from annotator.domain.model import NewDocument, Status
 from annotator.domain.near_duplicates import (
@@ -21,6 +20,7 @@ from annotator.domain.near_duplicates import (
     shingles,
     sketch,
 )
+from annotator.services import duplicates
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL

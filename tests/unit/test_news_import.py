@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions
 from annotator.domain.errors import ImportFailed
+from annotator.services import actions
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL

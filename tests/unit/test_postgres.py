@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from annotator import actions
 from annotator.domain import corpus_query
 from annotator.domain.errors import ProjectError
 from annotator.domain.model import NewDocument
-from annotator.storage import Project, database, postgres, postgres_schema
+from annotator.services import actions
+from annotator.storage import Project, postgres
+from annotator.storage.postgres import schema as postgres_schema
+from annotator.storage.sqlite import database
 from tests.conftest import SEEDS, run_cli
 
 
@@ -57,7 +59,7 @@ def test_tsquery_follows_the_query_language() -> None:
 
 
 def test_copy_up_and_down_keeps_everything(tmp_path, pg_url: str) -> None:  # type: ignore[no-untyped-def]
-    from annotator.storage.copy import copy_project
+    from annotator.services.actions import copy_project
 
     local = tmp_path / "local.annotator"
     with actions.new_project(local) as project:

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions, duplicates
 from annotator.domain.model import NewDocument
 from annotator.domain.scheme_loader import load_scheme
 from annotator.domain.text import content_hash, publication_key
 from annotator.paths import default_scheme_path
-from annotator.storage import Project, database
-from annotator.storage.check import check_project
+from annotator.services import actions, duplicates
+from annotator.storage import Project
+from annotator.storage.sqlite import database
+from annotator.storage.sqlite.check import check_project
 from tests.conftest import ROOT, run_cli
 
 STORY = "MOSCOW (AP) — Lavrov said the talks would go on.\n\nNATO did not answer."

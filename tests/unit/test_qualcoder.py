@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions
 from annotator.domain.text import OffsetMap
+from annotator.services import actions
 from annotator.storage import Project
 from tests.qualcoder_reader import read_as_qualcoder
 from tests.unit.test_clients import hard  # noqa: F401  (the fixture: hard texts, four coders)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions
 from annotator.domain.errors import ImportFailed
 from annotator.formats.lexisnexis_txt import split_lexisnexis_txt
 from annotator.formats.news_dates import news_date
+from annotator.services import actions
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "amcat"

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions, cli
+from annotator import cli
 from annotator.domain.model import NewDocument, Status
+from annotator.services import actions
 from annotator.storage import Project
-from annotator.storage.backup import list_backups, make_backup, restore_backup
-from annotator.storage.check import check_project, repair_project
+from annotator.storage.sqlite.backup import list_backups, make_backup, restore_backup
+from annotator.storage.sqlite.check import check_project, repair_project
 from tests.conftest import SEEDS
 from tests.unit.test_hostile_inputs import coded_project, snapshot
 
@@ -129,7 +130,7 @@ def test_restore_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFix
 EXPORTER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from annotator import actions
+    from annotator.services import actions
     from annotator.storage import Project
     with Project.open(sys.argv[1], read_only=True) as project:
         actions.export(project, "brat", Path(sys.argv[2]))

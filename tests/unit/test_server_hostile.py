@@ -17,8 +17,9 @@ import pytest
 
 from annotator.domain.errors import ProjectError
 from annotator.domain.model import NewDocument
-from annotator.storage import Project, server
-from annotator.storage.listen import ServerListener
+from annotator.storage import Project
+from annotator.storage.postgres import server
+from annotator.storage.postgres.listen import ServerListener
 from tests.unit.test_server_roles import (
     INSERT_SPAN,
     coder_id,
@@ -197,7 +198,7 @@ def test_a_coder_opening_a_project_an_older_annotator_made_is_told_who_updates_i
     """Versions 9 and 10 change tables a coder's role may not change: the coordinator
     updates the project by opening it once; the coder is told so, instead of 'permission
     denied'."""
-    from annotator.storage.database import LATEST_VERSION
+    from annotator.storage.sqlite.database import LATEST_VERSION
 
     database = lab["server"].database_of(lab["url"])
     with psycopg.connect(lab["server"].with_database(database), autocommit=True) as owner:

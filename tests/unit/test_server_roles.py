@@ -8,10 +8,11 @@ import uuid
 
 import pytest
 
-from annotator import actions
 from annotator.domain.errors import ProjectError
-from annotator.storage import Project, server
-from annotator.storage.database import now
+from annotator.services import actions
+from annotator.storage import Project
+from annotator.storage.postgres import server
+from annotator.storage.sqlite.database import now
 from tests.conftest import SEEDS, run_cli
 
 psycopg = pytest.importorskip("psycopg")

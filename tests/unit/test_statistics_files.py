@@ -13,8 +13,8 @@ from pathlib import Path
 import pyreadstat
 import pytest
 
-from annotator import actions
 from annotator.domain.model import NewDocument, Status
+from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import DEFAULT_SCHEME
 

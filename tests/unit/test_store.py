@@ -10,7 +10,8 @@ import pytest
 from annotator.domain.errors import ProjectError
 from annotator.domain.model import Status
 from annotator.domain.scheme_loader import load_scheme
-from annotator.storage import Project, database
+from annotator.storage import Project
+from annotator.storage.sqlite import database
 from tests.conftest import DEFAULT_SCHEME
 
 pytestmark = pytest.mark.contract  # every test with a project runs on SQLite and PostgreSQL
@@ -218,8 +219,8 @@ def test_a_read_only_command_brings_an_older_project_up_to_date(tmp_path: Path) 
 
 
 def test_the_filter_answers_from_the_full_text_index(tmp_path: Path) -> None:
-    from annotator import actions
     from annotator.domain.model import NewDocument
+    from annotator.services import actions
 
     with actions.new_project(tmp_path / "f.annotator") as project:
         project.import_documents([

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from annotator import actions, cli, study
+from annotator import cli
 from annotator.agreement.render import to_json
 from annotator.domain.assignment import plan, sample_size
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import NewDocument, Status
+from annotator.services import actions, study
 from annotator.storage import Project
 
 pytestmark = pytest.mark.contract  # runs on SQLite and on PostgreSQL

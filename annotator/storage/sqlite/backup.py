@@ -18,7 +18,7 @@ from pathlib import Path
 
 from annotator import paths
 from annotator.domain.errors import ProjectError
-from annotator.storage import database
+from annotator.storage.sqlite import database
 
 SUFFIX = ".annotator-backup"
 

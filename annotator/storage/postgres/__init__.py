@@ -1,7 +1,7 @@
 """The PostgreSQL engine: a project that lives in a database on a lab's server.
 
 ``PostgresEngine`` is the storage contract's connection through psycopg 3; connecting,
-migrating (the schema is ``postgres_schema.py``'s) and the text index's words are here.
+migrating (the schema is ``schema.py``'s, beside it) and the text index's words are here.
 Roles and row-level security are ``server.py``'s.
 
 Passwords come from libpq's own places (``~/.pgpass``, ``PGPASSWORD``, a service file); a
@@ -18,7 +18,7 @@ from annotator import paths
 from annotator.domain.corpus_query import index_words
 from annotator.domain.errors import ProjectError, ServerUnreachable
 from annotator.storage.engine import POSTGRES, Dialect, to_pyformat
-from annotator.storage.postgres_schema import BASELINE, FIRST_VERSION, MIGRATIONS
+from annotator.storage.postgres.schema import BASELINE, FIRST_VERSION, MIGRATIONS
 
 
 class PostgresEngine:

@@ -20,7 +20,7 @@ from typing import Any
 from annotator.domain.errors import ProjectError
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import content_hash, publication_key
-from annotator.storage import database
+from annotator.storage.sqlite import database
 
 # Tables in the order a copy must fill them (foreign keys point backwards).
 TABLES = ("coders", "coding_schemes", "documents", "spans", "span_links", "variable_values",

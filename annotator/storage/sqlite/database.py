@@ -1,5 +1,5 @@
 """The SQLite engine: opening a project file (pragmas, recognising our files), running the
-numbered migrations of ``sqlite_schema.py``, and ``SqliteEngine``, the storage contract's
+numbered migrations of ``schema.py``, and ``SqliteEngine``, the storage contract's
 connection to a file.
 """
 
@@ -16,13 +16,13 @@ from typing import Any
 from annotator.domain.errors import ProjectError
 from annotator.domain.text import publication_key
 from annotator.storage.engine import SQLITE, Dialect
-from annotator.storage.sqlite_schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from annotator.storage.sqlite.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 __all__ = ["APPLICATION_ID", "LATEST_VERSION", "MIGRATIONS", "SqliteEngine", "connect",
            "describe", "migrate", "now", "version_of"]
 
 
-def _import_sqlite_utils():  # type: ignore[no-untyped-def]
+def _import_sqlite_utils() -> Any:
     """sqlite-utils imports pandas and numpy when it loads, only to accept their types in
     inserts that annotator never makes (every write here is SQL): with pandas installed that
     was 0.5 s of the window's 0.7 s start. They are hidden while it loads, so its optional
@@ -30,7 +30,7 @@ def _import_sqlite_utils():  # type: ignore[no-untyped-def]
     usual."""
     hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
     for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment] - makes import raise ImportError
+        sys.modules[name] = None  # type: ignore[assignment]  # makes import raise ImportError
     try:
         import sqlite_utils
     finally:
@@ -101,7 +101,7 @@ class SqliteEngine:
     sql: Dialect = SQLITE
     errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
-    def __init__(self, db: sqlite_utils.Database, read_only: bool) -> None:
+    def __init__(self, db: Any, read_only: bool) -> None:  # a sqlite_utils.Database
         self.db = db
         self.conn: sqlite3.Connection = db.conn
         self.read_only = read_only

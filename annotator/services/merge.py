@@ -284,7 +284,7 @@ def _backup(target: Project, keep: int) -> str:
     """A copy of the target before work is replaced: a backup of the file, or on a server
     a JSONL file of the whole project that ``annotator import`` reads back."""
     if not target.on_server:
-        from annotator.storage.backup import make_backup
+        from annotator.storage.sqlite.backup import make_backup
 
         made = make_backup(target.path, keep=keep)
         assert made is not None

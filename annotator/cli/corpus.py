@@ -1,8 +1,8 @@
 """The command line over the corpus as a whole: ``duplicates`` (near-duplicate groups,
 printed, kept one per group, or marked in the metadata).
 
-Registered into ``annotator.cli``'s table of commands; the work is done by
-``annotator.duplicates``, the same functions the window's dialog calls.
+Registered into the command line by ``annotator.cli.registry``; the work is done by
+``annotator.services.duplicates``, the same functions the window's dialog calls.
 """
 
 from __future__ import annotations
@@ -11,16 +11,17 @@ import argparse
 import sys
 from typing import Any
 
-from annotator import duplicates
-from annotator.cli_progress import Command, ProgressBar, registrar, write_rows
+from annotator.cli.progress import ProgressBar, write_rows
+from annotator.cli.registry import Command, registrar
 from annotator.domain.errors import AnnotatorError
 from annotator.paths import location
+from annotator.services import duplicates
 from annotator.storage import Project
 
-CORPUS_COMMANDS: dict[str, Command] = {}
+COMMANDS: dict[str, Command] = {}
 
 
-def add_corpus_commands(sub: Any) -> None:
+def add_commands(sub: Any) -> None:
     s = sub.add_parser("duplicates", help="find near-duplicate documents (the same wire story "
                                           "in several outlets); keep one per group or mark "
                                           "the groups")
@@ -38,7 +39,7 @@ def add_corpus_commands(sub: Any) -> None:
     s.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
 
-command = registrar(CORPUS_COMMANDS)
+command = registrar(COMMANDS)
 
 
 @command("duplicates")

@@ -1,6 +1,6 @@
 """Running a reliability study, shared by the command line and the window: assign documents
 (with a double-coded sample), write each coder's package (which knows its coder), and
-adjudicate. Merging the packages back, in rounds, is ``annotator.merge``'s (its names are
+adjudicate. Merging the packages back, in rounds, is ``annotator.services.merge``'s (its names are
 kept here too, where the callers have always found them).
 """
 
@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.actions import GOLD
 from annotator.domain.assignment import Plan, plan
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.model import NewDocument, Span, Status
 from annotator.formats.export import span_json
-from annotator.merge import MergeResult, merge_projects, parse_renames  # noqa: F401
+from annotator.services.actions import GOLD
+from annotator.services.merge import MergeResult, merge_projects, parse_renames  # noqa: F401
 from annotator.storage import Project, remove_files
 
 
@@ -41,9 +41,9 @@ def strata(project: Project, by: str | None) -> dict[int, Hashable]:
     if project.scheme.variable(by) is None:
         raise AnnotatorError(f"cannot stratify by {by!r}: use outlet, date:month, date:year "
                              f"or a document variable")
-    for doc, _coder, key, value in project.all_variables():
+    for document_id, _coder, key, value in project.all_variables():
         if key == by:
-            found.setdefault(doc, str(value))
+            found.setdefault(document_id, str(value))
     return found
 
 

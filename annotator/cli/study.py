@@ -1,8 +1,8 @@
 """The command line of a reliability study: ``assign``, ``package``, ``merge``,
 ``adjudicate`` and ``study``.
 
-Registered into ``annotator.cli``'s table of commands; the work is done by
-``annotator.study``, the same functions the window calls.
+Registered into the command line by ``annotator.cli.registry``; the work is done by
+``annotator.services.study``, the same functions the window calls.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from annotator import study
-from annotator.cli_progress import Command, registrar
+from annotator.cli.registry import Command, registrar
 from annotator.domain.errors import AnnotatorError
 from annotator.paths import location
+from annotator.services import study
 from annotator.storage import Project
 
-STUDY_COMMANDS: dict[str, Command] = {}
+COMMANDS: dict[str, Command] = {}
 
 
-def add_study_commands(sub: Any) -> None:
+def add_commands(sub: Any) -> None:
     s = sub.add_parser("assign", help="assign documents to coders, with a double-coded "
                                       "reliability sample")
     s.add_argument("project", type=location)
@@ -81,7 +81,7 @@ def project_training(path: Path) -> list[int]:
         return list(project.study_setting("training_documents", []))
 
 
-command = registrar(STUDY_COMMANDS)
+command = registrar(COMMANDS)
 
 
 @command("assign")

@@ -1,27 +1,13 @@
-"""What the command modules share: a progress bar on stderr (so a command's output stays
-clean), the table each module registers its commands in, and rows printed as CSV or JSON."""
+"""What the command modules print besides their results: a progress bar on stderr (so a
+command's output stays clean), and rows as CSV or JSON."""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
-
-Command = Callable[[argparse.Namespace], int]
-
-
-def registrar(table: dict[str, Command]) -> Callable[[str], Callable[[Command], Command]]:
-    """A ``@command("name")`` decorator that puts a command into ``table``."""
-    def command(name: str) -> Callable[[Command], Command]:
-        def register(func: Command) -> Command:
-            table[name] = func
-            return func
-        return register
-    return command
+from typing import Any, TextIO
 
 
 def write_rows(rows: list[dict[str, Any]], fmt: str, empty_header: str) -> None:
@@ -38,11 +24,13 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, empty_header: str) -> None:
 
 
 class ProgressBar:
-    """A bar on a terminal; on a pipe, a line every tenth, so logs stay readable."""
+    """A bar on a terminal; on a pipe, a line every tenth of a job of ten steps or more, so
+    logs stay readable (and a one-file import's error stays the only line)."""
 
-    def __init__(self, what: str, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
-        self.what, self.stream = what, stream
-        self.tty = stream.isatty()
+    def __init__(self, what: str, stream: TextIO | None = None) -> None:
+        # sys.stderr as it is now, not as it was when this module was imported
+        self.what, self.stream = what, stream or sys.stderr
+        self.tty = self.stream.isatty()
         self.last_tenth = -1
         self.last_draw = 0.0
 
@@ -57,7 +45,7 @@ class ProgressBar:
             self.stream.write(f"\r{self.what} [{bar:<30}] {fraction:4.0%} {done}/{total}")
             if done >= total:
                 self.stream.write("\n")
-        elif (tenth := int(fraction * 10)) != self.last_tenth:
+        elif total >= 10 and (tenth := int(fraction * 10)) != self.last_tenth:
             self.last_tenth = tenth
             self.stream.write(f"{self.what}: {fraction:.0%} ({done}/{total})\n")
         self.stream.flush()

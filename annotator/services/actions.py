@@ -86,6 +86,19 @@ def _name_twins(project: Project, result: ImportResult, origin: list[tuple[int, 
                 "own; 'annotator duplicates' groups the two")
 
 
+def copy_project(source: str | Path, target: str | Path,
+                 progress: Progress | None = None) -> None:
+    """Copy the project at ``source`` to a new project at ``target`` (a file or a server),
+    table by table; the copy begins a line of work of its own (a package's merges can tell
+    it from its source)."""
+    from annotator.storage.copy import copy_rows
+
+    with Project.open(source, read_only=True) as project:
+        copy_rows(project.db, target, progress)
+    with Project.open(target) as copy:
+        copy.new_lineage()
+
+
 def preview_import(sources: list[Path], *, encoding: str | None = None,
                    text_field: str | None = None, as_one_document: bool = False,
                    strict: bool = False,

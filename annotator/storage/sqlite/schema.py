@@ -1,7 +1,7 @@
 """The project file's schema: numbered migrations. ``MIGRATIONS[n]`` takes a file from
 version ``n`` to ``n + 1`` (``PRAGMA user_version`` holds the version, ``PRAGMA
 application_id`` marks the file as an annotator project). A PostgreSQL project has the same
-versions (``postgres_schema.py``); a new step here needs its step there.
+versions (``storage/postgres/schema.py``); a new step here needs its step there.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 ``autocode`` (code every match as a category, after a dry run if wanted) and ``segments``
 (every coded span of a category with its context).
 
-Registered into ``annotator.cli``'s table of commands; the work is done by
-``annotator.search`` and the store, the same functions the window's panels call.
+Registered into the command line by ``annotator.cli.registry``; the work is done by
+``annotator.services.search`` and the store, the same functions the window's panels call.
 """
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ import json
 import sys
 from typing import Any
 
-from annotator import search
-from annotator.cli_progress import Command, registrar, write_rows
+from annotator.cli.progress import write_rows
+from annotator.cli.registry import Command, registrar
 from annotator.domain.errors import AnnotatorError
 from annotator.paths import location
+from annotator.services import search
 from annotator.storage import Project
 
-SEARCH_COMMANDS: dict[str, Command] = {}
+COMMANDS: dict[str, Command] = {}
 _QUERY_HELP = ('words, "a phrase", prefix* (Stolten*), AND / OR / NOT and parentheses; '
                'case and accents are ignored')
 
 
-def add_search_commands(sub: Any) -> None:
+def add_commands(sub: Any) -> None:
     s = sub.add_parser("search", help="find a query in every document: keyword-in-context "
                                       "lines with counts per document")
     s.add_argument("project", type=location)
@@ -58,7 +59,7 @@ def add_search_commands(sub: Any) -> None:
     g.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
 
-command = registrar(SEARCH_COMMANDS)
+command = registrar(COMMANDS)
 
 
 @command("search")

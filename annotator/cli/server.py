@@ -1,7 +1,7 @@
 """The command line of a lab server: ``server init`` and ``server add-coder``.
 
-Registered into ``annotator.cli``'s table of commands; the roles and policies are
-``annotator.storage.server``'s. A password is never taken from the command line: libpq
+Registered into the command line by ``annotator.cli.registry``; the roles and policies are
+``annotator.storage.postgres.server``'s. A password is never taken from the command line: libpq
 finds it (``~/.pgpass``, ``PGPASSWORD``, a service file).
 """
 
@@ -11,17 +11,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from annotator import actions
-from annotator.cli_progress import Command, registrar
+from annotator.cli.registry import Command, registrar
 from annotator.domain.errors import AnnotatorError
 from annotator.paths import is_server, shown_location
+from annotator.services import actions
 from annotator.storage import Project
 
-SERVER_COMMANDS: dict[str, Command] = {}
-command = registrar(SERVER_COMMANDS)
+COMMANDS: dict[str, Command] = {}
+command = registrar(COMMANDS)
 
 
-def add_server_commands(sub: Any) -> None:
+def add_commands(sub: Any) -> None:
     s = sub.add_parser("server", help="a project on a PostgreSQL server: roles and rights")
     server_sub = s.add_subparsers(dest="server_command", metavar="ACTION", required=True)
     c = server_sub.add_parser("init", help="make the project (if the database has none), "
@@ -45,8 +45,8 @@ def _server_url(url: str) -> str:
 
 @command("server")
 def _server(args: argparse.Namespace) -> int:
-    from annotator.storage import server
-    from annotator.storage.database import now
+    from annotator.storage.postgres import server
+    from annotator.storage.sqlite.database import now
 
     url = _server_url(args.url)
     if args.server_command == "init":

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from annotator.domain.model import Change
-from annotator.storage.postgres_schema import CHANNEL
+from annotator.storage.postgres.schema import CHANNEL
 
 _KINDS = {"spans": "span_changed", "variable_values": "variable_set",
           "document_status": "status_set", "document_memos": "memo_set",
