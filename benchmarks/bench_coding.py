@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QApplication, QTextEdit  # noqa: E402
 
 from annotator.domain.model import NewDocument  # noqa: E402
 from annotator.services import actions  # noqa: E402
-from annotator.ui.main_window import MainWindow  # noqa: E402
-from annotator.ui.settings import Settings  # noqa: E402
+from annotator.ui.window.main_window import MainWindow  # noqa: E402
+from annotator.ui.window.settings import Settings  # noqa: E402
 
 REPEAT = 15
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from annotator.domain.model import NewDocument  # noqa: E402
 from annotator.services import actions  # noqa: E402
 from annotator.storage import Project  # noqa: E402
-from annotator.ui.main_window import MainWindow  # noqa: E402
-from annotator.ui.settings import Settings  # noqa: E402
+from annotator.ui.window.main_window import MainWindow  # noqa: E402
+from annotator.ui.window.settings import Settings  # noqa: E402
 
 WORDS = "NATO Russia Putin Biden Kremlin security guarantees demand said talks".split()
 

@@ -42,7 +42,7 @@ def bench_segments(path: Path, repeat: int) -> None:
     """Floor: the same span rows with their context, cut by SQLite, fetched by sqlite3;
     app: ``Project.segments`` as the panel reads them (Span objects with their links)."""
     from annotator.storage import Project
-    from annotator.ui.segments_window import LIMIT
+    from annotator.ui.find.segments_window import LIMIT
 
     conn = sqlite3.connect(path)
     with Project.open(path, read_only=True) as project:

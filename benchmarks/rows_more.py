@@ -126,9 +126,9 @@ def bench_span_family(repeat: int, quick: bool) -> None:
 
 GUI_MEMORY = """import sys
 from pathlib import Path
-from annotator.ui.app import application
-from annotator.ui.main_window import MainWindow
-from annotator.ui.settings import Settings
+from annotator.ui.window.app import application
+from annotator.ui.window.main_window import MainWindow
+from annotator.ui.window.settings import Settings
 from annotator.storage import Project
 app = application(); w = MainWindow(Project.open(Path(sys.argv[1])), 'ana', Settings())
 w.show(); app.processEvents(); w.repaint()
@@ -161,8 +161,8 @@ def bench_responsiveness(path: Path, quick: bool) -> None:
     from PySide6.QtWidgets import QApplication
 
     from annotator.storage import Project
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.settings import Settings
+    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.window.settings import Settings
 
     app = QApplication.instance() or QApplication([])
     window = MainWindow(Project.open(path), "ana", Settings())

@@ -98,9 +98,9 @@ def bench_start(path: Path, repeat: int) -> None:
                     "e.setPlainText(open(sys.argv[1], encoding='utf-8').read()[:8000])\n"
                     "w.setCentralWidget(e); w.show(); app.processEvents(); w.repaint()\n")
     app_script = ("import sys\nfrom pathlib import Path\n"
-                  "from annotator.ui.app import application\n"
-                  "from annotator.ui.main_window import MainWindow\n"
-                  "from annotator.ui.settings import Settings\n"
+                  "from annotator.ui.window.app import application\n"
+                  "from annotator.ui.window.main_window import MainWindow\n"
+                  "from annotator.ui.window.settings import Settings\n"
                   "from annotator.storage import Project\n"
                   "app = application(); w = MainWindow(Project.open(Path(sys.argv[1])), 'ana',"
                   " Settings()); w.show(); app.processEvents(); w.repaint()\n")
@@ -119,8 +119,8 @@ def bench_window(path: Path, repeat: int) -> None:
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
     from annotator.storage import Project
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.settings import Settings
+    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.window.settings import Settings
 
     app = QApplication.instance() or QApplication([])
     project = Project.open(path)

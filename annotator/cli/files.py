@@ -58,7 +58,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _settings_backup_options() -> tuple[int, bool]:
-    from annotator.ui.settings import Settings  # plain data, no Qt
+    from annotator.ui.window.settings import Settings  # plain data, no Qt
 
     settings = Settings.load()
     return settings.backups_keep, settings.backups_beside

@@ -113,6 +113,6 @@ def _copy(args: argparse.Namespace) -> int:
 
 @command("gui")
 def _gui(args: argparse.Namespace) -> int:
-    from annotator.ui.app import run  # Qt only when a window is wanted
+    from annotator.ui.window.app import run  # Qt only when a window is wanted
 
     return run(args.project)

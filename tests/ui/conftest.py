@@ -12,8 +12,8 @@ from annotator.storage import Project
 @pytest.fixture
 def make_window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Open the window on ``project`` (default: a seeded project) as ``coder``."""
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.settings import Settings
+    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.window.settings import Settings
 
     windows = []
 
@@ -63,8 +63,8 @@ def drag_select(qtbot, view, start: int, end: int) -> None:  # type: ignore[no-u
 def open_window_at(location, qtbot, coder: str | None = None):  # type: ignore[no-untyped-def]
     """The window as a user opens it (``annotator LOCATION``): the coder as the app chooses
     it from the settings, the project or ``coder``; shown and active."""
-    from annotator.ui.app import open_window
-    from annotator.ui.settings import Settings
+    from annotator.ui.window.app import open_window
+    from annotator.ui.window.settings import Settings
 
     window = open_window(location, Settings.load(), coder)
     assert window is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from annotator.domain.model import Status
-from annotator.ui.main_window import MainWindow
+from annotator.ui.window.main_window import MainWindow
 from tests.ui.conftest import agreement_computed, point_at
 from tests.unit.test_agreement_report import code_seeds
 

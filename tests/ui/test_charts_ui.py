@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from annotator.domain.model import NewDocument
 from annotator.services import actions
-from annotator.ui import chart_view, charts_window
+from annotator.ui.find import chart_view, charts_window
 
 NATO = "No NATO expansion"
 

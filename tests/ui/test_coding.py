@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from annotator.domain.model import NewDocument, Status
 from annotator.services import actions
-from annotator.ui.main_window import MainWindow
-from annotator.ui.settings import Settings
+from annotator.ui.window.main_window import MainWindow
+from annotator.ui.window.settings import Settings
 from tests.ui.conftest import drag_select, point_at
 
 EMOJI_TEXT = ("Family 👩‍👩‍👧 and flags 🇺🇦🇷🇺, café\u0301 😀😀.\r\n"
@@ -276,7 +276,7 @@ def test_restart_restores_layout_and_last_document(make_window, qtbot) -> None: 
 
 
 def test_help_lists_every_shortcut(make_window) -> None:  # type: ignore[no-untyped-def]
-    from annotator.ui.menus import shortcut_rows
+    from annotator.ui.window.menus import shortcut_rows
 
     window = make_window()
     rows = dict(shortcut_rows(window))
@@ -290,7 +290,7 @@ def test_help_lists_every_shortcut(make_window) -> None:  # type: ignore[no-unty
 
 def test_new_coder_is_asked_and_kept(make_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
-    monkeypatch.setattr("annotator.ui.coding.ask_coder", lambda *a: "ben")
+    monkeypatch.setattr("annotator.ui.coding.commands.ask_coder", lambda *a: "ben")
     window.actions_by_name["coder"].trigger()
     assert window.coder == "ben" and "ben" in window.project.coders()
     assert Settings.load().coder == "ben"  # the next start opens as ben
@@ -327,7 +327,7 @@ def test_list_shows_in_progress_after_the_first_span(make_window, qtbot) -> None
 def test_a_refused_operation_leaves_no_undo_step(make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
-    from annotator.ui import operations as ops
+    from annotator.ui.coding import operations as ops
 
     window = make_window()
     shown: list[str] = []
@@ -355,7 +355,7 @@ def test_the_view_shows_every_text_unchanged(qapp, text: str) -> None:  # type: 
     """Qt holds exactly the stored text, so its UTF-16 positions map to our offsets; a
     leading U+FFFE or U+FEFF was read as a byte order mark (garbled, one unit short)."""
     from annotator.domain.model import Document
-    from annotator.ui.article_view import ArticleView
+    from annotator.ui.coding.article_view import ArticleView
 
     view = ArticleView()
     view.set_document(Document(1, text, "", None, None, None, None, "h", {}))
@@ -389,7 +389,7 @@ def test_a_large_corpus_reads_even_the_whole_list_off_the_ui_thread(make_window,
     """Clearing the filter of 100,000 articles read 100,000 ids on the UI thread (80–140
     ms on a busy machine, found by the benchmark's watchdog): a large corpus asks the list's
     thread for the plain list too; the window opens with its list all the same."""
-    from annotator.ui import document_model
+    from annotator.ui.coding import document_model
 
     monkeypatch.setattr(document_model, "ASYNC_FROM", 5)  # the seeds count as large
     window = make_window()
@@ -416,9 +416,9 @@ def test_a_script_that_never_closes_its_filtered_window_exits_cleanly(tmp_path: 
     with actions.new_project(path) as project:
         actions.import_paths(project, [SEEDS])
     script = ("import sys; from pathlib import Path\n"
-              "from annotator.ui.app import application\n"
-              "from annotator.ui.main_window import MainWindow\n"
-              "from annotator.ui.settings import Settings\n"
+              "from annotator.ui.window.app import application\n"
+              "from annotator.ui.window.main_window import MainWindow\n"
+              "from annotator.ui.window.settings import Settings\n"
               "from annotator.storage import Project\n"
               "app = application(); w = MainWindow(Project.open(Path(sys.argv[1])), 'ana', "
               "Settings()); w.show(); w.doc_model.set_filter('NATO', None); "

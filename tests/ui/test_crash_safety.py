@@ -25,10 +25,10 @@ CODER = textwrap.dedent("""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from annotator.storage import Project
-    from annotator.ui.app import application
-    from annotator.ui.session import start_crash_log
-    from annotator.ui.main_window import MainWindow
-    from annotator.ui.settings import Settings
+    from annotator.ui.window.app import application
+    from annotator.ui.window.session import start_crash_log
+    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.window.settings import Settings
 
     app = application()
     start_crash_log()
@@ -73,8 +73,8 @@ def test_typed_text_and_place_survive_sigkill(tmp_path: Path) -> None:
     for where in (path, alone):
         with Project.open(where) as project:
             assert project.variables(document, "ana") == {"outlet": "Interfax"}
-    from annotator.ui.session import start_crash_log
-    from annotator.ui.settings import Settings
+    from annotator.ui.window.session import start_crash_log
+    from annotator.ui.window.settings import Settings
 
     settings = Settings.load()
     assert settings.last_document[str(path.resolve())] == document

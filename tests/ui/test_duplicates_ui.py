@@ -97,6 +97,6 @@ def test_groups_found_before_the_corpus_changed_are_not_acted_on(make_window, qt
 
 
 def duplicates_window_open(window):  # type: ignore[no-untyped-def]
-    from annotator.ui.duplicates_window import open_duplicates
+    from annotator.ui.find.duplicates_window import open_duplicates
 
     return open_duplicates(window)

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from annotator.storage import Project
-from annotator.ui.import_preview import ImportPreview
-from annotator.ui.main_window import MainWindow
+from annotator.ui.window.import_preview import ImportPreview
+from annotator.ui.window.main_window import MainWindow
 from tests.unit.test_merge import code
 
 

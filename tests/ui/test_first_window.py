@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.ui.main_window import MainWindow
+from annotator.ui.window.main_window import MainWindow
 from tests.conftest import SEEDS
 
 
@@ -19,7 +19,7 @@ def test_window_lists_documents_and_shows_first_seed(make_window) -> None:  # ty
 
 def test_sample_project_is_created_under_the_data_folder(qtbot) -> None:  # type: ignore[no-untyped-def]
     from annotator import paths
-    from annotator.ui.app import open_window
+    from annotator.ui.window.app import open_window
 
     window = open_window(None, coder="ana")
     assert window is not None

@@ -74,7 +74,7 @@ def test_memos_are_searchable_in_coded_segments(make_window, qtbot, monkeypatch,
 
     from PySide6.QtWidgets import QFileDialog
 
-    from annotator.ui import segments_window
+    from annotator.ui.find import segments_window
 
     window = make_window()
     project = window.project

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.services import actions, study
 from annotator.storage import Project
-from annotator.ui.settings import Settings
+from annotator.ui.window.settings import Settings
 from tests.conftest import SEEDS
 from tests.ui.conftest import drag_select, open_window_at
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 
 from annotator.domain.model import NewDocument
 from annotator.services import actions
-from annotator.ui import search_window
+from annotator.ui.find import search_window
 from tests.unit.test_corpus_search import TEXTS
 
 
@@ -98,8 +98,8 @@ def test_a_query_it_cannot_read_is_explained_in_the_panel(make_window, qtbot) ->
 
 def test_keywords_are_highlighted_in_every_article_and_never_stored(make_window, qtbot,  # type: ignore[no-untyped-def]
                                                                     monkeypatch) -> None:
-    from annotator.ui import keywords
-    from annotator.ui.article_view import KEYWORD_COLOUR
+    from annotator.ui.coding.article_view import KEYWORD_COLOUR
+    from annotator.ui.find import keywords
 
     window = make_window()
     seen: list[keywords.KeywordsDialog] = []
@@ -135,7 +135,7 @@ def test_coded_segments_filter_sort_open_and_export(make_window, qtbot, monkeypa
 
     from PySide6.QtWidgets import QFileDialog
 
-    from annotator.ui import segments_window
+    from annotator.ui.find import segments_window
 
     project = _project(tmp_path)
     text = project.document(4).text
@@ -215,7 +215,7 @@ def test_the_first_page_comes_at_once_and_read_all_brings_the_rest(make_window, 
 
 def test_coded_segments_say_when_there_are_more_than_they_show(make_window, monkeypatch,  # type: ignore[no-untyped-def]
                                                                tmp_path: Path) -> None:
-    from annotator.ui import segments_window
+    from annotator.ui.find import segments_window
 
     monkeypatch.setattr(segments_window, "LIMIT", 2)
     project = _project(tmp_path)
@@ -234,7 +234,7 @@ def test_coded_segments_say_when_there_are_more_than_they_show(make_window, monk
 def test_open_panels_follow_the_coding(make_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Coded segments and charts, left open beside the article, show what was just coded
     (and undone) once the changes pause."""
-    from annotator.ui import charts_window, segments_window
+    from annotator.ui.find import charts_window, segments_window
 
     window = make_window(_project(tmp_path))
     panel = segments_window.open_segments(window)

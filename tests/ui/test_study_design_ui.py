@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.services import actions, study
-from annotator.ui.study_window import StudyWindow
+from annotator.ui.study.study_window import StudyWindow
 from tests.conftest import SEEDS, run_cli
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from annotator.domain.model import Status
 from annotator.services import actions
 from annotator.storage.sqlite import lock
-from annotator.ui.agreement_window import _span_text
+from annotator.ui.study.agreement_window import _span_text
 from tests.ui.conftest import point_at
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -141,7 +141,7 @@ def test_compare_on_a_narrow_window_folds_the_side_panels(make_window, qtbot) ->
 
 def test_restore_a_backup_from_the_file_menu(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     from annotator.storage.sqlite.backup import list_backups, make_backup
-    from annotator.ui.menus import restore_backup
+    from annotator.ui.window.menus import restore_backup
 
     window = make_window()
     window.session.back_up(0).join()  # type: ignore[union-attr] - the backup made at open
@@ -184,8 +184,8 @@ def test_a_locked_project_shows_not_saved_and_what_is_stored(make_window, qtbot,
 def test_opening_a_project_open_elsewhere_offers_read_only(qtbot, monkeypatch, project) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QMessageBox
 
-    from annotator.ui import app
-    from annotator.ui.settings import Settings
+    from annotator.ui.window import app
+    from annotator.ui.window.settings import Settings
 
     path = project.path
     project.close()
@@ -207,7 +207,7 @@ def test_opening_a_project_open_elsewhere_offers_read_only(qtbot, monkeypatch, p
 
 def test_spans_nested_in_another_category_are_found_in_one_pass() -> None:
     from annotator.domain.model import Span
-    from annotator.ui.article_view import _nested
+    from annotator.ui.coding.article_view import _nested
 
     def span(i: str, category: str, start: int, end: int) -> Span:
         return Span(id=i, document_id=1, coder="a", category=category, start=start, end=end,

@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import AnnotatorError
 from annotator.services import search
-from annotator.ui import operations as ops
-from annotator.ui.dialogs import run_job, show_panel
-from annotator.ui.tables import LeftContext
+from annotator.ui.coding import operations as ops
+from annotator.ui.find.tables import LeftContext
+from annotator.ui.window.dialogs import run_job, show_panel
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 HEADERS = ("Doc", "Date", "Outlet", "Left", "Match", "Right", "In doc")
 _SORT_BY = {0: "document", 1: "date", 2: "outlet", 3: "left", 4: "document", 5: "right",

@@ -20,18 +20,18 @@ from annotator.domain.model import Change, Span, Status
 from annotator.domain.text import excerpt
 from annotator.storage import Project
 from annotator.storage.sqlite import lock
-from annotator.ui import operations as ops
-from annotator.ui.adjudication import AdjudicationMixin
-from annotator.ui.bridge import StoreBridge
-from annotator.ui.coding import CodingMixin
-from annotator.ui.document_model import DocumentListModel
-from annotator.ui.menus import build_menus, refresh_recent_menu
-from annotator.ui.session import Session
-from annotator.ui.settings import Settings
-from annotator.ui.window_layout import WindowWidgets, build_widgets, restore_layout, save_layout
+from annotator.ui.coding import operations as ops
+from annotator.ui.coding.commands import CodingMixin
+from annotator.ui.coding.document_model import DocumentListModel
+from annotator.ui.study.adjudication import AdjudicationMixin
+from annotator.ui.window.bridge import StoreBridge
+from annotator.ui.window.layout import WindowWidgets, build_widgets, restore_layout, save_layout
+from annotator.ui.window.menus import build_menus, refresh_recent_menu
+from annotator.ui.window.session import Session
+from annotator.ui.window.settings import Settings
 
 if TYPE_CHECKING:
-    from annotator.ui.server_link import ServerLink
+    from annotator.ui.server.server_link import ServerLink
 
 
 class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
@@ -56,7 +56,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         self.set_project(project)
         self._restore_layout()
         if settings.keywords:
-            from annotator.ui.keywords import apply_keywords
+            from annotator.ui.find.keywords import apply_keywords
 
             apply_keywords(self)
 
@@ -132,7 +132,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         self.bridge = StoreBridge(project)
         self.bridge.sig_changed.connect(self._on_change)
         if project.on_server:
-            from annotator.ui.server_link import ServerLink
+            from annotator.ui.server.server_link import ServerLink
 
             self.server_link = ServerLink(self)
         self.settings.add_recent(project.key)

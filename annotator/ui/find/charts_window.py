@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.tally import NO_LABEL, Tally, tally
-from annotator.ui import chart_view
-from annotator.ui.dialogs import ALL as _ALL
-from annotator.ui.dialogs import chosen_coder, fill_coders, show_panel
+from annotator.ui.find import chart_view
+from annotator.ui.window.dialogs import ALL as _ALL
+from annotator.ui.window.dialogs import chosen_coder, fill_coders, show_panel
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 _BY = (("month", "Month of the article"), ("week", "Week (ISO) of the article"),
        ("outlet", "Outlet"))

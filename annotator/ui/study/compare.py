@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QWidget
 from annotator.domain.model import Document, Span
 from annotator.domain.scheme import CodingScheme
 from annotator.storage import Project
-from annotator.ui.article_view import ArticleView
+from annotator.ui.coding.article_view import ArticleView
 
 
 @dataclass

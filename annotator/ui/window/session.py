@@ -24,7 +24,7 @@ from annotator.domain.errors import AnnotatorError
 from annotator.storage.sqlite.backup import make_backup
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 STATE_DELAY_MS = 800
 IDLE_CHECKPOINT_MS = 5000

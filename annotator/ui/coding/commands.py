@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox
 from annotator.domain.errors import AnnotatorError, ServerUnreachable
 from annotator.domain.model import Status
 from annotator.services.actions import GOLD
-from annotator.ui import operations as ops
-from annotator.ui.dialogs import ask_coder, choose_coders
+from annotator.ui.coding import operations as ops
+from annotator.ui.window.dialogs import ask_coder, choose_coders
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 
 class CodingMixin:

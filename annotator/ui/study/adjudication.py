@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from annotator.domain.model import Span
 from annotator.services import study
 from annotator.services.actions import GOLD
-from annotator.ui import operations as ops
+from annotator.ui.coding import operations as ops
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 class AdjudicationMixin:
     def accept_span_into_gold(self: MainWindow, span_id: str | None = None) -> None:
@@ -89,7 +89,7 @@ class AdjudicationMixin:
         study.copy_to_gold(self.project, span, gold, add)
 
     def open_agreement(self: MainWindow, against_gold: bool = False) -> None:
-        from annotator.ui.agreement_window import AgreementWindow
+        from annotator.ui.study.agreement_window import AgreementWindow
 
         window = AgreementWindow(self.project, self.coder, self, against_gold=against_gold)
         window.sig_open_requested.connect(self.open_in_compare)
@@ -99,7 +99,7 @@ class AdjudicationMixin:
             window.compute()
 
     def open_study(self: MainWindow) -> None:
-        from annotator.ui.study_window import StudyWindow
+        from annotator.ui.study.study_window import StudyWindow
 
         self.study_window = StudyWindow(self.project, self)
         self.study_window.show()

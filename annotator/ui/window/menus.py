@@ -17,10 +17,10 @@ from annotator.formats.importers import SUFFIXES
 from annotator.paths import location
 from annotator.services import actions, study
 from annotator.storage import Project
-from annotator.ui.dialogs import run_import, run_job, show_shortcuts
+from annotator.ui.window.dialogs import run_import, run_job, show_shortcuts
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 KS = QKeySequence.StandardKey
 
@@ -104,13 +104,13 @@ def build_menus(w: MainWindow) -> None:
     _action(w, tools, "Near-&duplicates…", lambda: _open_duplicates(w), "Ctrl+Shift+D",
             "duplicates")
     tools.addSeparator()
-    _action(w, tools, "Search &corpus…", lambda: _open_panel(w, "search_window",
+    _action(w, tools, "Search &corpus…", lambda: _open_panel(w, "find.search_window",
                                                              "open_search"),
             "Ctrl+Shift+F", "search_corpus")
-    _action(w, tools, "Coded s&egments…", lambda: _open_panel(w, "segments_window",
+    _action(w, tools, "Coded s&egments…", lambda: _open_panel(w, "find.segments_window",
                                                               "open_segments"),
             "Ctrl+Shift+S", "segments")
-    _action(w, tools, "C&harts…", lambda: _open_panel(w, "charts_window", "open_charts"),
+    _action(w, tools, "C&harts…", lambda: _open_panel(w, "find.charts_window", "open_charts"),
             "Ctrl+Shift+J", "charts")
 
     view = bar.addMenu("&View")
@@ -134,8 +134,8 @@ def build_menus(w: MainWindow) -> None:
         [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
     _action(w, view, "Zoom &out", lambda: w.zoom(-1), "Ctrl+-", "zoom_out")
     _action(w, view, "&Reset zoom", lambda: w.zoom(0), "Ctrl+0", "zoom_reset")
-    _action(w, view, "Highlight &keywords…", lambda: _open_panel(w, "keywords", "edit_keywords"),
-            "Ctrl+Shift+H", "keywords")
+    _action(w, view, "Highlight &keywords…",
+            lambda: _open_panel(w, "find.keywords", "edit_keywords"), "Ctrl+Shift+H", "keywords")
     snap = _action(w, view, "&Snap selections to words", partial(set_snap, w), None, "snap",
                    True)
     snap.setChecked(w.settings.snap_to_words)
@@ -210,14 +210,14 @@ def _open_panel(w: MainWindow, module: str, opener: str) -> None:
 
 
 def _open_duplicates(w: MainWindow) -> None:
-    from annotator.ui.duplicates_window import open_duplicates
+    from annotator.ui.find.duplicates_window import open_duplicates
 
     open_duplicates(w)
 
 
 def _import(w: MainWindow, sources: list[Path]) -> None:
     """Read the files, show what was found, and import it only if the user says so."""
-    from annotator.ui.import_preview import ImportPreview
+    from annotator.ui.window.import_preview import ImportPreview
 
     if not sources:
         return

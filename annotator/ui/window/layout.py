@@ -29,17 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Status
-from annotator.ui.article_view import ArticleView
-from annotator.ui.compare import CompareLanes, Lane
-from annotator.ui.forms import SpanEditor, VariablesForm
-from annotator.ui.scheme_panel import SchemePanel
-from annotator.ui.spans_model import SpansTableModel
+from annotator.ui.coding.article_view import ArticleView
+from annotator.ui.coding.forms import SpanEditor, VariablesForm
+from annotator.ui.coding.scheme_panel import SchemePanel
+from annotator.ui.coding.spans_model import SpansTableModel
+from annotator.ui.study.compare import CompareLanes, Lane
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu
 
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 MIN_PANE_CHARACTERS = 40
 

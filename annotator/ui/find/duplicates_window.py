@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.model import Change
 from annotator.services import duplicates
-from annotator.ui import operations as ops
-from annotator.ui.dialogs import run_job
+from annotator.ui.coding import operations as ops
+from annotator.ui.window.dialogs import run_job
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 COLUMNS = ("Keep / headline", "Id", "Date", "Outlet", "Characters", "Similarity", "Work")
 _ID = Qt.ItemDataRole.UserRole

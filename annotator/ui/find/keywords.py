@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.corpus_query import Query, QueryError, parse
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 
 def keyword_query(lines: list[str]) -> Query | None:

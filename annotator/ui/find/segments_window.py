@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Span
-from annotator.ui.dialogs import ALL as _ALL
-from annotator.ui.dialogs import chosen_coder, fill_coders, show_panel
-from annotator.ui.tables import LeftContext, RowsModel, sorted_table
+from annotator.ui.find.tables import LeftContext, RowsModel, sorted_table
+from annotator.ui.window.dialogs import ALL as _ALL
+from annotator.ui.window.dialogs import chosen_coder, fill_coders, show_panel
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 SPAN_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Category", "Label", "Left", "Span", "Right",
                 "Attributes", "Memo")

@@ -20,10 +20,10 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain.errors import AnnotatorError, ServerUnreachable
-from annotator.ui import operations as ops
+from annotator.ui.coding import operations as ops
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
 RETRY_MS = 2000
 

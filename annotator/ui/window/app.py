@@ -13,10 +13,10 @@ from annotator.domain.errors import AnnotatorError
 from annotator.services import actions
 from annotator.storage import Project
 from annotator.storage.sqlite import lock
-from annotator.ui.dialogs import ask_coder
-from annotator.ui.main_window import MainWindow
-from annotator.ui.session import end_crash_log, start_crash_log
-from annotator.ui.settings import Settings
+from annotator.ui.window.dialogs import ask_coder
+from annotator.ui.window.main_window import MainWindow
+from annotator.ui.window.session import end_crash_log, start_crash_log
+from annotator.ui.window.settings import Settings
 
 
 def application() -> QApplication:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from annotator.domain.model import Span
 from annotator.domain.scheme import CodingScheme, Option
 from annotator.domain.text import excerpt
-from annotator.ui.fields import FieldEditor, LinkChoice, make_field
+from annotator.ui.coding.fields import FieldEditor, LinkChoice, make_field
 
 MEMO = "\x00memo"  # the editors' key of the memo field (no scheme key can be it)
 

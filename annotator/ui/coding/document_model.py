@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from annotator.domain.errors import ServerUnreachable
 from annotator.domain.model import DocumentRow, Status
 from annotator.storage import Project
-from annotator.ui.list_query import ListQuery
+from annotator.ui.coding.list_query import ListQuery
 
 _PAGE = 200
 _MAX_PAGES = 50
