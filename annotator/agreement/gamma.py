@@ -41,6 +41,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SEGMENT_PRECISION = 1e-6  # a sampled unit shorter than this is drawn again (as pyannote)
+# more unitary alignments than this in one document (many coders, long overlapping spans)
+# would take minutes and gigabytes: refused with the reason instead
+MAX_CANDIDATES = 2_000_000
+
+
+class TooComplex(ValueError):
+    """A document has more possible unitary alignments than γ can weigh in reasonable time."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,12 @@ def _candidates(continuum: Continuum, d: Dissimilarity) -> tuple[list[Tuple], li
             if any(c is not None for c in chosen):
                 found.append(tuple(chosen))
                 disorders.append(total / pairs)
+                if len(found) > MAX_CANDIDATES:
+                    raise TooComplex(
+                        f"more than {MAX_CANDIDATES:,} possible alignments of {n} coders' "
+                        f"{sum(len(c) for c in continuum):,} spans in one document; gamma "
+                        f"cannot weigh them in reasonable time (choose fewer coders, or the "
+                        f"documents with fewer overlapping spans)")
             return
         reach = [near[(earlier, coder)][unit] for earlier, unit in enumerate(chosen)
                  if unit is not None]
@@ -203,9 +216,14 @@ def _groups(units: int, members: list[list[int]]) -> list[int]:
     return [root(u) for u in range(units)]
 
 
-def align(corpus: Sequence[Continuum], d: Dissimilarity) -> Alignment:
+def align(corpus: Sequence[Continuum], d: Dissimilarity,
+          cancelled: Callable[[], bool] | None = None) -> Alignment:
     result = Alignment()
     for continuum in corpus:
+        if cancelled and cancelled():
+            from annotator.domain.errors import Cancelled
+
+            raise Cancelled()
         tuples, disorders = best_alignment(continuum, d)
         result.documents.append((continuum, tuples, disorders))
         result.normaliser += sum(len(c) for c in continuum) / len(continuum)
@@ -326,16 +344,12 @@ def gamma(corpus: Sequence[Continuum], d: Dissimilarity | None = None, *, sample
     corpus = [c for c in corpus if len(c) >= 2 and any(c)]
     if not corpus:
         return None
-    observed = align(corpus, d)
+    observed = align(corpus, d, cancelled)
     sampler = StatisticalSampler.of(corpus)
     rng = np.random.default_rng(seed)
     chance: list[Alignment] = []
     for done in range(samples):
-        if cancelled and cancelled():
-            from annotator.domain.errors import Cancelled
-
-            raise Cancelled()
-        chance.append(align(sampler.sample([len(c) for c in corpus], rng), d))
+        chance.append(align(sampler.sample([len(c) for c in corpus], rng), d, cancelled))
         if progress:
             progress(done + 1, samples)
     expected = float(np.mean([a.disorder for a in chance]))

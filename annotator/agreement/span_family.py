@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from annotator.agreement.gamma import Dissimilarity, Unit, gamma
+from annotator.agreement.gamma import Dissimilarity, TooComplex, Unit, gamma
 from annotator.agreement.result import Coefficient
 from annotator.agreement.ualpha_family import Document, Family, OverlappingUnits, family
 from annotator.agreement.unitizing import merge_overlaps
@@ -137,9 +137,13 @@ def gamma_figures(scheme: CodingScheme, documents: list[int], in_scope: dict[int
                                                               lambda sp: sp.category)]
                        for c in in_scope[doc]])
     d = Dissimilarity()
-    result = gamma(corpus, d, samples=samples, seed=seed, progress=progress,
-                   cancelled=cancelled)
     coders = max((len(in_scope[doc]) for doc in documents), default=0)
+    try:
+        result = gamma(corpus, d, samples=samples, seed=seed, progress=progress,
+                       cancelled=cancelled)
+    except TooComplex as exc:
+        return [("*", Coefficient.undefined(n, str(exc), 0, coders, documents=len(documents)))
+                for n in ("gamma", "gamma_cat")]
     if result is None:
         reason = "no document with two coders and a span"
         return [("*", Coefficient.undefined(n, reason, 0, coders, documents=len(documents)))

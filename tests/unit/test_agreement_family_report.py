@@ -71,6 +71,18 @@ def test_gamma_is_opt_in_seeded_and_reports_its_progress(project: Project) -> No
     assert again.find("spans", "*", "gamma").value == g.value
 
 
+def test_gamma_too_complex_to_weigh_is_undefined_with_the_reason(project: Project,
+                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.agreement import gamma as module
+
+    code_seeds(project, "ana")
+    code_seeds(project, "ben", shift=2)
+    monkeypatch.setattr(module, "MAX_CANDIDATES", 1)
+    report = actions.agreement_report(project, bootstrap_samples=0, gamma_samples=3)
+    g = report.find("spans", "*", "gamma")
+    assert g.value is None and "possible alignments" in g.reason  # type: ignore[operator]
+
+
 @pytest.mark.sqlite_only
 def test_the_cli_reports_gamma_on_request(project: Project) -> None:
     code_seeds(project, "ana")

@@ -76,3 +76,25 @@ def test_documents_are_aligned_apart_and_add_up() -> None:
     totals = [sum(sum(x) for _, _, x in one.documents) for one in alone]
     assert both.disorder == pytest.approx(sum(totals) / (3 + 2.5))
     assert gamma([[[], []]]) is None and gamma([[continuum("identical")[0]]]) is None
+
+
+def test_too_many_possible_alignments_are_refused_with_the_reason(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.agreement import gamma as module
+
+    monkeypatch.setattr(module, "MAX_CANDIDATES", 5)
+    with pytest.raises(module.TooComplex, match="more than 5 possible alignments of 3 coders"):
+        gamma([continuum("three_coders")], samples=2)
+
+
+def test_gamma_stops_when_cancelled() -> None:
+    from annotator.domain.errors import Cancelled
+
+    calls: list[int] = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 2  # after the observed alignment and a sample or so
+
+    with pytest.raises(Cancelled):
+        gamma([continuum("three_coders")], samples=30, cancelled=cancelled)
+    assert len(calls) == 3
