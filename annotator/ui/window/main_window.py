@@ -26,7 +26,8 @@ from annotator.ui.coding.document_model import DocumentListModel
 from annotator.ui.study.adjudication import AdjudicationMixin
 from annotator.ui.window.bridge import StoreBridge
 from annotator.ui.window.layout import WindowWidgets, build_widgets, restore_layout, save_layout
-from annotator.ui.window.menus import build_menus, refresh_recent_menu
+from annotator.ui.window.menu_bar import build_menus
+from annotator.ui.window.menus import refresh_recent_menu
 from annotator.ui.window.session import Session
 from annotator.ui.window.settings import Settings
 

@@ -1,4 +1,6 @@
-"""The window's menus and their keyboard shortcuts, declared in one table each."""
+"""What the window's menus do: opening, importing, exporting, copying, merging and restoring
+projects, the panels opened on demand, snapping, the shortcut list and About. The menus
+themselves are declared in ``menu_bar.py``."""
 
 from __future__ import annotations
 
@@ -7,12 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from annotator import __version__
 from annotator.domain.errors import AnnotatorError
-from annotator.domain.model import Status
 from annotator.formats.importers import SUFFIXES
 from annotator.paths import location
 from annotator.services import actions, study
@@ -22,127 +23,6 @@ from annotator.ui.window.dialogs import run_import, run_job, show_shortcuts
 if TYPE_CHECKING:
     from annotator.ui.window.main_window import MainWindow
 
-KS = QKeySequence.StandardKey
-
-
-def _action(window: MainWindow, menu, text: str, slot, shortcut=None,  # type: ignore[no-untyped-def]
-            name: str | None = None, checkable: bool = False) -> QAction:
-    action = QAction(text, window)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    action.setCheckable(checkable)
-    action.triggered.connect(slot)
-    menu.addAction(action)
-    if name:
-        window.actions_by_name[name] = action
-    return action
-
-
-def build_menus(w: MainWindow) -> None:
-    w.actions_by_name = {}
-    bar = w.menuBar()
-    file = bar.addMenu("&File")
-    _action(w, file, "&New project…", partial(new_project, w), KS.New, "new")
-    _action(w, file, "&Open project…", partial(open_project, w), KS.Open, "open")
-    _action(w, file, "Open on a ser&ver…", partial(open_on_server, w), "Ctrl+Alt+O",
-            "open_server")
-    w.recent_menu = file.addMenu("Open &recent")
-    file.addSeparator()
-    _action(w, file, "&Import files…", partial(import_files, w), "Ctrl+I", "import_files")
-    _action(w, file, "Import &folder…", partial(import_folder, w), "Ctrl+Shift+I",
-            "import_folder")
-    _action(w, file, "&Export…", partial(export_project, w), "Ctrl+E", "export")
-    _action(w, file, "Save a &copy…", partial(save_copy, w), None, "save_copy")
-    _action(w, file, "&Merge projects…", partial(merge_into, w), None, "merge")
-    _action(w, file, "Restore a &backup…", partial(restore_backup, w), None, "restore")
-    file.addSeparator()
-    _action(w, file, "&Quit", w.close, KS.Quit, "quit")
-
-    edit = bar.addMenu("&Edit")
-    undo = w.undo_stack.createUndoAction(w, "&Undo")
-    undo.setShortcut(QKeySequence("Ctrl+Z"))
-    redo = w.undo_stack.createRedoAction(w, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    edit.addActions([undo, redo])
-    w.actions_by_name.update(undo=undo, redo=redo)
-    edit.addSeparator()
-    _action(w, edit, "&Delete span", w.delete_selected_span, "Del", "delete")
-    _action(w, edit, "&Resize span to selection", w.resize_selected_span, "Ctrl+R", "resize")
-    _action(w, edit, "&Find in article…", w.show_find, KS.Find, "find")
-    _action(w, edit, "Find &next", w.find_next, KS.FindNext, "find_next")
-    edit.addSeparator()
-    _action(w, edit, "Ne&xt span", lambda: w.step_span(1), "Ctrl+]", "next_span")
-    _action(w, edit, "Pre&vious span", lambda: w.step_span(-1), "Ctrl+[", "previous_span")
-
-    coding = bar.addMenu("&Coding")
-    _action(w, coding, "&Previous document", lambda: w.step_document(-1), "Alt+Left", "previous")
-    _action(w, coding, "&Next document", lambda: w.step_document(1), "Alt+Right", "next")
-    _action(w, coding, "Mark &done and open next", w.mark_done_and_next, "Ctrl+Return", "done")
-    _action(w, coding, "Mark in &progress", lambda: w.set_status(Status.IN_PROGRESS), None,
-            "in_progress")
-    coding.addSeparator()
-    _action(w, coding, "&Switch coder…", lambda: w.switch_coder(), "Ctrl+Shift+C", "coder")
-    _action(w, coding, "&Blind coding (only my spans)", w.set_blind, None, "blind", True)
-    _action(w, coding, "&Compare with coders…", lambda: w.compare_with(), "Ctrl+Shift+M",
-            "compare")
-    _action(w, coding, "&Stop comparing", lambda: w.compare_with(""), None, "stop_compare")
-    coding.addSeparator()
-    _action(w, coding, "Accept selected span into &gold", lambda: w.accept_span_into_gold(),
-            "Ctrl+G", "accept_span")
-    _action(w, coding, "Accept compared coder's document into gold",
-            lambda: w.accept_coder_into_gold(), "Ctrl+Shift+G", "accept_document")
-    _action(w, coding, "Accept what &all coders agree on into gold",
-            lambda: w.accept_agreed_into_gold(), "Ctrl+Alt+G", "accept_agreed")
-    _action(w, coding, "Accept what a &majority agrees on into gold",
-            lambda: w.accept_agreed_into_gold(majority=True), None, "accept_majority")
-
-    tools = bar.addMenu("&Tools")
-    _action(w, tools, "&Agreement…", lambda: w.open_agreement(), "Ctrl+Shift+A", "agreement")
-    _action(w, tools, "Check against &gold (training)…", lambda: w.check_against_gold(),
-            "Ctrl+Shift+T", "check_gold")
-    _action(w, tools, "&Study design and progress…", lambda: w.open_study(), None, "study")
-    _action(w, tools, "Near-&duplicates…", lambda: _open_duplicates(w), "Ctrl+Shift+D",
-            "duplicates")
-    tools.addSeparator()
-    _action(w, tools, "Search &corpus…", lambda: _open_panel(w, "find.search_window",
-                                                             "open_search"),
-            "Ctrl+Shift+F", "search_corpus")
-    _action(w, tools, "Coded s&egments…", lambda: _open_panel(w, "find.segments_window",
-                                                              "open_segments"),
-            "Ctrl+Shift+S", "segments")
-    _action(w, tools, "C&harts…", lambda: _open_panel(w, "find.charts_window", "open_charts"),
-            "Ctrl+Shift+J", "charts")
-
-    view = bar.addMenu("&View")
-    _action(w, view, "Go to &article", w.focus_article, "Ctrl+1", "focus_article")
-    _action(w, view, "Go to selected &span's fields", w.focus_span_editor, "Ctrl+2",
-            "focus_span")
-    _action(w, view, "Go to document &variables", w.focus_variables, "Ctrl+3",
-            "focus_variables")
-    _action(w, view, "Go to document &list", w.focus_documents, "Ctrl+L", "focus_documents")
-    _action(w, view, "Go to the list's &filter", lambda: _focus_filter(w), "Ctrl+4",
-            "focus_filter")
-    view.addSeparator()
-    _action(w, view, "Show document &list", lambda on: w.left_panel.setVisible(on),
-            "Ctrl+Shift+L",
-            "toggle_documents", True).setChecked(True)
-    _action(w, view, "Show &codebook and fields", lambda on: w.right_panel.setVisible(on),
-            "Ctrl+Shift+K",
-            "toggle_fields", True).setChecked(True)
-    view.addSeparator()
-    _action(w, view, "Zoom &in", lambda: w.zoom(1), "Ctrl+=", "zoom_in").setShortcuts(
-        [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
-    _action(w, view, "Zoom &out", lambda: w.zoom(-1), "Ctrl+-", "zoom_out")
-    _action(w, view, "&Reset zoom", lambda: w.zoom(0), "Ctrl+0", "zoom_reset")
-    _action(w, view, "Highlight &keywords…",
-            lambda: _open_panel(w, "find.keywords", "edit_keywords"), "Ctrl+Shift+H", "keywords")
-    snap = _action(w, view, "&Snap selections to words", partial(set_snap, w), None, "snap",
-                   True)
-    snap.setChecked(w.settings.snap_to_words)
-
-    help_ = bar.addMenu("&Help")
-    _action(w, help_, "&Keyboard shortcuts", partial(shortcuts, w), "F1", "shortcuts")
-    _action(w, help_, "&About annotator", partial(about, w), None, "about")
 
 
 def refresh_recent_menu(w: MainWindow) -> None:
@@ -194,7 +74,7 @@ def open_on_server(w: MainWindow) -> None:
         _open_path(w, url.strip())
 
 
-def _focus_filter(w: MainWindow) -> None:
+def focus_filter(w: MainWindow) -> None:
     """The filter box, its text selected: typing replaces it, Enter or a pause filters."""
     w.left_panel.setVisible(True)
     w.actions_by_name["toggle_documents"].setChecked(True)
@@ -202,14 +82,14 @@ def _focus_filter(w: MainWindow) -> None:
     w.search_box.selectAll()
 
 
-def _open_panel(w: MainWindow, module: str, opener: str) -> None:
+def open_panel(w: MainWindow, module: str, opener: str) -> None:
     """A tool's panel, imported when first wanted (not at start)."""
     import importlib
 
     getattr(importlib.import_module(f"annotator.ui.{module}"), opener)(w)
 
 
-def _open_duplicates(w: MainWindow) -> None:
+def open_duplicates(w: MainWindow) -> None:
     from annotator.ui.find.duplicates_window import open_duplicates
 
     open_duplicates(w)
