@@ -161,12 +161,22 @@ def _chart(report: AgreementReport) -> str:
     return "".join(parts)
 
 
+# what the headline calls each figure; the whole scheme's u-alpha family and γ stand there
+# beside u-alpha when the report has them
+_FIGURES = {"unitizing_alpha": "u-alpha", "krippendorff_alpha": "alpha",
+            "u_alpha_2016": "uα (2016)", "binary_u_alpha": "|uα", "cu_alpha": "cuα",
+            "gamma": "γ", "gamma_cat": "γ-cat"}
+_WHOLE_SCHEME = ("binary_u_alpha", "cu_alpha", "gamma", "gamma_cat")
+
+
 def _headline(report: AgreementReport) -> list[str]:
     """The figures a methods section reports, first: u-alpha for the scheme and each
-    category, Krippendorff's alpha (with its 95% interval) for each variable."""
+    category (with the scheme's |uα and cuα, and γ and γ-cat when computed), Krippendorff's
+    alpha (with its 95% interval) for each variable."""
     e = html.escape
     rows = [r for r in report.rows if r.coders == "all" and (
         (r.section == "spans" and r.result.name == "unitizing_alpha" and "/" not in r.target)
+        or (r.section == "spans" and r.target == "*" and r.result.name in _WHOLE_SCHEME)
         or (r.section == "variables" and r.result.name == "krippendorff_alpha"
             and "=" not in r.target))]
     out = ["<h2>Headline figures</h2><table class='headline'><tr><th>what</th><th>figure</th>"
@@ -175,7 +185,7 @@ def _headline(report: AgreementReport) -> list[str]:
     for row in rows:
         ci = row.result.details.get("ci95")
         interval = f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci and None not in ci else ""
-        figure = "u-alpha" if row.section == "spans" else "alpha"
+        figure = _FIGURES.get(row.result.name, row.result.name)
         out.append(f"<tr><td>{e(report.name(row.target))}</td><td>{figure}</td>"
                    f"<td class='v'>{e(_value(row))}</td><td class='v'>{interval}</td>"
                    f"<td class='v'>{row.result.units} {e(unit_name(row))}</td>"

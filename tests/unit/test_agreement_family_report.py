@@ -69,6 +69,11 @@ def test_gamma_is_opt_in_seeded_and_reports_its_progress(project: Project) -> No
     again = actions.agreement_report(project, bootstrap_samples=0, gamma_samples=5,
                                      gamma_seed=1)
     assert again.find("spans", "*", "gamma").value == g.value
+    from annotator.agreement.render import to_html
+
+    headline = to_html(report).split("<h2>Headline figures</h2>")[1].split("</table>")[0]
+    assert all(f"<td>{figure}</td>" in headline for figure in ("γ", "γ-cat", "|uα", "cuα",
+                                                                "u-alpha"))
 
 
 def test_gamma_too_complex_to_weigh_is_undefined_with_the_reason(project: Project,
