@@ -83,7 +83,7 @@ def agreement_computed(window, qtbot):  # type: ignore[no-untyped-def]
 
     qtbot.keyClick(window.view, Qt.Key.Key_A,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.agreement_window
+    dialog = window.study.agreement_window
     qtbot.addWidget(dialog)
     dialog.compute()
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)

@@ -42,7 +42,7 @@ def test_accept_spans_and_values_into_gold_and_undo(make_window, qtbot) -> None:
     assert [(s.start, s.end, s.category) for s in gold] == [
         (theirs[0].start, theirs[0].end, theirs[0].category)]
     assert gold[0].id != theirs[0].id and gold[0].attributes == theirs[0].attributes
-    window.accept_coder_into_gold("ben")
+    window.study.accept_coder_into_gold("ben")
     assert len(project.spans(doc, "gold")) == len(theirs)  # nothing accepted twice
     assert project.variables(doc, "gold") == project.variables(doc, "ben")
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -57,7 +57,7 @@ def test_gamma_is_computed_on_request_with_its_progress_and_can_be_cancelled(
     code_seeds(window.project, "ben", shift=2)
     qtbot.keyClick(window.view, Qt.Key.Key_A,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.agreement_window
+    dialog = window.study.agreement_window
     qtbot.addWidget(dialog)
     dialog.with_gamma.setChecked(True)
     seen: list[int] = []

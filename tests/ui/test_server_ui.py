@@ -86,8 +86,8 @@ def test_a_coder_codes_on_the_server_as_their_role(team, qtbot) -> None:  # type
 
 def test_other_coders_progress_shows_as_it_happens(team, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = open_window_on(team["owner"], qtbot, "carla")  # the coordinator's window
-    window.open_study()
-    dialog = window.study_window
+    window.study.open_study()
+    dialog = window.study.study_window
     qtbot.addWidget(dialog)
     ben = team["names"]["ben"]
 

@@ -93,7 +93,7 @@ def test_accept_agreed_in_the_window_follows_the_same_rules(make_window) -> None
         project.set_variable(doc, coder, "tone", "negative")
         project.set_status(doc, coder, Status.DONE)
     window.switch_coder(GOLD)
-    assert window.accept_agreed_into_gold() == 1  # the speaker; the demand's link differs
+    assert window.study.accept_agreed_into_gold() == 1  # the speaker; the demand's link differs
     assert [s.category for s in project.spans(doc, GOLD)] == ["speaker"]
     assert project.variables(doc, GOLD) == {"tone": "negative"}
     window.undo_stack.undo()  # spans and values: one step
@@ -188,7 +188,7 @@ def test_after_an_accept_into_gold_the_scrolled_lanes_paint_one_position(
     lane = next(lane.view for lane in window.lanes.lanes if lane.coder)
     lane.verticalScrollBar().setValue(lane.verticalScrollBar().maximum())
     qtbot.wait(50)
-    window.accept_span_into_gold(span.id)
+    window.study.accept_span_into_gold(span.id)
     qtbot.wait(100)
     for view in (window.view, lane):
         shown = view.viewport().grab().toImage()

@@ -14,8 +14,8 @@ def test_assign_and_progress_in_the_study_window(make_window, qtbot) -> None:  #
     window = make_window()
     project = window.project
     project.import_documents([NewDocument(text=f"Putin spoke on day {i}.") for i in range(15)])
-    window.open_study()
-    dialog = window.study_window
+    window.study.open_study()
+    dialog = window.study.study_window
     qtbot.addWidget(dialog)
     dialog.new_coder.setText("ben")
     qtbot.keyClick(dialog.new_coder, Qt.Key.Key_Return)
@@ -44,7 +44,7 @@ def test_accept_what_all_coders_agree_on_keeps_links(make_window, qtbot) -> None
         project.set_status(doc, coder, Status.DONE)
     project.add_span(doc, "ben", "demand", 0, 3)  # only ben: not accepted
     window.switch_coder(GOLD)
-    assert window.accept_agreed_into_gold() == 2
+    assert window.study.accept_agreed_into_gold() == 2
     gold = {s.category: s for s in project.spans(doc, GOLD)}
     assert set(gold) == {"speaker", "accusation"}
     assert gold["accusation"].attributes == {"accuser": gold["speaker"].id, "target": "nato"}
@@ -66,7 +66,7 @@ def test_training_check_against_gold(make_window, qtbot) -> None:  # type: ignor
     project.set_study_setting("training_documents", ids[:2])
     qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.agreement_window
+    dialog = window.study.agreement_window
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
     assert dialog.report.coders == ["ana", GOLD] and dialog.report.documents == 2
@@ -108,7 +108,7 @@ def test_compare_with_three_coders_gives_a_lane_each(make_window, qtbot) -> None
 
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, 1))
     assert window.compare_selected_span_id == view.spans[0].id
-    window.accept_span_into_gold()
+    window.study.accept_span_into_gold()
     assert [s.coder for s in project.spans(doc, "gold")] == ["gold"]
     window.compare_with("")
     assert not any(lane.box.isVisible() for lane in window.lanes.lanes)

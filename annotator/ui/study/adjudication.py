@@ -8,7 +8,9 @@ training check compares a coder with gold, per category, with the differences li
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtWidgets import QWidget
 
 from annotator.domain.model import Span
 from annotator.services import study
@@ -16,112 +18,159 @@ from annotator.services.actions import GOLD
 from annotator.ui.coding import operations as ops
 
 if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QStatusBar
 
-class AdjudicationMixin:
-    def accept_span_into_gold(self: MainWindow, span_id: str | None = None) -> None:
-        span_id = span_id or self.compare_selected_span_id or self.selected_span_id
-        if span_id is None or self.document_id is None:
-            self.statusBar().showMessage("Click a span (in either view) to accept it.", 4000)
+    from annotator.storage import Project
+    from annotator.ui.coding.document_model import DocumentListModel
+    from annotator.ui.study.agreement_window import AgreementWindow
+    from annotator.ui.study.study_window import StudyWindow
+
+
+class StudyContext(Protocol):
+    """What the study panel needs of the window: the coding on screen, its undo stack, the
+    document list (to find a document again) and the compare lanes."""
+
+    @property
+    def project(self) -> Project: ...
+    @property
+    def coder(self) -> str: ...
+    @property
+    def document_id(self) -> int | None: ...
+    @property
+    def selected_span_id(self) -> str | None: ...
+    @property
+    def compare_selected_span_id(self) -> str | None: ...
+    @property
+    def compare_coder(self) -> str | None: ...
+    @property
+    def undo_stack(self) -> QUndoStack: ...
+    @property
+    def doc_model(self) -> DocumentListModel: ...
+    @property
+    def search_box(self) -> QLineEdit: ...
+    @property
+    def status_filter(self) -> QComboBox: ...
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
+    def push(self, command: ops._Command) -> bool: ...
+    def show_document(self, document_id: int | None) -> None: ...
+    def compare_with(self, other: str | list[str] | None = None) -> None: ...
+
+
+class StudyPanel:
+    """Adjudication into gold and the study's own windows (agreement, design and progress,
+    the training check), for one window: given that window's ``StudyContext`` and the widget
+    its dialogs belong to."""
+
+    def __init__(self, window: StudyContext, parent: QWidget) -> None:
+        self.w, self.parent = window, parent
+        self.agreement_window: AgreementWindow | None = None
+        self.study_window: StudyWindow | None = None
+
+    def accept_span_into_gold(self, span_id: str | None = None) -> None:
+        span_id = span_id or self.w.compare_selected_span_id or self.w.selected_span_id
+        if span_id is None or self.w.document_id is None:
+            self.w.statusBar().showMessage("Click a span (in either view) to accept it.", 4000)
             return
-        span = self.project.span(span_id)
-        self.undo_stack.beginMacro(f"Accept {span.coder}'s span into gold")
+        span = self.w.project.span(span_id)
+        self.w.undo_stack.beginMacro(f"Accept {span.coder}'s span into gold")
         try:
             self._copy_to_gold(span)
         finally:
-            self.undo_stack.endMacro()
-        self.statusBar().showMessage(f"Accepted “{span.text[:40]}” into gold.", 4000)
+            self.w.undo_stack.endMacro()
+        self.w.statusBar().showMessage(f"Accepted “{span.text[:40]}” into gold.", 4000)
 
-    def accept_coder_into_gold(self: MainWindow, coder: str | None = None) -> None:
+    def accept_coder_into_gold(self, coder: str | None = None) -> None:
         """All of a coder's spans and variable values of this document into gold."""
-        coder = coder or self.compare_coder
-        if coder is None or self.document_id is None:
-            self.statusBar().showMessage("Compare with a coder first.", 4000)
+        coder = coder or self.w.compare_coder
+        if coder is None or self.w.document_id is None:
+            self.w.statusBar().showMessage("Compare with a coder first.", 4000)
             return
-        self.undo_stack.beginMacro(f"Accept {coder}'s coding into gold")
+        self.w.undo_stack.beginMacro(f"Accept {coder}'s coding into gold")
         try:
-            for span in self.project.spans(self.document_id, coder):
+            for span in self.w.project.spans(self.w.document_id, coder):
                 self._copy_to_gold(span)
-            gold_values = self.project.variables(self.document_id, GOLD)
-            for key, value in self.project.variables(self.document_id, coder).items():
+            gold_values = self.w.project.variables(self.w.document_id, GOLD)
+            for key, value in self.w.project.variables(self.w.document_id, coder).items():
                 if gold_values.get(key) != value:
-                    self.push(ops.SetVariable(self.project, self.document_id, GOLD, key,
+                    self.w.push(ops.SetVariable(self.w.project, self.w.document_id, GOLD, key,
                                               value))
         finally:
-            self.undo_stack.endMacro()
+            self.w.undo_stack.endMacro()
 
-    def accept_agreed_into_gold(self: MainWindow, majority: bool = False) -> int:
+    def accept_agreed_into_gold(self, majority: bool = False) -> int:
         """Every span of this document on which all (or more than half of) its coders
         agree exactly, into gold as one undoable step; returns how many were accepted."""
-        if self.document_id is None:
+        if self.w.document_id is None:
             return 0
-        coders = study.document_coders(self.project, self.document_id)
-        found = study.agreement(self.project, self.document_id, majority, coders)
+        coders = study.document_coders(self.w.project, self.w.document_id)
+        found = study.agreement(self.w.project, self.w.document_id, majority, coders)
         chosen = found.spans  # the same rules as 'annotator adjudicate'
-        gold_values = self.project.variables(self.document_id, GOLD)
+        gold_values = self.w.project.variables(self.w.document_id, GOLD)
         values = {k: v for k, v in found.variables.items() if k not in gold_values}
-        self.undo_stack.beginMacro("Accept what " + ("most" if majority else "all")
+        self.w.undo_stack.beginMacro("Accept what " + ("most" if majority else "all")
                                    + " coders agree on into gold")
         try:
             for span in chosen:
                 self._copy_to_gold(span)
             for key, value in values.items():
-                self.push(ops.SetVariable(self.project, self.document_id, GOLD, key, value))
+                self.w.push(ops.SetVariable(self.w.project, self.w.document_id, GOLD, key, value))
         finally:
-            self.undo_stack.endMacro()
+            self.w.undo_stack.endMacro()
         left = len(found.spans_left) + len(found.variables_left)
-        self.statusBar().showMessage(
+        self.w.statusBar().showMessage(
             f"Accepted {len(chosen)} span(s) and {len(values)} variable value(s) that "
             f"{'a majority' if majority else 'all'} of the {len(coders)} coders agree on; "
             f"{left} left to settle.", 8000)
         return len(chosen)
 
-    def _copy_to_gold(self: MainWindow, span: Span) -> None:
+    def _copy_to_gold(self, span: Span) -> None:
         """Gold's copy of ``span``, links and all, as undoable steps (see study)."""
-        gold = {study.shape(s): s.id for s in self.project.spans(span.document_id, GOLD)}
+        gold = {study.shape(s): s.id for s in self.w.project.spans(span.document_id, GOLD)}
 
         def add(source: Span, attributes: dict[str, Any]) -> str:
-            command = ops.AddSpan(self.project, source.document_id, GOLD, source.category,
+            command = ops.AddSpan(self.w.project, source.document_id, GOLD, source.category,
                                   source.start, source.end, source.label, attributes)
-            self.push(command)
+            self.w.push(command)
             return command.span_id
 
-        study.copy_to_gold(self.project, span, gold, add)
+        study.copy_to_gold(self.w.project, span, gold, add)
 
-    def open_agreement(self: MainWindow, against_gold: bool = False) -> None:
+    def open_agreement(self, against_gold: bool = False) -> None:
         from annotator.ui.study.agreement_window import AgreementWindow
 
-        window = AgreementWindow(self.project, self.coder, self, against_gold=against_gold)
+        window = AgreementWindow(self.w.project, self.w.coder, self.parent,
+                                 against_gold=against_gold)
         window.sig_open_requested.connect(self.open_in_compare)
         self.agreement_window = window
         window.show()
         if against_gold:
             window.compute()
 
-    def open_study(self: MainWindow) -> None:
+    def open_study(self) -> None:
         from annotator.ui.study.study_window import StudyWindow
 
-        self.study_window = StudyWindow(self.project, self)
+        self.study_window = StudyWindow(self.w.project, self.parent)
         self.study_window.show()
 
-    def check_against_gold(self: MainWindow) -> None:
+    def check_against_gold(self) -> None:
         """The training check: my agreement with gold per category, and the differences
         document by document (double-click one to compare it with gold)."""
-        if GOLD not in self.project.coders() or self.coder == GOLD:
-            self.statusBar().showMessage("There is no gold to check against yet (or you are "
+        if GOLD not in self.w.project.coders() or self.w.coder == GOLD:
+            self.w.statusBar().showMessage("There is no gold to check against yet (or you are "
                                          "gold).", 5000)
             return
         self.open_agreement(against_gold=True)
 
-    def open_in_compare(self: MainWindow, document_id: int, others: list[str] | str) -> None:
+    def open_in_compare(self, document_id: int, others: list[str] | str) -> None:
         """The document, comparing with ``others`` (a lane each)."""
-        if self.doc_model.position_of(document_id) is None:
-            self.search_box.clear()
-            self.status_filter.setCurrentIndex(0)
-        self.show_document(document_id)
+        if self.w.doc_model.position_of(document_id) is None:
+            self.w.search_box.clear()
+            self.w.status_filter.setCurrentIndex(0)
+        self.w.show_document(document_id)
         chosen = [others] if isinstance(others, str) else list(others)
-        chosen = [c for c in chosen if c and c != self.coder]
+        chosen = [c for c in chosen if c and c != self.w.coder]
         if chosen:
-            self.compare_with(chosen)
-        self.raise_()
-        self.activateWindow()
+            self.w.compare_with(chosen)
+        self.parent.raise_()
+        self.parent.activateWindow()

@@ -23,7 +23,7 @@ from annotator.storage.sqlite import lock
 from annotator.ui.coding import operations as ops
 from annotator.ui.coding.commands import CodingMixin
 from annotator.ui.coding.document_model import DocumentListModel
-from annotator.ui.study.adjudication import AdjudicationMixin
+from annotator.ui.study.adjudication import StudyPanel
 from annotator.ui.window.bridge import StoreBridge
 from annotator.ui.window.layout import WindowWidgets, build_widgets, restore_layout, save_layout
 from annotator.ui.window.menu_bar import build_menus
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from annotator.ui.server.server_link import ServerLink
 
 
-class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
+class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
     def __init__(self, project: Project, coder: str, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
@@ -51,6 +51,7 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.setObjectName("main")
         self.session = Session(self)
+        self.study = StudyPanel(self, self)  # adjudication and the study's windows
         build_widgets(self)
         self._connect()
         build_menus(self)
@@ -363,9 +364,9 @@ class MainWindow(CodingMixin, AdjudicationMixin, WindowWidgets, QMainWindow):
         if not (change.remote or (self.server_link and self.server_link.waiting)):
             self.show_saved("saved")
         self.session.project_changed()
-        for name in ("segments_window", "charts_window", "duplicates_window",  # open panels
-                     "study_window"):
-            panel = getattr(self, name, None)
+        for panel in [*(getattr(self, name, None) for name in (  # the open panels
+                "segments_window", "charts_window", "duplicates_window")),
+                      self.study.study_window]:
             if panel is not None and panel.isVisible():
                 panel.project_changed(change)
         self._update_status_bar()
