@@ -247,7 +247,7 @@ def test_find_and_zoom(make_window, qtbot) -> None:  # type: ignore[no-untyped-d
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.find_box.isVisible()
     qtbot.keyClicks(window.find_box, "Stoltenberg")
-    found = window.find_next()
+    found = window.navigation.find_next()
     assert found == ("Stoltenberg" in window.view.text)
     size = window.view.font().pointSize()
     qtbot.keyClick(window.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
@@ -261,7 +261,7 @@ def test_restart_restores_layout_and_last_document(make_window, qtbot) -> None: 
     third = window.document_id
     window.resize(760, 540)  # inside the offscreen screen (800x800), or Qt clamps it
     window.splitter.setSizes([200, 600, 311])
-    window.zoom(2)
+    window.navigation.zoom(2)
     sizes, size = window.splitter.sizes(), window.size()  # offscreen caps it at its screen
     path = window.project.path
     window.close()

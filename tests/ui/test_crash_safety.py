@@ -35,8 +35,8 @@ CODER = textwrap.dedent("""
     window = MainWindow(Project.open(Path(sys.argv[1])), "ana", Settings.load())
     window.show()
     window.show_document(window.doc_model.ids[2])
-    window.zoom(3)
-    window.focus_variables()
+    window.navigation.zoom(3)
+    window.navigation.focus_variables()
     QTest.keyClicks(window.variables_form.editors["outlet"].widget, "Interfax")
 
     def spin(ms):

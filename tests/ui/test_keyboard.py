@@ -164,7 +164,7 @@ def test_a_whole_article_from_the_keyboard_many_times(make_window, qtbot,  # typ
 
 def test_saved_says_so_only_once_typed_text_is_stored(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
-    window.focus_variables()
+    window.navigation.focus_variables()
     type_text(qtbot, "Reut")
     assert "typing" in window.saved_label.text()
     qtbot.waitUntil(lambda: window.saved_label.text() == "✓ saved", timeout=2000)

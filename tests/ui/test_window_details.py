@@ -169,7 +169,7 @@ def test_a_locked_project_shows_not_saved_and_what_is_stored(make_window, qtbot,
     other = sqlite3.connect(window.project.path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another program holds the file
     try:
-        window.focus_variables()
+        window.navigation.focus_variables()
         qtbot.keyClicks(window.variables_form.editors["outlet"].widget, "Tass")
         qtbot.waitUntil(lambda: "NOT SAVED" in window.saved_label.text(), timeout=3000)
     finally:

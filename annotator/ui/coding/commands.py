@@ -1,5 +1,5 @@
 """What the coder does in the window: code a selection, relabel, edit attributes and variables,
-delete, move between documents, mark done, switch coder, compare, find and zoom.
+delete, move between documents, mark done, switch coder and compare.
 
 Every data change is pushed onto the window's undo stack as an operation.
 """
@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QLineEdit, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain.errors import AnnotatorError, ServerUnreachable
 from annotator.domain.model import Status
@@ -151,7 +149,7 @@ class CodingMixin:
             self.statusBar().showMessage("All documents in the list are done.", 5000)
         else:
             self.show_document(following)
-        self.focus_article()
+        self.navigation.focus_article()
 
     def set_status(self: MainWindow, status: Status) -> None:
         if self.document_id is not None:
@@ -248,78 +246,3 @@ class CodingMixin:
                 if not self.actions_by_name[name].isChecked():
                     self.actions_by_name[name].trigger()
             self._folded_for_compare = []
-
-    # -- view ----------------------------------------------------------------------------
-    def zoom(self: MainWindow, step: int) -> None:
-        steps = 0 if step == 0 else self.view.zoom + step
-        self.view.set_zoom(steps)
-        self.lanes.set_zoom(steps)
-        self.settings.zoom = self.view.zoom
-        self.session.place_changed()
-
-    def show_find(self: MainWindow) -> None:
-        self.find_box.show()
-        self.find_box.setFocus()
-        self.find_box.selectAll()
-
-    def find_next_and_return(self: MainWindow) -> None:
-        """Enter in the find bar: find, and give the keyboard back to the article, so the
-        found words can be coded at once (F3 finds the next)."""
-        if self.find_next():
-            self.view.setFocus()
-
-    def close_find(self: MainWindow) -> None:
-        self.find_box.hide()
-        self.view.setFocus()
-
-    # -- keyboard focus ------------------------------------------------------------------
-    def focus_article(self: MainWindow) -> None:
-        self.view.setFocus()
-
-    def focus_span_editor(self: MainWindow) -> None:
-        field = self.span_editor.first_field()
-        if field is None:
-            self.statusBar().showMessage("Select a span first (Ctrl+] moves to the next).", 4000)
-            return
-        self._focus_field(field)
-
-    def focus_variables(self: MainWindow) -> None:
-        field = self.variables_form.first_field()
-        if field is not None:
-            self._focus_field(field)
-
-    def _focus_field(self: MainWindow, field: Any) -> None:
-        """As Tab does: the field scrolled into view and, for text, all of it selected, so
-        typing replaces it instead of adding to it."""
-        self.forms_scroll.ensureWidgetVisible(field)
-        field.setFocus(Qt.FocusReason.TabFocusReason)
-        if isinstance(field, QLineEdit):
-            field.selectAll()
-
-    def focus_documents(self: MainWindow) -> None:
-        self.doc_table.setFocus()
-
-    def step_span(self: MainWindow, step: int) -> None:
-        """Select the next (or previous) span in text order; it scrolls into view."""
-        if not self.spans:
-            return
-        ids = [s.id for s in self.spans]
-        if self.selected_span_id in ids:
-            position = (ids.index(self.selected_span_id) + step) % len(ids)
-        else:
-            position = 0 if step > 0 else len(ids) - 1
-        self._span_row_chosen(position)
-        self.view.setFocus()
-
-    def find_next(self: MainWindow) -> bool:
-        needle = self.find_box.text()
-        if not needle:
-            return False
-        found = self.view.find(needle)
-        if not found:  # wrap around once
-            cursor = self.view.textCursor()
-            cursor.movePosition(cursor.MoveOperation.Start)
-            self.view.setTextCursor(cursor)
-            found = self.view.find(needle, QTextDocument.FindFlag(0))
-        self.statusBar().showMessage("" if found else f"“{needle}” not found", 3000)
-        return found

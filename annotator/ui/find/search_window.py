@@ -241,7 +241,7 @@ class SearchWindow(QDialog):
         w.view.select_range(h.start, h.end)
         w.view.ensureCursorVisible()
         w.activateWindow()
-        w.focus_article()
+        w.navigation.focus_article()
 
     # -- auto-coding -----------------------------------------------------------------------
     def _fill_categories(self) -> None:

@@ -289,7 +289,7 @@ class SegmentsWindow(QDialog):
             w.view.select_range(span.start, span.end)
         w.view.ensureCursorVisible()
         w.activateWindow()
-        w.focus_article()
+        w.navigation.focus_article()
 
     def _open_memo(self, index: QModelIndex) -> None:
         key = self._key(index)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QWidget
 
 from annotator.domain.errors import ProjectError, ServerUnreachable
@@ -28,6 +28,7 @@ from annotator.ui.window.bridge import StoreBridge
 from annotator.ui.window.layout import WindowWidgets, build_widgets, restore_layout, save_layout
 from annotator.ui.window.menu_bar import build_menus
 from annotator.ui.window.menus import refresh_recent_menu
+from annotator.ui.window.navigation import NavigationPanel
 from annotator.ui.window.session import Session
 from annotator.ui.window.settings import Settings
 
@@ -52,6 +53,7 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         self.setObjectName("main")
         self.session = Session(self)
         self.study = StudyPanel(self, self)  # adjudication and the study's windows
+        self.navigation = NavigationPanel(self)  # zoom, find, focus, stepping through spans
         build_widgets(self)
         self._connect()
         build_menus(self)
@@ -71,7 +73,6 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         self.view.sig_code_requested.connect(self.code_with_key)
         self.view.sig_delete_requested.connect(self.delete_selected_span)
         self.view.sig_span_clicked.connect(self.select_span)
-        self.view.sig_step_span_requested.connect(self.step_span)
         self.lanes.sig_span_clicked.connect(self._compare_span_clicked)
         self.scheme_panel.sig_code_requested.connect(self.code)
         self.span_editor.sig_label_requested.connect(self.relabel)
@@ -81,14 +82,8 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         self.variables_form.sig_memo_requested.connect(self.set_document_memo)
         for form in (self.span_editor, self.variables_form):
             form.sig_editing.connect(lambda: self.show_saved("editing"))
-        self.find_box.returnPressed.connect(self.find_next_and_return)
-        # Esc: out of the find bar, or out of a side panel, back to the article. Each only
-        # where its widget has focus (several window-wide ones would be ambiguous: none fires)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_box, self.close_find
-                  ).setContext(Qt.ShortcutContext.WidgetShortcut)
-        for form in (self.span_editor, self.variables_form, self.doc_table, self.spans_table):
-            QShortcut(QKeySequence(Qt.Key.Key_Escape), form, self.focus_article
-                      ).setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.navigation.connect((self.span_editor, self.variables_form, self.doc_table,
+                                 self.spans_table))
         self.undo_stack.indexChanged.connect(self._undo_moved)
         self.splitter.splitterMoved.connect(lambda *_: self.session.place_changed())
 
@@ -155,7 +150,7 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         self.doc_table.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self._document_chosen(current.row()))
         self.spans_table.selectionModel().currentRowChanged.connect(
-            lambda current, _prev: self._span_row_chosen(current.row()))
+            lambda current, _prev: self.choose_span_row(current.row()))
         self.doc_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         shown = project.location if project.on_server else project.path.name
         self.setWindowTitle(f"{shown}{' (read-only)' * project.read_only} — annotator")
@@ -328,7 +323,7 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
             self.statusBar().showMessage(
                 f"{coder}'s span selected: Ctrl+G accepts it into gold.", 4000)
 
-    def _span_row_chosen(self, row: int) -> None:
+    def choose_span_row(self, row: int) -> None:
         if 0 <= row < len(self.spans):
             span = self.spans[row]
             self.select_span(span.id)
