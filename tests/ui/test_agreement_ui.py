@@ -30,7 +30,7 @@ def test_accept_spans_and_values_into_gold_and_undo(make_window, qtbot) -> None:
     project = window.project
     code_seeds(project, "ben")
     doc = window.document_id
-    window.compare_with("ben")
+    window.study.compare_with("ben")
     theirs = window.compare_view.spans
     assert theirs
     view = window.compare_view

@@ -88,7 +88,7 @@ def test_a_saved_png_shows_the_tables_numbers(make_window, qtbot, monkeypatch,  
     panel.what.setCurrentIndex(panel.what.findData("demand"))
     assert _table(panel) == [["outlet", NATO, "(no label)", "total"], ["o0", "1", "1", "2"]]
 
-    window.set_blind(False)
+    window.coder_panel.set_blind(False)
     panel = charts_window.open_charts(window)
     panel.coder.setCurrentIndex(panel.coder.findData(charts_window._ALL))
     assert _table(panel)[1] == ["o0", "1", "2", "3"]  # ben's demand too

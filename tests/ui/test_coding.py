@@ -217,7 +217,7 @@ def test_blind_mode_hides_another_coders_spans(make_window, qtbot) -> None:  # t
     window.actions_by_name["blind"].trigger()
     assert [s.coder for s in window.spans] == ["ben"]
     window.actions_by_name["blind"].trigger()
-    window.compare_with("ben")
+    window.study.compare_with("ben")
     assert window.compare_box.isVisible()
     assert [s.coder for s in window.compare_view.spans] == ["ben"]
     assert window.compare_view.different == {window.compare_view.spans[0].id}
@@ -290,7 +290,7 @@ def test_help_lists_every_shortcut(make_window) -> None:  # type: ignore[no-unty
 
 def test_new_coder_is_asked_and_kept(make_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
-    monkeypatch.setattr("annotator.ui.coding.commands.ask_coder", lambda *a: "ben")
+    monkeypatch.setattr("annotator.ui.window.coder.ask_coder", lambda *a: "ben")
     window.actions_by_name["coder"].trigger()
     assert window.coder == "ben" and "ben" in window.project.coders()
     assert Settings.load().coder == "ben"  # the next start opens as ben
@@ -370,7 +370,7 @@ def test_the_text_filter_is_answered_off_the_ui_thread(make_window, qtbot) -> No
     model = window.doc_model
     model.set_filter("press conference", None)
     assert model.pending and model.rowCount() == 5  # asked, not answered yet
-    assert "filtering…" in (window._update_status_bar() or window.position_label.text())
+    assert "filtering…" in (window.update_status_bar() or window.position_label.text())
     qtbot.waitUntil(lambda: not model.pending, timeout=3000)
     assert model.ids == [2] and "filtering" not in window.position_label.text()
     model.set_filter("Liberty", None)

@@ -245,6 +245,6 @@ def test_typing_then_switching_coder_keeps_it_for_the_first_coder(make_window, q
     window = make_window()
     press(qtbot, Qt.Key.Key_3, CTRL)
     type_text(qtbot, "Tass")
-    window.switch_coder("ben")
+    window.coder_panel.switch_coder("ben")
     assert window.project.variables(window.document_id, "ana") == {"outlet": "Tass"}
     assert window.project.variables(window.document_id, "ben") == {}

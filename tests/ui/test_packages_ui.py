@@ -53,7 +53,7 @@ def test_no_one_codes_under_another_name_in_a_blind_package(qtbot, tmp_path: Pat
     qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     assert window.coder == "ben" and told and "ben's package" in told[0]
-    window.switch_coder("ana")  # nor by any other way in
+    window.coder_panel.switch_coder("ana")  # nor by any other way in
     assert window.coder == "ben"
 
 
@@ -63,7 +63,7 @@ def test_gold_stays_in_the_project_it_was_taken_in(qtbot, tmp_path: Path) -> Non
         with actions.new_project(path) as project:
             actions.import_paths(project, [SEEDS])
     window = _open(first, qtbot, "ana")
-    window.switch_coder("gold")  # adjudicating here
+    window.coder_panel.switch_coder("gold")  # adjudicating here
     assert window.coder == "gold"
     window.close()
     assert _open(second, qtbot).coder == "ana"  # another project: her own name

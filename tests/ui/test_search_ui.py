@@ -179,7 +179,7 @@ def test_coded_segments_filter_sort_open_and_export(make_window, qtbot, monkeypa
     assert [r["text"] for r in rows] == ["Stoltenberg", "Jens"]  # in the order shown
     assert rows[0]["span"] == mine.id and rows[0]["start"] == str(at)
 
-    window.set_blind(False)
+    window.coder_panel.set_blind(False)
     panel = segments_window.open_segments(window)
     assert panel.coder.findData("ben") >= 0
     panel.coder.setCurrentIndex(panel.coder.findData(segments_window._ALL))

@@ -164,7 +164,7 @@ def test_open_on_a_server_from_the_file_menu(team, qtbot, make_window, monkeypat
     assert window.settings.recent_projects[0] == team["ana"]  # reopened from File → Recent
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
-    window.switch_coder("ben")  # a coder on a server codes as their own role
+    window.coder_panel.switch_coder("ben")  # a coder on a server codes as their own role
     assert window.coder == team["names"]["ana"] and "the role you connected as" in told[0]
     window.close()
 

@@ -92,7 +92,7 @@ def test_accept_agreed_in_the_window_follows_the_same_rules(make_window) -> None
             project.update_span(demand.id, attributes={"demanded_by": speaker.id})
         project.set_variable(doc, coder, "tone", "negative")
         project.set_status(doc, coder, Status.DONE)
-    window.switch_coder(GOLD)
+    window.coder_panel.switch_coder(GOLD)
     assert window.study.accept_agreed_into_gold() == 1  # the speaker; the demand's link differs
     assert [s.category for s in project.spans(doc, GOLD)] == ["speaker"]
     assert project.variables(doc, GOLD) == {"tone": "negative"}
@@ -111,7 +111,7 @@ def test_compare_lanes_scroll_together_text_and_all(make_window, qtbot) -> None:
     for coder in ("ben", "cem"):
         project.add_span(doc, coder, "speaker", 0, 5)
         project.set_status(doc, coder, Status.DONE)
-    window.compare_with(["ben", "cem"])
+    window.study.compare_with(["ben", "cem"])
     qtbot.wait(50)
     views = [window.view, *(lane.view for lane in window.lanes.lanes if lane.coder)]
     assert all(v.verticalScrollBar().maximum() > 0 for v in views)
@@ -157,7 +157,7 @@ def test_disagreements_list_variables_and_open_the_coders_who_disagree(make_wind
     for doc in window.project.all_document_ids():
         window.project.set_status(doc, "ana", Status.DONE)
         window.project.set_status(doc, "ben", Status.DONE)
-    window.switch_coder(GOLD)  # the coordinator adjudicates
+    window.coder_panel.switch_coder(GOLD)  # the coordinator adjudicates
     dialog = agreement_computed(window, qtbot)
     rows = [[dialog.disagreements.item(r, c).text() for c in range(3)]
             for r in range(dialog.disagreements.rowCount())]
@@ -182,8 +182,8 @@ def test_after_an_accept_into_gold_the_scrolled_lanes_paint_one_position(
     at = text.rindex("NATO")  # far down the article
     span = project.add_span(doc, "ben", "speaker", at, at + 4)
     project.set_status(doc, "ben", Status.DONE)
-    window.switch_coder(GOLD)
-    window.compare_with(["ben"])
+    window.coder_panel.switch_coder(GOLD)
+    window.study.compare_with(["ben"])
     qtbot.wait(50)
     lane = next(lane.view for lane in window.lanes.lanes if lane.coder)
     lane.verticalScrollBar().setValue(lane.verticalScrollBar().maximum())

@@ -43,7 +43,7 @@ def test_accept_what_all_coders_agree_on_keeps_links(make_window, qtbot) -> None
                          attributes={"accuser": speaker.id, "target": "nato"})
         project.set_status(doc, coder, Status.DONE)
     project.add_span(doc, "ben", "demand", 0, 3)  # only ben: not accepted
-    window.switch_coder(GOLD)
+    window.coder_panel.switch_coder(GOLD)
     assert window.study.accept_agreed_into_gold() == 2
     gold = {s.category: s for s in project.spans(doc, GOLD)}
     assert set(gold) == {"speaker", "accusation"}
@@ -95,7 +95,7 @@ def test_compare_with_three_coders_gives_a_lane_each(make_window, qtbot) -> None
     project.add_span(doc, "cem", "speaker", 0, 4)
     project.add_span(doc, "dan", "speaker", 0, 3)
     window.refresh_coding()
-    window.compare_with(["ben", "cem", "dan"])
+    window.study.compare_with(["ben", "cem", "dan"])
     lanes = [lane for lane in window.lanes.lanes if lane.coder]
     assert [lane.coder for lane in lanes] == ["ben", "cem", "dan"]
     assert all(lane.box.isVisible() and lane.coder in lane.label.text() for lane in lanes)
@@ -110,5 +110,5 @@ def test_compare_with_three_coders_gives_a_lane_each(make_window, qtbot) -> None
     assert window.compare_selected_span_id == view.spans[0].id
     window.study.accept_span_into_gold()
     assert [s.coder for s in project.spans(doc, "gold")] == ["gold"]
-    window.compare_with("")
+    window.study.compare_with("")
     assert not any(lane.box.isVisible() for lane in window.lanes.lanes)

@@ -34,7 +34,7 @@ def test_compare_panes_are_labelled_wide_and_scroll_together(make_window, qtbot)
     window = make_window()
     window.resize(800, 600)
     window.project.add_span(window.document_id, "ben", "speaker", 0, 3)
-    window.compare_with("ben")
+    window.study.compare_with("ben")
     qtbot.wait(50)
     assert "ana" in window.view_label.text() and window.view_label.isVisible()
     assert "ben" in window.compare_label.text()
@@ -50,9 +50,9 @@ def test_blind_is_each_coders_own(make_window, qtbot) -> None:  # type: ignore[n
     window = make_window()
     window.actions_by_name["blind"].trigger()  # ana turns it off
     assert not window.blind
-    window.switch_coder("ben")
+    window.coder_panel.switch_coder("ben")
     assert window.blind and window.actions_by_name["blind"].isChecked()
-    window.switch_coder("ana")
+    window.coder_panel.switch_coder("ana")
     assert not window.blind
 
 
@@ -133,9 +133,9 @@ def test_compare_on_a_narrow_window_folds_the_side_panels(make_window, qtbot) ->
     window = make_window()
     window.resize(800, 600)
     window.project.add_span(window.document_id, "ben", "speaker", 0, 3)
-    window.compare_with("ben")
+    window.study.compare_with("ben")
     assert not window.left_panel.isVisible() and not window.right_panel.isVisible()
-    window.compare_with("")
+    window.study.compare_with("")
     assert window.left_panel.isVisible() and window.right_panel.isVisible()
 
 

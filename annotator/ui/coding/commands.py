@@ -1,21 +1,19 @@
 """What the coder does in the window: code a selection, relabel, edit attributes and variables,
-delete, move between documents, mark done, switch coder and compare.
+delete, move between documents and mark done (switching coders is ``window/coder.py``'s,
+comparing ``study/adjudication.py``'s, moving about ``window/navigation.py``'s).
 
 Every data change is pushed onto the window's undo stack as an operation.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain.errors import AnnotatorError, ServerUnreachable
 from annotator.domain.model import Status
-from annotator.services.actions import GOLD
 from annotator.ui.coding import operations as ops
-from annotator.ui.window.dialogs import ask_coder, choose_coders
 
 if TYPE_CHECKING:
     from annotator.ui.window.main_window import MainWindow
@@ -154,95 +152,3 @@ class CodingMixin:
     def set_status(self: MainWindow, status: Status) -> None:
         if self.document_id is not None:
             self.push(ops.SetStatus(self.project, self.document_id, self.coder, status))
-
-    # -- coders and modes ----------------------------------------------------------------
-    def switch_coder(self: MainWindow, name: str | None = None) -> None:
-        self.flush_edits()  # what was typed is the current coder's
-        if getattr(self, "role_coder", None):
-            QMessageBox.information(self, "Switch coder", f"On this server you code as "
-                                    f"{self.role_coder}, the role you connected as. Another "
-                                    f"coder connects as their own role.")
-            return
-        if self.package_coder and self.blind_locked:
-            QMessageBox.information(self, "Switch coder", f"This is {self.package_coder}'s "
-                                    f"package, for blind coding: everything coded in it is "
-                                    f"{self.package_coder}'s. Another coder codes in their "
-                                    f"own package.")
-            return
-        name = name or ask_coder(self, self.project.coders(), self.coder)
-        if not name or name == self.coder:
-            return
-        if self.package_coder and not self._code_in_package_as(name):
-            return
-        if not self.project.read_only:
-            self.project.add_coder(name)
-        self.coder = name
-        self.settings.coder_by_project[self.project.key] = name
-        if name != GOLD and not self.package_coder:  # your name, not a role you take
-            self.settings.coder = name
-        self.settings.save()
-        self.undo_stack.clear()  # one coder's undo must not touch another's work
-        if name in self.lanes.coders:
-            self.lanes.set_coders([c for c in self.lanes.coders if c != name])
-            self.compare_coder = self.lanes.coders[0] if self.lanes.coders else None
-        self.doc_model.set_coder(name)
-        self.actions_by_name["blind"].setChecked(self.blind)
-        self.show_document(self.document_id)
-
-    def _code_in_package_as(self: MainWindow, name: str) -> bool:
-        """An explicit choice to code in someone's package under another name, asked and
-        written into the package (a merge lists that work apart)."""
-        answer = QMessageBox.question(
-            self, "Code under another name?", f"This is {self.package_coder}'s package. Code "
-            f"in it as {name}? The change is recorded in the package, and a merge will list "
-            f"{name}'s work from it for the coordinator to settle.")
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        log = list(self.project.study_setting("coder_changes", []))
-        log.append({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    "from": self.coder, "to": name})
-        self.project.set_study_setting("coder_changes", log)
-        return True
-
-    def set_blind(self: MainWindow, blind: bool) -> None:
-        self.settings.blind_by_project[self._blind_key()] = blind
-        self.settings.save()
-        self.refresh_coding()
-        self._update_status_bar()
-
-    def compare_with(self: MainWindow, other: str | list[str] | None = None) -> None:
-        """Compare with one coder, or several (a lane each); "" or [] stops comparing."""
-        if other is None:
-            others = [c for c in self.project.coders() if c != self.coder]
-            if not others:
-                QMessageBox.information(self, "Compare", "No other coder has coded yet.")
-                return
-            other = choose_coders(self, others, self.lanes.coders)
-            if other is None:
-                return
-        coders = [other] if isinstance(other, str) else list(other)
-        coders = [c for c in coders if c and c != self.coder]
-        self.lanes.set_coders(coders)
-        self.compare_coder = coders[0] if coders else None
-        self._make_room_for_compare(bool(coders))
-        self.show_document(self.document_id)
-
-    def _make_room_for_compare(self: MainWindow, comparing: bool) -> None:
-        """Two panes of 40 characters need the width: on a narrow window, compare mode
-        folds the side panels away (View menu or Ctrl+Shift+L/K bring them back) and
-        stopping puts back what it folded."""
-        toggles = (("toggle_documents", 1100), ("toggle_fields", 900))
-        if comparing:
-            folded = [name for name, below in toggles if self.width() < below
-                      and self.actions_by_name[name].isChecked()]
-            for name in folded:
-                self.actions_by_name[name].trigger()
-            self._folded_for_compare = getattr(self, "_folded_for_compare", []) + folded
-            if folded:
-                self.statusBar().showMessage("Side panels folded to make room: Ctrl+Shift+L "
-                                             "and Ctrl+Shift+K bring them back.", 6000)
-        else:
-            for name in getattr(self, "_folded_for_compare", []):
-                if not self.actions_by_name[name].isChecked():
-                    self.actions_by_name[name].trigger()
-            self._folded_for_compare = []

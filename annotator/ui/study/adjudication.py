@@ -1,4 +1,5 @@
-"""Adjudication into the coder ``gold`` and checks against it, each an undoable step.
+"""Comparing coders (a lane each, the side panels folded where the window is narrow),
+adjudication into the coder ``gold`` and checks against it, each an undoable step.
 
 A span accepted into gold keeps its links, re-pointed to gold's copies of their targets
 (copied first if gold lacks them). "Accept what the coders agree on" takes, in one step,
@@ -10,20 +11,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.domain.model import Span
 from annotator.services import study
 from annotator.services.actions import GOLD
 from annotator.ui.coding import operations as ops
+from annotator.ui.window.dialogs import choose_coders
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QUndoStack
+    from PySide6.QtGui import QAction, QUndoStack
     from PySide6.QtWidgets import QComboBox, QLineEdit, QStatusBar
 
     from annotator.storage import Project
     from annotator.ui.coding.document_model import DocumentListModel
     from annotator.ui.study.agreement_window import AgreementWindow
+    from annotator.ui.study.compare import CompareLanes
     from annotator.ui.study.study_window import StudyWindow
 
 
@@ -41,8 +44,7 @@ class StudyContext(Protocol):
     def selected_span_id(self) -> str | None: ...
     @property
     def compare_selected_span_id(self) -> str | None: ...
-    @property
-    def compare_coder(self) -> str | None: ...
+    compare_coder: str | None  # the first compared coder (the panel sets it)
     @property
     def undo_stack(self) -> QUndoStack: ...
     @property
@@ -54,17 +56,22 @@ class StudyContext(Protocol):
     def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
     def push(self, command: ops._Command) -> bool: ...
     def show_document(self, document_id: int | None) -> None: ...
-    def compare_with(self, other: str | list[str] | None = None) -> None: ...
+    @property
+    def lanes(self) -> CompareLanes: ...
+    @property
+    def actions_by_name(self) -> dict[str, QAction]: ...
+    def width(self) -> int: ...
 
 
 class StudyPanel:
-    """Adjudication into gold and the study's own windows (agreement, design and progress,
-    the training check), for one window: given that window's ``StudyContext`` and the widget
-    its dialogs belong to."""
+    """Comparing coders (a lane each), adjudication into gold, and the study's own windows
+    (agreement, design and progress, the training check), for one window: given that
+    window's ``StudyContext`` and the widget its dialogs belong to."""
 
     def __init__(self, window: StudyContext, parent: QWidget) -> None:
         self.w, self.parent = window, parent
         self.agreement_window: AgreementWindow | None = None
+        self.folded_for_compare: list[str] = []  # side panels folded to make room
         self.study_window: StudyWindow | None = None
 
     def accept_span_into_gold(self, span_id: str | None = None) -> None:
@@ -171,6 +178,43 @@ class StudyPanel:
         chosen = [others] if isinstance(others, str) else list(others)
         chosen = [c for c in chosen if c and c != self.w.coder]
         if chosen:
-            self.w.compare_with(chosen)
+            self.compare_with(chosen)
         self.parent.raise_()
         self.parent.activateWindow()
+
+    def compare_with(self, other: str | list[str] | None = None) -> None:
+        """Compare with one coder, or several (a lane each); "" or [] stops comparing."""
+        if other is None:
+            others = [c for c in self.w.project.coders() if c != self.w.coder]
+            if not others:
+                QMessageBox.information(self.parent, "Compare", "No other coder has coded yet.")
+                return
+            other = choose_coders(self.parent, others, self.w.lanes.coders)
+            if other is None:
+                return
+        coders = [other] if isinstance(other, str) else list(other)
+        coders = [c for c in coders if c and c != self.w.coder]
+        self.w.lanes.set_coders(coders)
+        self.w.compare_coder = coders[0] if coders else None
+        self._make_room_for_compare(bool(coders))
+        self.w.show_document(self.w.document_id)
+
+    def _make_room_for_compare(self, comparing: bool) -> None:
+        """Two panes of 40 characters need the width: on a narrow window, compare mode
+        folds the side panels away (View menu or Ctrl+Shift+L/K bring them back) and
+        stopping puts back what it folded."""
+        toggles = (("toggle_documents", 1100), ("toggle_fields", 900))
+        if comparing:
+            folded = [name for name, below in toggles if self.w.width() < below
+                      and self.w.actions_by_name[name].isChecked()]
+            for name in folded:
+                self.w.actions_by_name[name].trigger()
+            self.folded_for_compare += folded
+            if folded:
+                self.w.statusBar().showMessage("Side panels folded to make room: Ctrl+Shift+L "
+                                             "and Ctrl+Shift+K bring them back.", 6000)
+        else:
+            for name in self.folded_for_compare:
+                if not self.w.actions_by_name[name].isChecked():
+                    self.w.actions_by_name[name].trigger()
+            self.folded_for_compare = []

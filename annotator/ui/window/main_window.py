@@ -25,6 +25,7 @@ from annotator.ui.coding.commands import CodingMixin
 from annotator.ui.coding.document_model import DocumentListModel
 from annotator.ui.study.adjudication import StudyPanel
 from annotator.ui.window.bridge import StoreBridge
+from annotator.ui.window.coder import CoderPanel
 from annotator.ui.window.layout import WindowWidgets, build_widgets, restore_layout, save_layout
 from annotator.ui.window.menu_bar import build_menus
 from annotator.ui.window.menus import refresh_recent_menu
@@ -54,6 +55,7 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         self.session = Session(self)
         self.study = StudyPanel(self, self)  # adjudication and the study's windows
         self.navigation = NavigationPanel(self)  # zoom, find, focus, stepping through spans
+        self.coder_panel = CoderPanel(self, self)  # who codes here, and blind coding
         build_widgets(self)
         self._connect()
         build_menus(self)
@@ -167,12 +169,12 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         data = self.status_filter.currentData()  # Qt returns the enum's str value
         self.doc_model.set_filter(self.search_box.text(), Status(data) if data else None)
         self._select_list_row()
-        self._update_status_bar()
+        self.update_status_bar()
 
     def _list_reloaded(self) -> None:
         """The filtered list arrived from its thread."""
         self._select_list_row()
-        self._update_status_bar()
+        self.update_status_bar()
 
     # -- showing -------------------------------------------------------------------------
     def show_document(self, document_id: int | None) -> None:
@@ -197,7 +199,7 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
             self.session.place_changed()
         self._select_list_row()
         self.refresh_coding()
-        self._update_status_bar()
+        self.update_status_bar()
 
     def _select_list_row(self) -> None:
         position = self.doc_model.position_of(self.document_id) \
@@ -364,7 +366,7 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
                       self.study.study_window]:
             if panel is not None and panel.isVisible():
                 panel.project_changed(change)
-        self._update_status_bar()
+        self.update_status_bar()
 
     def _undo_moved(self, index: int) -> None:
         """After undo or redo, show the document the step touched."""
@@ -374,7 +376,7 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         if isinstance(command, ops._Command) and command.document_id != self.document_id:
             self.show_document(command.document_id)
 
-    def _update_status_bar(self) -> None:
+    def update_status_bar(self) -> None:
         """Runs after every change: two indexed lookups, no count over all documents (the
         total is counted when documents arrive, not at every keystroke)."""
         if getattr(self, "_total_for", None) is not self.project:
@@ -430,9 +432,9 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         study's coordinator locked it on."""
         if getattr(self, "blind_locked", False):
             return True
-        return self.settings.blind_by_project.get(self._blind_key(), True)
+        return self.settings.blind_by_project.get(self.blind_key(), True)
 
-    def _blind_key(self) -> str:
+    def blind_key(self) -> str:
         return f"{self.project.key}|{self.coder}"
 
 

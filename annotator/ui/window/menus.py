@@ -116,7 +116,7 @@ def _import(w: MainWindow, sources: list[Path]) -> None:
         if w.document_id is None and w.doc_model.ids:
             w.show_document(w.doc_model.ids[0])
         w._select_list_row()
-        w._update_status_bar()
+        w.update_status_bar()
 
 
 def import_files(w: MainWindow) -> None:
