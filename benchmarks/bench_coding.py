@@ -75,7 +75,7 @@ def main() -> None:
         def add_one() -> None:
             start = next(positions)
             window.view.select_range(start, start + 5)
-            window.code("speaker", None)
+            window.coding.code("speaker", None)
 
         adding = timed(add_one)
         window.close()

@@ -133,7 +133,7 @@ from annotator.storage import Project
 app = application(); w = MainWindow(Project.open(Path(sys.argv[1])), 'ana', Settings())
 w.show(); app.processEvents(); w.repaint()
 for step in range(20):
-    w.step_document(1); app.processEvents()
+    w.coding.step_document(1); app.processEvents()
 from common import peak_mib
 print(peak_mib())
 """
@@ -216,13 +216,13 @@ def bench_responsiveness(path: Path, quick: bool) -> None:
     print(f"    (a filtered or sorted list was shown {statistics.median(answers) * 1000:.0f} ms "
           f"after it was asked for, median; at most {max(answers) * 1000:.0f} ms)", flush=True)
     work[0] = "switch"
-    audit("switch to the next document", [timed(lambda: window.step_document(1))
+    audit("switch to the next document", [timed(lambda: window.coding.step_document(1))
                                           for _ in range(times)])
     text = window.view.text
 
     def code(at: int) -> None:
         window.view.select_range(at, at + 4)
-        window.code("speaker", None)
+        window.coding.code("speaker", None)
 
     work[0] = "code"
     audit("code a selection", [timed(lambda at=at: code(at))

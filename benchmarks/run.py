@@ -167,7 +167,7 @@ def bench_window(path: Path, repeat: int) -> None:
         def app_add(positions: object = positions) -> None:
             start = next(positions)  # type: ignore[call-overload]
             window.view.select_range(start, start + 4)
-            window.code("speaker", None)
+            window.coding.code("speaker", None)
             window.view.viewport().repaint()
             app.processEvents()
 

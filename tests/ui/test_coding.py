@@ -339,7 +339,7 @@ def test_a_refused_operation_leaves_no_undo_step(make_window, monkeypatch) -> No
     assert shown and shown[0].startswith("span [") and "Python override" not in shown[0]
     assert window.undo_stack.count() == 0 and window.project.spans(window.document_id) == []
     window.view.select_range(0, 3)
-    window.code("speaker", None)
+    window.coding.code("speaker", None)
     assert window.undo_stack.count() == 1 and len(window.project.spans(window.document_id)) == 1
     window.undo_stack.undo()
     window.undo_stack.redo()

@@ -87,7 +87,7 @@ def test_groups_found_before_the_corpus_changed_are_not_acted_on(make_window, qt
     assert panel.remove_button.isEnabled()
     window.show_document(1)
     window.view.select_range(0, 3)
-    window.code("speaker", None)  # coding: the groups still hold
+    window.coding.code("speaker", None)  # coding: the groups still hold
     assert panel.remove_button.isEnabled() and not panel.stale
     project.import_documents([NewDocument("A new article, nothing like the others.")])
     assert not panel.remove_button.isEnabled() and not panel.mark_button.isEnabled()

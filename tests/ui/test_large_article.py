@@ -70,19 +70,19 @@ def test_one_span_changes_leave_the_window_as_a_full_refresh_would(
     added = window.selected_span_id
     assert window.spans_model.row_of(added) == 8
     span = project.span(added)
-    window.set_attribute(added, "direct_quote", True)  # one span changed
+    window.coding.set_attribute(added, "direct_quote", True)  # one span changed
     same_as_stored()
     assert "yes" in window.spans_model.data(window.spans_model.index(8, 3))
     at9 = text.index("talks", text.index("Paragraph 9:"))
     view.select_range(at9, at9 + 5)
     qtbot.keyClick(view, Qt.Key.Key_D)  # a demand, linked to the new speaker span
     demand = window.selected_span_id
-    window.set_attribute(demand, "demanded_by", added)
+    window.coding.set_attribute(demand, "demanded_by", added)
     assert "“minister”" in window.spans_model.data(
         window.spans_model.index(window.spans_model.row_of(demand), 3))
     window.select_span(added)
     view.select_range(at - 4, at + 8)
-    window.resize_selected_span()  # the link's target changed: the demand's row says so
+    window.coding.resize_selected_span()  # the link's target changed: the demand's row says so
     same_as_stored()
     assert "“the minister”" in window.spans_model.data(
         window.spans_model.index(window.spans_model.row_of(demand), 3))

@@ -124,7 +124,7 @@ def test_keywords_are_highlighted_in_every_article_and_never_stored(make_window,
     colours = {sel.format.foreground().color().name() for sel in window.view.extraSelections()}
     assert KEYWORD_COLOUR in colours
     assert list(window.project.iter_spans()) == []  # a reading aid, not coding
-    window.step_document(1)
+    window.coding.step_document(1)
     assert [window.view.text[a:b] for a, b in window.view.keyword_ranges].count("Putin") == \
         window.view.text.count("Putin")  # every article
 
@@ -244,7 +244,7 @@ def test_open_panels_follow_the_coding(make_window, qtbot, tmp_path: Path) -> No
     assert panel.span_proxy.rowCount() == 0
     window.show_document(1)
     window.view.select_range(5, 16)
-    window.code("speaker", None)  # in the window, as a coder does
+    window.coding.code("speaker", None)  # in the window, as a coder does
     qtbot.waitUntil(lambda: panel.span_proxy.rowCount() == 1, timeout=3000)
     qtbot.waitUntil(lambda: charts.tally is not None and charts.tally.largest == 1,
                     timeout=3000)

@@ -179,12 +179,12 @@ def test_every_kind_of_action_waits_while_the_server_is_away(team, qtbot, monkey
     span = window.spans[0]
     team["server"].stop_now()
     try:
-        window.set_status(Status.IN_PROGRESS)  # Coding → Mark in progress
-        window.set_variable("tone", "negative")
-        window.set_document_memo("Check the quote against the wire copy.")
-        window.relabel(span.id, None)
-        window.set_attribute(span.id, "actor", "putin")
-        window.set_span_memo(span.id, "the president himself")
+        window.coding.set_status(Status.IN_PROGRESS)  # Coding → Mark in progress
+        window.coding.set_variable("tone", "negative")
+        window.coding.set_document_memo("Check the quote against the wire copy.")
+        window.coding.relabel(span.id, None)
+        window.coding.set_attribute(span.id, "actor", "putin")
+        window.coding.set_span_memo(span.id, "the president himself")
         qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         assert window.server_link.waiting and len(window.server_link.outbox) == 7
         assert window.saved_label.text() == ("✗ not saved — reconnecting (7 actions waiting, "

@@ -82,7 +82,7 @@ def test_codebook_panel_forgets_the_last_article(make_window, qtbot) -> None:  #
     view.select_range(0, 3)
     qtbot.keyClick(view, Qt.Key.Key_A)
     assert "Accusation" in window.scheme_panel.codebook.toPlainText()
-    window.step_document(1)
+    window.coding.step_document(1)
     assert "Accusation" not in window.scheme_panel.codebook.toPlainText()
 
 
@@ -225,7 +225,7 @@ def test_clicking_a_list_header_twice_sorts_descending(make_window, qtbot) -> No
     from PySide6.QtCore import QPoint, Qt
 
     window = make_window()
-    window.set_status(Status.DONE)
+    window.coding.set_status(Status.DONE)
     header = window.doc_table.horizontalHeader()
     for column in range(window.doc_model.columnCount()):
         centre = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) // 2,

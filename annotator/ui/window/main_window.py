@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
@@ -21,7 +21,7 @@ from annotator.domain.text import excerpt
 from annotator.storage import Project
 from annotator.storage.sqlite import lock
 from annotator.ui.coding import operations as ops
-from annotator.ui.coding.commands import CodingMixin
+from annotator.ui.coding.commands import CodingPanel
 from annotator.ui.coding.document_model import DocumentListModel
 from annotator.ui.study.adjudication import StudyPanel
 from annotator.ui.window.bridge import StoreBridge
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from annotator.ui.server.server_link import ServerLink
 
 
-class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
+class MainWindow(WindowWidgets, QMainWindow):
     def __init__(self, project: Project, coder: str, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
@@ -56,6 +56,7 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         self.study = StudyPanel(self, self)  # adjudication and the study's windows
         self.navigation = NavigationPanel(self)  # zoom, find, focus, stepping through spans
         self.coder_panel = CoderPanel(self, self)  # who codes here, and blind coding
+        self.coding = CodingPanel(self, self)  # coding the article on screen
         build_widgets(self)
         self._connect()
         build_menus(self)
@@ -72,16 +73,16 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
         self.filter_timer.timeout.connect(self._filter_changed)
         self.search_box.textChanged.connect(self.filter_timer.start)
         self.status_filter.currentIndexChanged.connect(self._filter_changed)
-        self.view.sig_code_requested.connect(self.code_with_key)
-        self.view.sig_delete_requested.connect(self.delete_selected_span)
+        self.view.sig_code_requested.connect(self.coding.code_with_key)
+        self.view.sig_delete_requested.connect(self.coding.delete_selected_span)
         self.view.sig_span_clicked.connect(self.select_span)
         self.lanes.sig_span_clicked.connect(self._compare_span_clicked)
-        self.scheme_panel.sig_code_requested.connect(self.code)
-        self.span_editor.sig_label_requested.connect(self.relabel)
-        self.span_editor.sig_attribute_requested.connect(self.set_attribute)
-        self.variables_form.sig_variable_requested.connect(self.set_variable)
-        self.span_editor.sig_memo_requested.connect(self.set_span_memo)
-        self.variables_form.sig_memo_requested.connect(self.set_document_memo)
+        self.scheme_panel.sig_code_requested.connect(self.coding.code)
+        self.span_editor.sig_label_requested.connect(self.coding.relabel)
+        self.span_editor.sig_attribute_requested.connect(self.coding.set_attribute)
+        self.variables_form.sig_variable_requested.connect(self.coding.set_variable)
+        self.span_editor.sig_memo_requested.connect(self.coding.set_span_memo)
+        self.variables_form.sig_memo_requested.connect(self.coding.set_document_memo)
         for form in (self.span_editor, self.variables_form):
             form.sig_editing.connect(lambda: self.show_saved("editing"))
         self.navigation.connect((self.span_editor, self.variables_form, self.doc_table,
@@ -422,6 +423,10 @@ class MainWindow(CodingMixin, WindowWidgets, QMainWindow):
             lock.release(self.project.path)
         self.project.close()
         super().closeEvent(event)
+
+    def push(self, command: Any) -> bool:
+        """An operation run by the coding panel, for the parts that change data."""
+        return self.coding.push(command)
 
     def open_project_path(self, path: Path | str) -> None:
         self.set_project(Project.open(path))
