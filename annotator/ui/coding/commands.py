@@ -14,20 +14,18 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from annotator.domain.errors import AnnotatorError, ServerUnreachable
 from annotator.domain.model import Status
 from annotator.ui.coding import operations as ops
+from annotator.ui.window.context import WindowContext
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QUndoStack
-    from PySide6.QtWidgets import QStatusBar
 
     from annotator.domain.model import Span
-    from annotator.storage import Project
     from annotator.ui.coding.article_view import ArticleView
     from annotator.ui.coding.document_model import DocumentListModel
     from annotator.ui.server.server_link import ServerLink
     from annotator.ui.window.navigation import NavigationPanel
 
 
-class CodingContext(Protocol):
+class CodingContext(WindowContext, Protocol):
     """What coding needs of the window: the document and spans on screen (the selected one
     the panel changes), the article view, the document list, the undo stack and the link to
     a server, and what must follow a change."""
@@ -35,11 +33,7 @@ class CodingContext(Protocol):
     selected_span_id: str | None
 
     @property
-    def project(self) -> Project: ...
-    @property
     def coder(self) -> str: ...
-    @property
-    def document_id(self) -> int | None: ...
     @property
     def spans(self) -> list[Span]: ...
     @property
@@ -47,12 +41,9 @@ class CodingContext(Protocol):
     @property
     def doc_model(self) -> DocumentListModel: ...
     @property
-    def undo_stack(self) -> QUndoStack: ...
-    @property
     def server_link(self) -> ServerLink | None: ...
     @property
     def navigation(self) -> NavigationPanel: ...
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
     def show_saved(self, state: str, reason: str = "") -> None: ...
     def refresh_coding(self) -> None: ...
     def show_document(self, document_id: int | None) -> None: ...

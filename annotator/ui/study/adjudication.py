@@ -17,43 +17,36 @@ from annotator.domain.model import Span
 from annotator.services import study
 from annotator.services.actions import GOLD
 from annotator.ui.coding import operations as ops
+from annotator.ui.window.context import WindowContext
 from annotator.ui.window.dialogs import choose_coders
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction, QUndoStack
-    from PySide6.QtWidgets import QComboBox, QLineEdit, QStatusBar
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QComboBox, QLineEdit
 
-    from annotator.storage import Project
     from annotator.ui.coding.document_model import DocumentListModel
     from annotator.ui.study.agreement_window import AgreementWindow
     from annotator.ui.study.compare import CompareLanes
     from annotator.ui.study.study_window import StudyWindow
 
 
-class StudyContext(Protocol):
+class StudyContext(WindowContext, Protocol):
     """What the study panel needs of the window: the coding on screen, its undo stack, the
     document list (to find a document again) and the compare lanes."""
 
     @property
-    def project(self) -> Project: ...
-    @property
     def coder(self) -> str: ...
-    @property
-    def document_id(self) -> int | None: ...
     @property
     def selected_span_id(self) -> str | None: ...
     @property
     def compare_selected_span_id(self) -> str | None: ...
     compare_coder: str | None  # the first compared coder (the panel sets it)
     @property
-    def undo_stack(self) -> QUndoStack: ...
-    @property
     def doc_model(self) -> DocumentListModel: ...
     @property
     def search_box(self) -> QLineEdit: ...
     @property
     def status_filter(self) -> QComboBox: ...
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
     def push(self, command: ops._Command) -> bool: ...
     def show_document(self, document_id: int | None) -> None: ...
     @property

@@ -10,26 +10,24 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.services.actions import GOLD
+from annotator.ui.window.context import WindowContext
 from annotator.ui.window.dialogs import ask_coder
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction, QUndoStack
+    from PySide6.QtGui import QAction
 
-    from annotator.storage import Project
     from annotator.ui.coding.document_model import DocumentListModel
     from annotator.ui.study.compare import CompareLanes
     from annotator.ui.window.settings import Settings
 
 
-class CoderContext(Protocol):
+class CoderContext(WindowContext, Protocol):
     """What switching coders needs of the window: whose work it shows (which the panel
     changes), where that is remembered, and what must follow the change."""
 
     coder: str
     compare_coder: str | None
 
-    @property
-    def project(self) -> Project: ...
     @property
     def settings(self) -> Settings: ...
     @property
@@ -43,13 +41,9 @@ class CoderContext(Protocol):
     @property
     def lanes(self) -> CompareLanes: ...
     @property
-    def undo_stack(self) -> QUndoStack: ...
-    @property
     def doc_model(self) -> DocumentListModel: ...
     @property
     def actions_by_name(self) -> dict[str, QAction]: ...
-    @property
-    def document_id(self) -> int | None: ...
     def flush_edits(self) -> None: ...
     def show_document(self, document_id: int | None) -> None: ...
     def refresh_coding(self) -> None: ...

@@ -11,8 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from annotator.ui.window.context import WindowContext
+
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QScrollArea, QStatusBar, QTableView
+    from PySide6.QtWidgets import QScrollArea, QTableView
 
     from annotator.domain.model import Span
     from annotator.ui.coding.article_view import ArticleView
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from annotator.ui.window.settings import Settings
 
 
-class NavigationContext(Protocol):
+class NavigationContext(WindowContext, Protocol):
     """What moving about needs of the window: its views and forms, the spans on screen,
     the settings and session that remember the zoom, and choosing a span's row."""
 
@@ -48,7 +50,6 @@ class NavigationContext(Protocol):
     def spans(self) -> list[Span]: ...
     @property
     def selected_span_id(self) -> str | None: ...
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
     def choose_span_row(self, row: int) -> None: ...
 
 
