@@ -17,7 +17,7 @@ import re
 import uuid
 import zipfile
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,42 +133,44 @@ def read_qdpx(path: Path, scheme: CodingScheme) -> list[NewDocument]:
         return documents
 
 
-def _case_values(root: ET.Element, scheme: CodingScheme) -> dict[str, dict[str, dict[str, Any]]]:
-    """Source guid → coder → variable → value, from cases' ``key (coder)`` variables."""
+def _case_variables(root: ET.Element) -> Iterator[tuple[list[str], str, ET.Element]]:
+    """Each case variable's value: (the sources its case names, the variable's name, the
+    VariableValue element)."""
     names = {v.get("guid"): v.get("name", "") for v in root.iter(f"{_Q}Variable")}
-    found: dict[str, dict[str, dict[str, Any]]] = {}
     for case in root.iter(f"{_Q}Case"):
         sources = [r.get("targetGUID", "") for r in case.findall(f"{_Q}SourceRef")]
         for value_el in case.findall(f"{_Q}VariableValue"):
             ref = value_el.find(f"{_Q}VariableRef")
-            match = _CODER_VARIABLE.match(names.get(ref.get("targetGUID") if ref is not None
-                                                    else None, "") or "")
-            variable = scheme.variable(match["key"]) if match else None
-            if match is None or variable is None:
-                continue
-            value = _typed_value(value_el, variable)
-            if value is None:
-                continue
-            for source in sources:
-                found.setdefault(source, {}).setdefault(match["coder"], {})[variable.key] = value
+            yield sources, names.get(ref.get("targetGUID") if ref is not None else None,
+                                     "") or "", value_el
+
+
+def _case_values(root: ET.Element, scheme: CodingScheme) -> dict[str, dict[str, dict[str, Any]]]:
+    """Source guid → coder → variable → value, from cases' ``key (coder)`` variables."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for sources, name, value_el in _case_variables(root):
+        match = _CODER_VARIABLE.match(name)
+        variable = scheme.variable(match["key"]) if match else None
+        if match is None or variable is None:
+            continue
+        value = _typed_value(value_el, variable)
+        if value is None:
+            continue
+        for source in sources:
+            found.setdefault(source, {}).setdefault(match["coder"], {})[variable.key] = value
     return found
 
 
 def _case_fields(root: ET.Element) -> dict[str, dict[str, str]]:
     """Source guid → the document's own date, outlet and url, from its case's variables of
     those names (as annotator writes them): a round trip keeps each publication apart."""
-    names = {v.get("guid"): v.get("name", "") for v in root.iter(f"{_Q}Variable")}
     found: dict[str, dict[str, str]] = {}
-    for case in root.iter(f"{_Q}Case"):
-        sources = [r.get("targetGUID", "") for r in case.findall(f"{_Q}SourceRef")]
-        for value_el in case.findall(f"{_Q}VariableValue"):
-            ref = value_el.find(f"{_Q}VariableRef")
-            name = names.get(ref.get("targetGUID") if ref is not None else None, "")
-            value = next((c.text.strip() for c in value_el if c.text and c.text.strip()), "")
-            if name in ("date", "outlet", "url") and value and (
-                    name != "date" or is_iso_date(value)):
-                for source in sources:
-                    found.setdefault(source, {})[name] = value
+    for sources, name, value_el in _case_variables(root):
+        value = next((c.text.strip() for c in value_el if c.text and c.text.strip()), "")
+        if name in ("date", "outlet", "url") and value and (
+                name != "date" or is_iso_date(value)):
+            for source in sources:
+                found.setdefault(source, {})[name] = value
     return found
 
 

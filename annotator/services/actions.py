@@ -71,19 +71,21 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
 def _name_twins(project: Project, result: ImportResult, origin: list[tuple[int, str]],
                 summaries: list[FileImport]) -> None:
     """Each document imported with a text the project held under another outlet or date
-    is named, with its twin, in its file's notes (the first ten of a file)."""
-    rows = {r.id: r for r in project.document_rows(
-        sorted({old for _, _, old in result.twins})[:500], None)}
+    is counted, and named with its twin in its file's notes (the first ten of a file)."""
+    named = []
     for position, new, old in result.twins:
         number, title = origin[position]
         summaries[number].twins += 1
         if summaries[number].twins <= 10:
-            row = rows.get(old)
-            where = ", ".join(x for x in (row.outlet, row.date) if x) if row else ""
-            summaries[number].notes.append(
-                f"{title[:60]!r} (document {new}) has the same text as document {old}"
-                + (f" ({where})" if where else "") + ": imported as a publication of its "
-                "own; 'annotator duplicates' groups the two")
+            named.append((number, title, new, old))
+    rows = {r.id: r for r in project.document_rows(sorted({n[3] for n in named}), None)}
+    for number, title, new, old in named:
+        row = rows.get(old)
+        where = ", ".join(x for x in (row.outlet, row.date) if x) if row else ""
+        summaries[number].notes.append(
+            f"{title[:60]!r} (document {new}) has the same text as document {old}"
+            + (f" ({where})" if where else "") + ": imported as a publication of its "
+            "own; 'annotator duplicates' groups the two")
 
 
 def copy_project(source: str | Path, target: str | Path,
