@@ -103,7 +103,8 @@ def coincidences(counts: np.ndarray) -> np.ndarray:
     keep = m >= 2
     counts, m = counts[keep], m[keep]
     weighted = counts / (m - 1)[:, None]
-    return weighted.T @ counts - np.diag(weighted.sum(axis=0))
+    matrix: np.ndarray = weighted.T @ counts - np.diag(weighted.sum(axis=0))
+    return matrix
 
 
 def distances(domain: Sequence[Any], marginals: np.ndarray, level: str) -> np.ndarray:
@@ -122,7 +123,8 @@ def distances(domain: Sequence[Any], marginals: np.ndarray, level: str) -> np.nd
     values = np.asarray(domain, dtype=float)
     diff = values[:, None] - values[None, :]
     if level == "interval":
-        return diff ** 2
+        squared: np.ndarray = diff ** 2
+        return squared
     if level == "ratio":
         total = values[:, None] + values[None, :]
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -90,7 +90,8 @@ class Dissimilarity:
         ca = np.array([codes.setdefault(u.category, len(codes)) for u in a], dtype=np.int64)
         cb = np.array([codes.setdefault(u.category, len(codes)) for u in b], dtype=np.int64)
         different = ca[:, None] != cb[None, :]
-        return self.delta_empty * (self.alpha * ratio * ratio + self.beta * different)
+        cost: np.ndarray = self.delta_empty * (self.alpha * ratio * ratio + self.beta * different)
+        return cost
 
 
 Tuple = tuple[int | None, ...]  # a unitary alignment: per coder, a unit's index or None

@@ -40,7 +40,7 @@ defined on partitions): such a continuum is refused with the reason.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 GAP = None  # the value of the matter between units (∅)
@@ -87,7 +87,8 @@ def sections(length: int, units: Sequence[tuple[int, int, Value]]
     return out
 
 
-def _overlaps(a: list[tuple[int, int, Value]], b: list[tuple[int, int, Value]]):
+def _overlaps(a: list[tuple[int, int, Value]], b: list[tuple[int, int, Value]]
+              ) -> Iterator[tuple[int, int, int]]:
     """(index in a, index in b, overlap) of every intersecting pair; both sorted partitions."""
     j = 0
     for i, (start, end, _) in enumerate(a):

@@ -172,8 +172,8 @@ def _message(error: jsonschema.ValidationError) -> str:
         return f"missing required field {missing[0]!r}" if missing else error.message
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"unknown field {extra[0]!r}" if extra else error.message
-    return error.message
+        return f"unknown field {extra[0]!r}" if extra else str(error.message)
+    return str(error.message)
 
 
 def _validate_structure(data: dict[str, Any], lines: dict[JsonPath, int],

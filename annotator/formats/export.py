@@ -127,7 +127,7 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
+    return bool(result == 0)
 
 
 def _attribute_keys(scheme: CodingScheme) -> list[str]:

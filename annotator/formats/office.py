@@ -88,7 +88,7 @@ def _rtf_paragraphs(path: Path) -> list[str]:
     raw = path.read_bytes()
     if not raw.lstrip().startswith(b"{\\rtf"):
         raise ImportFailed(path, "not an RTF file (it does not start with {\\rtf)")
-    plain = rtf_to_text(raw.decode("latin-1"), errors="ignore")  # RTF escapes non-ASCII
+    plain: str = rtf_to_text(raw.decode("latin-1"), errors="ignore")  # type: ignore[no-untyped-call]  # RTF escapes non-ASCII
     # \uN escapes are UTF-16 units: an emoji arrives as two halves of a surrogate pair
     plain = plain.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return plain.split("\n")  # a paragraph (\par) per line

@@ -78,7 +78,9 @@ def _variable_column(variable: VariableDef) -> Column:
 
 
 def matrix_columns(scheme: CodingScheme, metadata_keys: Iterable[str]) -> list[Column]:
-    doc = lambda f: lambda record, coder, work: getattr(record.document, f)  # noqa: E731
+    def doc(field: str) -> Getter:
+        return lambda record, coder, work: getattr(record.document, field)
+
     columns = [
         Column("doc_id", "the document's id in the project", "integer", doc("id")),
         Column("doc_title", "the document's title", "text", doc("title")),

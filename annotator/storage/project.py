@@ -194,7 +194,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         """After the server went away: connect again (``True``) or not yet (``False``)."""
         if not self.on_server:
             return True
-        return self.db.reconnect()  # type: ignore[attr-defined]
+        return bool(self.db.reconnect())  # type: ignore[attr-defined]
 
     def checkpoint(self) -> None:
         if not self.read_only and not self.on_server:
@@ -362,7 +362,9 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
 
     # -- overview ------------------------------------------------------------------------
     def info(self) -> dict[str, object]:
-        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        def one(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
         status: dict[str, dict[str, int]] = {}
         for coder, st, n in self.db.execute(
                 "SELECT c.name, s.status, count(*) FROM document_status s "

@@ -67,7 +67,7 @@ def test_a_group_needs_one_document_ticked(make_window, qtbot, monkeypatch, tmp_
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     window.actions_by_name["duplicates"].trigger()
     panel = window.duplicates_window
-    panel.find()
+    panel.find_groups()
     _tick(panel, 1, 9, Qt.CheckState.Unchecked)
     panel.remove_unticked()
     assert warnings == ["Tick at least one document to keep in group 2."]

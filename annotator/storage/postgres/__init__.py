@@ -123,7 +123,7 @@ class PostgresEngine:
 
         if self.lost:  # nothing to roll back: the server ended it
             return False
-        return self.conn.info.transaction_status != TransactionStatus.IDLE
+        return bool(self.conn.info.transaction_status != TransactionStatus.IDLE)
 
     def begin(self, whole: bool = False) -> None:
         """PostgreSQL lets writers run side by side, which a file never did: a merge could

@@ -34,7 +34,8 @@ class DocumentListModel(QAbstractTableModel):
     def __init__(self, project: Project, coder: str) -> None:
         super().__init__()
         self.project, self.coder = project, coder
-        self.search, self.status_filter = "", None
+        self.search = ""
+        self.status_filter: Status | None = None
         self.sort_key, self.descending = "id", False
         self._ids: list[int] = []
         self._corpus = 0  # documents in the last unfiltered list: is it large?

@@ -67,7 +67,7 @@ class SpanEditor(QGroupBox):
         super().__init__("Selected span", parent)
         self.span: Span | None = None
         self.editors: dict[str, FieldEditor] = {}
-        self._shape: tuple[str, str, str] | None = None
+        self._shape: tuple[str, str] | None = None
         self._shown = 0  # how many times show_span began (a nested call makes it newer)
         self.heading = QLabel("Select text and press a category key, or click a span.")
         self.heading.setWordWrap(True)

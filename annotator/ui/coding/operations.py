@@ -52,7 +52,7 @@ class _Command(QUndoCommand):
 
     def _read_before_now(self) -> None:
         if self._read_later is not None:
-            self.old = self._read_later()  # type: ignore[attr-defined]
+            self.old = self._read_later()
             self._read_later = None
 
     def redo(self) -> None:

@@ -52,7 +52,7 @@ class DuplicatesWindow(QDialog):
                                   "edits")
         self.find_button = QPushButton("&Find")
         self.find_button.setDefault(True)
-        self.find_button.clicked.connect(self.find)
+        self.find_button.clicked.connect(self.find_groups)
         self.summary = QLabel("Press Find to compare every document with every other.")
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -90,7 +90,7 @@ class DuplicatesWindow(QDialog):
         self.resize(980, 560)
 
     # -- finding ---------------------------------------------------------------------------
-    def find(self) -> None:
+    def find_groups(self) -> None:
         threshold = self.threshold.value()
         result, error = run_job(self, "Finding near-duplicates", self.window_.project.location,
                                 lambda project, progress, cancelled: duplicates.find(
@@ -154,10 +154,18 @@ class DuplicatesWindow(QDialog):
         """Each group's ticked documents, by group number."""
         out: dict[int, set[int]] = {}
         for i, g in enumerate(self.groups):
-            item = self.tree.topLevelItem(i)
-            out[g.number] = {item.child(j).data(0, _ID) for j in range(item.childCount())
-                             if item.child(j).checkState(0) == Qt.CheckState.Checked}
+            out[g.number] = {child.data(0, _ID) for child in self._members(i)
+                             if child.checkState(0) == Qt.CheckState.Checked}
         return out
+
+    def _group_item(self, i: int) -> QTreeWidgetItem:
+        item = self.tree.topLevelItem(i)
+        assert item is not None, f"group {i} is not in the tree"
+        return item
+
+    def _members(self, i: int) -> list[QTreeWidgetItem]:
+        item = self._group_item(i)
+        return [child for j in range(item.childCount()) if (child := item.child(j)) is not None]
 
     # -- acting ----------------------------------------------------------------------------
     def remove_unticked(self) -> None:
@@ -208,10 +216,10 @@ class DuplicatesWindow(QDialog):
     def _forget(self, removed: set[int]) -> None:
         """Removed documents leave the tree; a group left with one member goes."""
         for i in reversed(range(self.tree.topLevelItemCount())):
-            item = self.tree.topLevelItem(i)
-            for j in reversed(range(item.childCount())):
-                if item.child(j).data(0, _ID) in removed:
-                    item.removeChild(item.child(j))
+            item = self._group_item(i)
+            for child in self._members(i):
+                if child.data(0, _ID) in removed:
+                    item.removeChild(child)
             g = self.groups[i]
             self.groups[i] = replace(g, members=tuple(m for m in g.members
                                                       if m.id not in removed))

@@ -8,6 +8,7 @@ line calls; the project tells the window what changed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -96,7 +97,7 @@ class StudyWindow(QDialog):
         self._show_design(project.study_setting("design"))
         self.refresh()
 
-    def _show_design(self, design: dict | None) -> None:  # type: ignore[type-arg]
+    def _show_design(self, design: dict[str, Any] | None) -> None:
         """The study's stored design, not the defaults: "Assign documents" pressed again
         must draw with the values the study was drawn with."""
         if not design:

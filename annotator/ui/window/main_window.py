@@ -38,10 +38,17 @@ if TYPE_CHECKING:
 
 
 class MainWindow(WindowWidgets, QMainWindow):
+    settings: Settings
+    project: Project
+    bridge: StoreBridge
+    doc_model: DocumentListModel
+
     def __init__(self, project: Project, coder: str, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
         self.coder = coder
+        self._total_for: Project | None = None  # the project whose documents were counted
+        self.project_open = False  # a project is on screen, its list and notices live
         self.server_link: ServerLink | None = None  # a project on a server: live, and away
         self.role_coder: str | None = None
         self.package_coder: str | None = None  # whose package this project is, if one
@@ -101,23 +108,29 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.saved_label.setToolTip(reason)
 
     # -- project -------------------------------------------------------------------------
+    def close_project(self) -> None:
+        """Let go of the project on screen: its list's thread and connection, the edit being
+        typed, the store's notices, the server link and the lock."""
+        if not self.project_open:
+            return
+        self.project_open = False
+        self.doc_model.close()
+        self.flush_edits()
+        self.bridge.detach()
+        if self.server_link is not None:
+            self.server_link.close()
+            self.server_link = None
+        if not self.project.on_server:
+            lock.release(self.project.path)
+        self.project.close()
+
     def set_project(self, project: Project) -> None:
-        if getattr(self, "doc_model", None) is not None:
-            self.doc_model.close()  # its thread and connection go with the old project
-        if getattr(self, "bridge", None):
-            self.flush_edits()
-            self.bridge.detach()
-            if self.server_link is not None:
-                self.server_link.close()
-                self.server_link = None
-            if not self.project.on_server:
-                lock.release(self.project.path)
-            self.project.close()
-        self.project = project
+        switching = hasattr(self, "project")  # not the window's first
+        self.close_project()
+        self.project, self.project_open = project, True
         if not project.read_only and not project.on_server:
             lock.acquire(project.path)
             self.session.back_up()
-        switching = getattr(self, "bridge", None) is not None  # not the window's first
         self.undo_stack.clear()
         self.role_coder, self.coordinates = project.session_coder()
         self.package_coder = project.study_setting("package_of")
@@ -380,7 +393,7 @@ class MainWindow(WindowWidgets, QMainWindow):
     def update_status_bar(self) -> None:
         """Runs after every change: two indexed lookups, no count over all documents (the
         total is counted when documents arrive, not at every keystroke)."""
-        if getattr(self, "_total_for", None) is not self.project:
+        if self._total_for is not self.project:
             self._total, self._total_for = self.project.document_count(), self.project
         total = self._total
         position = self.doc_model.position_of(self.document_id) \
@@ -415,13 +428,7 @@ class MainWindow(WindowWidgets, QMainWindow):
             event.ignore()
             return
         self.save_layout()
-        self.bridge.detach()
-        self.doc_model.close()
-        if self.server_link is not None:
-            self.server_link.close()
-        if not self.project.on_server:
-            lock.release(self.project.path)
-        self.project.close()
+        self.close_project()
         super().closeEvent(event)
 
     def push(self, command: Any) -> bool:

@@ -203,15 +203,12 @@ def restore_backup(w: MainWindow, choice: int | None = None) -> None:
             return
         choice = items.index(item)
     path = w.project.path
-    w.bridge.detach()
-    w.doc_model.close()  # the list's own connection, too, before the file is replaced
-    w.project.close()
+    w.close_project()  # the list's own connection, too, before the file is replaced
     try:
         backup.restore_backup(found[choice].path, path, keep=settings.backups_keep,
                               beside=settings.backups_beside)
     except AnnotatorError as exc:
         QMessageBox.warning(w, "Not restored", str(exc))
-    w.bridge = None  # set_project must not close the project a second time
     w.set_project(Project.open(path))
     w.statusBar().showMessage(f"Restored the backup of {found[choice].made:%Y-%m-%d %H:%M}.",
                               8000)
