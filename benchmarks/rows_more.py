@@ -202,8 +202,8 @@ def bench_responsiveness(path: Path, quick: bool) -> None:
 
     def filter_by(term: str) -> None:
         window.search_box.setText(term)
-        window.filter_timer.stop()
-        window._filter_changed()
+        window.documents.filter_timer.stop()
+        window.documents.filter_changed()
 
     terms = ["Stoltenberg", "Kremlin guarantees", "NATO", "zzzz", "Liberty", "Put", ""]
     work[0] = "filter"

@@ -39,7 +39,7 @@ def test_every_module_says_what_it_owns_and_stays_small() -> None:
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         assert ast.get_docstring(tree), f"{path} has no module docstring"
-        assert len(path.read_text(encoding="utf-8").splitlines()) < 450, path
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path
 
 
 def test_import_linter_contract() -> None:

@@ -21,8 +21,15 @@ if TYPE_CHECKING:
     from annotator.domain.model import Span
     from annotator.ui.coding.article_view import ArticleView
     from annotator.ui.coding.document_model import DocumentListModel
-    from annotator.ui.server.server_link import ServerLink
     from annotator.ui.window.navigation import NavigationPanel
+
+
+class Outbox(Protocol):
+    """The link to a lab server (``ui/server``): while it is away, actions wait in order."""
+
+    @property
+    def waiting(self) -> bool: ...
+    def keep(self, command: ops._Command, reason: str) -> None: ...
 
 
 class CodingContext(WindowContext, Protocol):
@@ -41,7 +48,7 @@ class CodingContext(WindowContext, Protocol):
     @property
     def doc_model(self) -> DocumentListModel: ...
     @property
-    def server_link(self) -> ServerLink | None: ...
+    def server_link(self) -> Outbox | None: ...
     @property
     def navigation(self) -> NavigationPanel: ...
     def show_saved(self, state: str, reason: str = "") -> None: ...

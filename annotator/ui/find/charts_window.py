@@ -35,15 +35,15 @@ from annotator.ui.window.dialogs import ALL as _ALL
 from annotator.ui.window.dialogs import chosen_coder, fill_coders, show_panel
 
 if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.find.context import FindContext
 
 _BY = (("month", "Month of the article"), ("week", "Week (ISO) of the article"),
        ("outlet", "Outlet"))
 
 
 class ChartsWindow(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: FindContext) -> None:
+        super().__init__(window.window())
         self.window_ = window
         self.setWindowTitle("Charts")
         self.what, self.by, self.coder, self.kind = (QComboBox(), QComboBox(), QComboBox(),
@@ -196,7 +196,7 @@ class ChartsWindow(QDialog):
         self.summary.setText(f"Saved {path}.")
 
 
-def open_charts(window: MainWindow) -> ChartsWindow:
+def open_charts(window: FindContext) -> ChartsWindow:
     def again(panel: ChartsWindow) -> None:
         panel.refill_choices()
         panel.redraw()

@@ -31,15 +31,15 @@ from annotator.ui.coding import operations as ops
 from annotator.ui.window.dialogs import run_job
 
 if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.find.context import FindContext
 
 COLUMNS = ("Keep / headline", "Id", "Date", "Outlet", "Characters", "Similarity", "Work")
 _ID = Qt.ItemDataRole.UserRole
 
 
 class DuplicatesWindow(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: FindContext) -> None:
+        super().__init__(window.window())
         self.window_ = window
         self.setWindowTitle("Near-duplicates")
         self.groups: list[duplicates.Group] = []
@@ -234,7 +234,7 @@ class DuplicatesWindow(QDialog):
             self.window_.show_document(int(doc_id))
 
 
-def open_duplicates(window: MainWindow) -> DuplicatesWindow:
+def open_duplicates(window: FindContext) -> DuplicatesWindow:
     panel = DuplicatesWindow(window)
     window.duplicates_window = panel  # type: ignore[attr-defined]
     panel.show()

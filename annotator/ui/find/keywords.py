@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.corpus_query import Query, QueryError, parse
 
 if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.find.context import FindContext
 
 
 def keyword_query(lines: list[str]) -> Query | None:
@@ -40,8 +40,8 @@ def keyword_query(lines: list[str]) -> Query | None:
 
 
 class KeywordsDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: FindContext) -> None:
+        super().__init__(window.window())
         self.window_ = window
         self.setWindowTitle("Highlight keywords")
         intro = QLabel("One term per line, shown in blue in every article; words, "
@@ -95,7 +95,7 @@ class KeywordsDialog(QDialog):
         super().accept()
 
 
-def apply_keywords(window: MainWindow, query: Query | None = None) -> None:
+def apply_keywords(window: FindContext, query: Query | None = None) -> None:
     if query is None and window.settings.keywords:
         try:
             query = keyword_query(window.settings.keywords)
@@ -109,5 +109,5 @@ def apply_keywords(window: MainWindow, query: Query | None = None) -> None:
                                        4000)
 
 
-def edit_keywords(window: MainWindow) -> None:
+def edit_keywords(window: FindContext) -> None:
     KeywordsDialog(window).exec()

@@ -41,7 +41,7 @@ from annotator.ui.find.tables import LeftContext
 from annotator.ui.window.dialogs import run_job, show_panel
 
 if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.find.context import FindContext
 
 HEADERS = ("Doc", "Date", "Outlet", "Left", "Match", "Right", "In doc")
 _SORT_BY = {0: "document", 1: "date", 2: "outlet", 3: "left", 4: "document", 5: "right",
@@ -107,8 +107,8 @@ class HitsModel(QAbstractTableModel):
 
 
 class SearchWindow(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: FindContext) -> None:
+        super().__init__(window.window())
         self.window_ = window
         self.setWindowTitle("Search corpus")
         self.query = QLineEdit(placeholderText='Stoltenberg   "Jens Stoltenberg"   Stolten*   '
@@ -378,7 +378,7 @@ class ReviewDialog(QDialog):
                 and item is not None and item.checkState(0) == Qt.CheckState.Checked]
 
 
-def open_search(window: MainWindow) -> SearchWindow:
+def open_search(window: FindContext) -> SearchWindow:
     def again(panel: SearchWindow) -> None:  # the scheme may have changed since
         chosen = panel.category.currentData()
         panel._fill_categories()

@@ -38,7 +38,7 @@ from annotator.ui.window.dialogs import ALL as _ALL
 from annotator.ui.window.dialogs import chosen_coder, fill_coders, show_panel
 
 if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.find.context import FindContext
 
 SPAN_HEADERS = ("Doc", "Date", "Outlet", "Coder", "Category", "Label", "Left", "Span", "Right",
                 "Attributes", "Memo")
@@ -52,8 +52,8 @@ def _flat(text: str) -> str:
 
 
 class SegmentsWindow(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: FindContext) -> None:
+        super().__init__(window.window())
         self.window_ = window
         self.setWindowTitle("Coded segments")
         self.tabs = QTabWidget()
@@ -341,5 +341,5 @@ class SegmentsWindow(QDialog):
         self.summary.setText(f"Wrote {proxy.rowCount():,} rows to {name}.")
 
 
-def open_segments(window: MainWindow) -> SegmentsWindow:
+def open_segments(window: FindContext) -> SegmentsWindow:
     return show_panel(window, "segments_window", SegmentsWindow, SegmentsWindow.refill_choices)

@@ -23,14 +23,14 @@ from annotator.domain.errors import AnnotatorError, ServerUnreachable
 from annotator.ui.coding import operations as ops
 
 if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.server.context import ServerContext
 
 RETRY_MS = 2000
 
 
 class ServerLink(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ServerContext) -> None:
+        super().__init__(window.window())
         self.window = window
         self.project = window.project
         self.outbox: list[ops._Command] = []
@@ -75,8 +75,9 @@ class ServerLink(QObject):
         """The status bar says how many wait; its tooltip, which ones and why."""
         n = len(self.outbox)
         names = "\n".join(f"{i}. {c.text()}" for i, c in enumerate(self.outbox, start=1))
-        self.window.show_saved("waiting", f"{n} action{'s' * (n != 1)} waiting, kept in order")
-        self.window.saved_label.setToolTip(f"{reason}\n\nWaiting for the server:\n{names}")
+        line = self.window.status_line
+        line.show_saved("waiting", f"{n} action{'s' * (n != 1)} waiting, kept in order")
+        line.saved_label.setToolTip(f"{reason}\n\nWaiting for the server:\n{names}")
 
     def retry(self) -> None:
         if not self.project.reconnect():
@@ -89,9 +90,8 @@ class ServerLink(QObject):
             return  # away again: the rest still waits
         self.timer.stop()
         self.window.refresh_coding()
-        self.window.doc_model.reload()  # statuses others (or the kept actions) changed
-        self.window._select_list_row()
-        self.window.show_saved("saved")
+        self.window.documents.reload()  # statuses others (or the kept actions) changed
+        self.window.status_line.show_saved("saved")
 
     def flush(self) -> bool:
         """Apply the kept actions in order; ``False`` if the server went away again."""
@@ -113,7 +113,7 @@ class ServerLink(QObject):
             self.window.undo_stack.push(command)
         if self.refused:
             lines = "\n".join(f"• {what}: {why}" for what, why in self.refused)
-            QMessageBox.warning(self.window, "Some actions were not saved",
+            QMessageBox.warning(self.window.window(), "Some actions were not saved",
                                 f"The server is back and took the other actions. These "
                                 f"{len(self.refused)} could not be saved:\n\n{lines}")
         return True
@@ -127,7 +127,7 @@ class ServerLink(QObject):
         box = QMessageBox(QMessageBox.Icon.Warning, "Not saved yet",
                           f"The server is away and these actions are not saved yet:\n\n"
                           f"{waiting}\n\nKeep the window open and they are saved when the "
-                          f"server is back.", parent=self.window)
+                          f"server is back.", parent=self.window.window())
         wait = box.addButton("Keep waiting", QMessageBox.ButtonRole.RejectRole)
         box.addButton("Close and lose them", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(wait)

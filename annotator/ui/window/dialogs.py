@@ -86,7 +86,7 @@ def chosen_coder(box: QComboBox) -> str | None:
     return None if data == ALL else data
 
 
-def show_panel(window: QWidget, name: str, make: Callable[[Any], P],
+def show_panel(window: object, name: str, make: Callable[[Any], P],
                again: Callable[[P], None] | None = None) -> P:
     """A tool panel of the window, made the first time (kept as ``window.<name>``, so its
     choices and rows stay), brought up to date with ``again`` the next, shown in front."""

@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -28,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.domain.model import Status
 from annotator.ui.coding.article_view import ArticleView
+from annotator.ui.coding.document_list import DocumentList, list_table
 from annotator.ui.coding.forms import SpanEditor, VariablesForm
 from annotator.ui.coding.scheme_panel import SchemePanel
 from annotator.ui.coding.spans_model import SpansTableModel
 from annotator.ui.study.compare import CompareLanes, Lane
+from annotator.ui.window.status_line import StatusLine
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -48,6 +47,7 @@ class WindowWidgets:
     """What ``build_widgets`` and ``build_menus`` put on the window, declared once so the
     window's parts (its mixins, the menus, the tool panels) are checked against them."""
 
+    documents: DocumentList
     search_box: QLineEdit
     status_filter: QComboBox
     doc_table: QTableView
@@ -68,6 +68,7 @@ class WindowWidgets:
     splitter: QSplitter
     left_panel: QWidget
     right_panel: QWidget
+    status_line: StatusLine
     position_label: QLabel
     coder_label: QLabel
     saved_label: QLabel
@@ -119,17 +120,6 @@ class Headline(QLabel):
             QTimer.singleShot(0, self._render)
 
 
-def _table(name: str) -> QTableView:
-    table = QTableView()
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move within it
-    table.setObjectName(name)
-    return table
-
-
 def _pane(label: QLabel, view: ArticleView) -> QWidget:
     pane = QWidget()
     layout = QVBoxLayout(pane)
@@ -142,25 +132,28 @@ def _pane(label: QLabel, view: ArticleView) -> QWidget:
 
 
 def build_widgets(w: MainWindow) -> None:
-    w.search_box = QLineEdit(placeholderText="Filter by title, outlet or text…")
-    w.search_box.setClearButtonEnabled(True)
-    w.status_filter = QComboBox()
-    w.status_filter.addItem("All", None)
-    for status in Status:
-        w.status_filter.addItem(status.display.capitalize(), status)
-    w.doc_table = _table("documents")
-    w.doc_table.setSortingEnabled(True)
-    # titles cut in the middle: "Vladimir P…" was two seeds; "Vladimir Pu…concerns" is one
-    w.doc_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-    filters = QHBoxLayout()
-    filters.addWidget(w.search_box, 1)
-    filters.addWidget(w.status_filter)
-    left = QWidget()
-    lv = QVBoxLayout(left)
-    lv.setContentsMargins(4, 4, 4, 4)
-    lv.addLayout(filters)
-    lv.addWidget(w.doc_table)
+    """The three columns side by side, the status line under them."""
+    w.documents = DocumentList()
+    w.search_box, w.status_filter = w.documents.search_box, w.documents.status_filter
+    w.doc_table = w.documents.table
+    centre = _article_column(w)
+    w.left_panel, w.right_panel = w.documents, _codebook_column(w)
+    w.splitter = QSplitter(Qt.Orientation.Horizontal)
+    for column in (w.left_panel, centre, w.right_panel):
+        w.splitter.addWidget(column)
+    w.splitter.setCollapsible(1, False)
+    w.splitter.setSizes([380, 640, 380])
+    w.setCentralWidget(w.splitter)
+    w.resize(1400, 860)
+    w.status_line = StatusLine(w.statusBar())
+    line = w.status_line
+    w.position_label, w.coder_label, w.saved_label = (line.position_label, line.coder_label,
+                                                      line.saved_label)
 
+
+def _article_column(w: MainWindow) -> QSplitter:
+    """The headline, the find bar and the article (beside the compared coders' panes), over
+    the spans table."""
     w.header = Headline()
     w.find_box = QLineEdit(placeholderText="Find in article (Enter: next, Esc: close)")
     w.find_box.setObjectName("find")
@@ -180,27 +173,31 @@ def build_widgets(w: MainWindow) -> None:
     texts.addWidget(w.compare_box)
     w.lanes = CompareLanes(texts, w.view, _pane,
                            Lane("", w.compare_box, w.compare_label, w.compare_view))
-
     w.spans_model = SpansTableModel()
-    w.spans_table = _table("spans")
+    w.spans_table = list_table("spans")
     w.spans_table.setModel(w.spans_model)
     header = w.spans_table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # not per-row sizing
     header.setStretchLastSection(True)
-    for column, width in enumerate((115, 150, 260)):
-        header.resizeSection(column, width)
-    centre_split = QSplitter(Qt.Orientation.Vertical)
+    for section, width in enumerate((115, 150, 260)):
+        header.resizeSection(section, width)
     article = QWidget()
     av = QVBoxLayout(article)
     av.setContentsMargins(4, 4, 4, 4)
     av.addWidget(w.header)
     av.addWidget(w.find_box)
     av.addWidget(texts, 1)
-    centre_split.addWidget(article)
-    centre_split.addWidget(w.spans_table)
-    centre_split.setSizes([600, 180])
-    centre_split.setCollapsible(0, False)
+    column = QSplitter(Qt.Orientation.Vertical)
+    column.addWidget(article)
+    column.addWidget(w.spans_table)
+    column.setSizes([600, 180])
+    column.setCollapsible(0, False)
+    return column
 
+
+def _codebook_column(w: MainWindow) -> QSplitter:
+    """The codebook over the selected span's form and the document's variables, which
+    scroll so that every field is reachable at any window height."""
     w.scheme_panel = SchemePanel()
     w.span_editor = SpanEditor()
     w.variables_form = VariablesForm()
@@ -210,30 +207,15 @@ def build_widgets(w: MainWindow) -> None:
     fv.addWidget(w.span_editor)
     fv.addWidget(w.variables_form)
     fv.addStretch(1)
-    scroll = QScrollArea()  # every field reachable at any window height
-    scroll.setWidget(forms)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    w.forms_scroll = scroll
-    right = QSplitter(Qt.Orientation.Vertical)
-    right.addWidget(w.scheme_panel)
-    right.addWidget(scroll)
-    right.setSizes([260, 520])
-
-    w.splitter = QSplitter(Qt.Orientation.Horizontal)
-    w.splitter.addWidget(left)
-    w.splitter.addWidget(centre_split)
-    w.splitter.addWidget(right)
-    w.splitter.setCollapsible(1, False)
-    w.splitter.setSizes([380, 640, 380])
-    w.left_panel, w.right_panel = left, right
-    w.setCentralWidget(w.splitter)
-    w.resize(1400, 860)
-
-    w.position_label, w.coder_label, w.saved_label = QLabel(), QLabel(), QLabel()
-    w.saved_label.setObjectName("saved")
-    for label in (w.position_label, w.coder_label, w.saved_label):
-        w.statusBar().addPermanentWidget(label)
+    w.forms_scroll = QScrollArea()
+    w.forms_scroll.setWidget(forms)
+    w.forms_scroll.setWidgetResizable(True)
+    w.forms_scroll.setFrameShape(QFrame.Shape.NoFrame)
+    column = QSplitter(Qt.Orientation.Vertical)
+    column.addWidget(w.scheme_panel)
+    column.addWidget(w.forms_scroll)
+    column.setSizes([260, 520])
+    return column
 
 
 def _b64(data: QByteArray) -> str:

@@ -11,9 +11,9 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from annotator.domain.errors import ProjectError, ServerUnreachable
 from annotator.domain.model import Change, Span, Status
@@ -41,13 +41,13 @@ class MainWindow(WindowWidgets, QMainWindow):
     settings: Settings
     project: Project
     bridge: StoreBridge
-    doc_model: DocumentListModel
 
     def __init__(self, project: Project, coder: str, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
         self.coder = coder
         self._total_for: Project | None = None  # the project whose documents were counted
+        self._undo_index = 0  # where the undo stack stood before its last move
         self.project_open = False  # a project is on screen, its list and notices live
         self.server_link: ServerLink | None = None  # a project on a server: live, and away
         self.role_coder: str | None = None
@@ -68,18 +68,15 @@ class MainWindow(WindowWidgets, QMainWindow):
         self._connect()
         build_menus(self)
         self.set_project(project)
-        self._restore_layout()
+        restore_layout(self)
         if settings.keywords:
             from annotator.ui.find.keywords import apply_keywords
 
             apply_keywords(self)
 
     def _connect(self) -> None:
-        # searching 100,000 article texts takes SQLite most of a second: wait for a pause
-        self.filter_timer = QTimer(self, singleShot=True, interval=250)
-        self.filter_timer.timeout.connect(self._filter_changed)
-        self.search_box.textChanged.connect(self.filter_timer.start)
-        self.status_filter.currentIndexChanged.connect(self._filter_changed)
+        self.documents.sig_chosen.connect(self.show_document)
+        self.documents.sig_listed.connect(self.update_status_bar)
         self.view.sig_code_requested.connect(self.coding.code_with_key)
         self.view.sig_delete_requested.connect(self.coding.delete_selected_span)
         self.view.sig_span_clicked.connect(self.select_span)
@@ -99,13 +96,7 @@ class MainWindow(WindowWidgets, QMainWindow):
 
     def show_saved(self, state: str, reason: str = "") -> None:
         """The status bar's promise: "✓ saved" only when everything shown is stored."""
-        text, colour = {"saved": ("✓ saved", ""),
-                        "editing": ("● typing — saved in a moment", "#9a6700"),
-                        "failed": (f"✗ NOT SAVED: {reason}", "#c00000"),
-                        "waiting": (f"✗ not saved — reconnecting ({reason})", "#c00000")}[state]
-        self.saved_label.setText(text.splitlines()[0] if text else text)
-        self.saved_label.setStyleSheet(f"color: {colour}; font-weight: bold" if colour else "")
-        self.saved_label.setToolTip(reason)
+        self.status_line.show_saved(state, reason)
 
     # -- project -------------------------------------------------------------------------
     def close_project(self) -> None:
@@ -155,19 +146,9 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.view.snap_words = self.settings.snap_to_words
         self.scheme_panel.set_scheme(scheme)
         self.variables_form.set_scheme(scheme)
-        self.doc_model = DocumentListModel(project, self.coder)
-        self.doc_model.sig_reloaded.connect(self._list_reloaded)
-        self.doc_table.setModel(self.doc_model)
-        header = self.doc_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 82), (2, 90), (3, 100)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        self.doc_table.selectionModel().currentRowChanged.connect(
-            lambda current, _prev: self._document_chosen(current.row()))
+        self.documents.show_project(project, self.coder)
         self.spans_table.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self.choose_span_row(current.row()))
-        self.doc_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         shown = project.location if project.on_server else project.path.name
         self.setWindowTitle(f"{shown}{' (read-only)' * project.read_only} — annotator")
         last = self.settings.last_document.get(project.key)
@@ -178,17 +159,6 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.actions_by_name["blind"].setChecked(self.blind)
         refresh_recent_menu(self)
         self.view.setFocus()  # the keyboard starts in the article, ready to code
-
-    def _filter_changed(self) -> None:
-        data = self.status_filter.currentData()  # Qt returns the enum's str value
-        self.doc_model.set_filter(self.search_box.text(), Status(data) if data else None)
-        self._select_list_row()
-        self.update_status_bar()
-
-    def _list_reloaded(self) -> None:
-        """The filtered list arrived from its thread."""
-        self._select_list_row()
-        self.update_status_bar()
 
     # -- showing -------------------------------------------------------------------------
     def show_document(self, document_id: int | None) -> None:
@@ -211,30 +181,9 @@ class MainWindow(WindowWidgets, QMainWindow):
             self.header.show_document(document.title, " · ".join(bits))
             self.settings.last_document[self.project.key] = document.id
             self.session.place_changed()
-        self._select_list_row()
+        self.documents.select(self.document_id)
         self.refresh_coding()
         self.update_status_bar()
-
-    def _select_list_row(self) -> None:
-        position = self.doc_model.position_of(self.document_id) \
-            if self.document_id is not None else None
-        selection = self.doc_table.selectionModel()
-        if position is None:
-            selection.clearSelection()
-            return
-        index = self.doc_model.index(position, 0)
-        if selection.currentIndex().row() != position:
-            selection.blockSignals(True)
-            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                      | QItemSelectionModel.SelectionFlag.Rows)
-            selection.blockSignals(False)
-            self.doc_table.viewport().update()
-        self.doc_table.scrollTo(index)
-
-    def _document_chosen(self, row: int) -> None:
-        document_id = self.doc_model.document_id(row)
-        if document_id is not None and document_id != self.document_id:
-            self.show_document(document_id)
 
     def visible_spans(self) -> list[Span]:
         if self.document_id is None:
@@ -363,8 +312,7 @@ class MainWindow(WindowWidgets, QMainWindow):
         if change.kind == "documents_imported":
             self._total_for = None  # count again
         if change.kind in ("documents_imported", "scheme_applied"):
-            self.doc_model.reload()
-            self._select_list_row()
+            self.documents.reload()
         if change.document_id is not None and change.kind in ("status_set", "span_added",
                                                               "variable_set", "memo_set"):
             self.doc_model.refresh_document(change.document_id)  # coding starts a document
@@ -384,8 +332,7 @@ class MainWindow(WindowWidgets, QMainWindow):
 
     def _undo_moved(self, index: int) -> None:
         """After undo or redo, show the document the step touched."""
-        previous = getattr(self, "_undo_index", 0)
-        self._undo_index = index
+        previous, self._undo_index = self._undo_index, index
         command = self.undo_stack.command(index if index < previous else index - 1)
         if isinstance(command, ops._Command) and command.document_id != self.document_id:
             self.show_document(command.document_id)
@@ -395,27 +342,17 @@ class MainWindow(WindowWidgets, QMainWindow):
         total is counted when documents arrive, not at every keystroke)."""
         if self._total_for is not self.project:
             self._total, self._total_for = self.project.document_count(), self.project
-        total = self._total
-        position = self.doc_model.position_of(self.document_id) \
-            if self.document_id is not None else None
-        done = self.project.count_status(self.coder, Status.DONE)
-        shown = len(self.doc_model.ids)
-        where = f"Document {position + 1} of {shown}" if position is not None else "No document"
-        if shown != total:
-            where += f" (filtered from {total})"
-        if self.doc_model.pending:
-            where += " · filtering…"
-        self.position_label.setText(f"{where} · {done} done")
+        model = self.doc_model
+        position = model.position_of(self.document_id) if self.document_id is not None else None
+        self.status_line.show_place(position, len(model.ids), self._total,
+                                    self.project.count_status(self.coder, Status.DONE),
+                                    model.pending)
         mode = "blind" if self.blind else "all coders"
         if self.compare_coder:
             mode = f"comparing with {', '.join(self.lanes.coders)}"
-        package = f", {self.coder}'s package" if self.package_coder else ""
-        self.coder_label.setText(f"Coder: {self.coder} ({mode}{package})")
+        self.status_line.show_coder(self.coder, mode, bool(self.package_coder))
 
     # -- layout --------------------------------------------------------------------------
-    def _restore_layout(self) -> None:
-        restore_layout(self)
-
     def save_layout(self) -> None:
         save_layout(self)
 
@@ -430,6 +367,11 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.save_layout()
         self.close_project()
         super().closeEvent(event)
+
+    @property
+    def doc_model(self) -> DocumentListModel:
+        """The document list's model: the ids in list order, filtered and sorted."""
+        return self.documents.model
 
     def push(self, command: Any) -> bool:
         """An operation run by the coding panel, for the parts that change data."""

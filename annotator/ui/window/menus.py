@@ -115,7 +115,7 @@ def _import(w: MainWindow, sources: list[Path]) -> None:
         w.doc_model.reload()
         if w.document_id is None and w.doc_model.ids:
             w.show_document(w.doc_model.ids[0])
-        w._select_list_row()
+        w.documents.select(w.document_id)
         w.update_status_bar()
 
 

@@ -19,9 +19,19 @@ if TYPE_CHECKING:
     from annotator.domain.model import Span
     from annotator.ui.coding.article_view import ArticleView
     from annotator.ui.coding.forms import SpanEditor, VariablesForm
-    from annotator.ui.study.compare import CompareLanes
-    from annotator.ui.window.session import Session
     from annotator.ui.window.settings import Settings
+
+
+class Zooms(Protocol):
+    """The compared coders' panes, zoomed with the article."""
+
+    def set_zoom(self, steps: int) -> None: ...
+
+
+class RemembersPlace(Protocol):
+    """The session, which stores the window's place (zoom, document) after a pause."""
+
+    def place_changed(self) -> None: ...
 
 
 class NavigationContext(WindowContext, Protocol):
@@ -31,11 +41,11 @@ class NavigationContext(WindowContext, Protocol):
     @property
     def view(self) -> ArticleView: ...
     @property
-    def lanes(self) -> CompareLanes: ...
+    def lanes(self) -> Zooms: ...
     @property
     def settings(self) -> Settings: ...
     @property
-    def session(self) -> Session: ...
+    def session(self) -> RemembersPlace: ...
     @property
     def find_box(self) -> QLineEdit: ...
     @property

@@ -15,7 +15,7 @@ import faulthandler
 import os
 import threading
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -24,7 +24,10 @@ from annotator.domain.errors import AnnotatorError
 from annotator.storage.sqlite.backup import make_backup
 
 if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+    from PySide6.QtWidgets import QWidget
+
+    from annotator.storage import Project
+    from annotator.ui.window.settings import Settings
 
 STATE_DELAY_MS = 800
 IDLE_CHECKPOINT_MS = 5000
@@ -32,9 +35,21 @@ DAY = 24 * 3600
 BACKUP_AT_OPEN_MIN_AGE = 600  # reopening within ten minutes does not add another copy
 
 
+class SessionContext(Protocol):
+    """What the session keeps safe: the project (checkpoints, backups), the settings and
+    the window's layout (saved after a pause)."""
+
+    @property
+    def project(self) -> Project: ...
+    @property
+    def settings(self) -> Settings: ...
+    def save_layout(self) -> None: ...
+    def window(self) -> QWidget: ...  # Qt's: the top-level widget the timers belong to
+
+
 class Session(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: SessionContext) -> None:
+        super().__init__(window.window())
         self.window = window
         self.state_timer = QTimer(self, singleShot=True, interval=STATE_DELAY_MS)
         self.state_timer.timeout.connect(window.save_layout)
