@@ -48,6 +48,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         self._pending: list[Change] = []
         self._coder_ids: dict[str, int] = {}
         self._scheme: CodingScheme | None = None
+        self._key: str | None = None
         self.read_only = False
 
     @property
@@ -64,8 +65,11 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
 
     @property
     def key(self) -> str:
-        """What settings remember the project by: its file's full path, or its location."""
-        return self.location if self._path is None else str(self._path.resolve())
+        """What settings remember the project by: its file's full path, or its location
+        (resolved once: the window asks at every switch of document)."""
+        if self._key is None:
+            self._key = self.location if self._path is None else str(self._path.resolve())
+        return self._key
 
     def beside(self, suffix: str) -> Path:
         """Where a file made from the project goes by default: beside its file, or (for a

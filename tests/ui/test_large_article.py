@@ -26,7 +26,7 @@ def _long_project(tmp_path: Path, spans: int = 400):  # type: ignore[no-untyped-
 
 
 def _fills(view) -> set[int]:  # type: ignore[no-untyped-def]
-    return {view.offsets.to_python(s.cursor.selectionStart()) for s in view.extraSelections()}
+    return {piece.start for piece in view.painted()}
 
 
 def test_only_spans_near_the_screen_are_painted_and_scrolling_brings_the_rest(
@@ -37,7 +37,7 @@ def test_only_spans_near_the_screen_are_painted_and_scrolling_brings_the_rest(
     first, last = view.spans[0], view.spans[-1]
     assert first.start in _fills(view)
     assert last.start not in _fills(view)  # far below the screen: not given to Qt
-    assert len(view.extraSelections()) < len(view.spans)
+    assert len({piece.top for piece in view.painted()}) < len(view.spans)
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
     assert last.start in _fills(view)  # scrolled into view: painted
     view.setFocus()
@@ -45,8 +45,7 @@ def test_only_spans_near_the_screen_are_painted_and_scrolling_brings_the_rest(
     assert window.selected_span_id == view.spans[-1].id  # from none selected: the last one
     window.spans_table.setCurrentIndex(window.spans_model.index(0, 0))  # a row: scrolls up
     assert window.selected_span_id == first.id
-    assert view.extraSelections()[-1].cursor.selectionStart() == \
-        view.offsets.to_utf16(first.start)
+    assert view.top_span_at(first.start) == first.id  # drawn on top, selected
 
 
 def test_one_span_changes_leave_the_window_as_a_full_refresh_would(
@@ -93,3 +92,32 @@ def test_one_span_changes_leave_the_window_as_a_full_refresh_would(
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo: back
     same_as_stored()
     assert project.span(added).text == "the minister" != span.text
+
+
+def test_adding_or_deleting_a_span_moves_one_row_and_reformats_one_paragraph(
+        make_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project, text = _long_project(tmp_path, spans=60)
+    window = make_window(project)
+    view, model = window.view, window.spans_model
+    window.select_span(view.spans[0].id)  # formatted at the window's size, as a coder sees it
+    window.select_span(None)
+    seen: list[str] = []
+    model.modelReset.connect(lambda: seen.append("reset"))
+    model.rowsInserted.connect(lambda _p, first, last: seen.append(f"insert {first}-{last}"))
+    model.rowsRemoved.connect(lambda _p, first, last: seen.append(f"remove {first}-{last}"))
+    layout = view.document().documentLayout()
+    relaid: list = []  # type: ignore[type-arg]
+    layout.update.connect(lambda rect: relaid.append(rect))  # the area laid out again
+    at = text.index("minister", text.index("Paragraph 3:"))
+    view.select_range(at, at + 8)
+    qtbot.keyClick(view, Qt.Key.Key_S)
+    assert seen == ["insert 4-4"]  # after paragraph 3's own span: row 4, no reset
+    block = layout.blockBoundingRect(view.document().findBlock(view.offsets.to_utf16(at)))
+    assert len(relaid) == 1 and relaid[0].top() <= block.top()  # that paragraph, once,
+    assert relaid[0].bottom() >= block.bottom()
+    assert relaid[0].height() < 3 * block.height()  # and not the article
+    added = window.selected_span_id
+    assert view.top_span_at(at) == added
+    seen.clear()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert seen == ["remove 4-4"] and view.top_span_at(at) is None

@@ -121,7 +121,7 @@ def test_keywords_are_highlighted_in_every_article_and_never_stored(make_window,
     found = [text[a:b] for a, b in window.view.keyword_ranges]
     assert found and set(found) <= {"Putin", "Stoltenberg", "security guarantees"}
     assert found.count("Putin") == text.count("Putin")
-    colours = {sel.format.foreground().color().name() for sel in window.view.extraSelections()}
+    colours = {piece.format.foreground().color().name() for piece in window.view.painted()}
     assert KEYWORD_COLOUR in colours
     assert list(window.project.iter_spans()) == []  # a reading aid, not coding
     window.coding.step_document(1)

@@ -207,7 +207,7 @@ def test_opening_a_project_open_elsewhere_offers_read_only(qtbot, monkeypatch, p
 
 def test_spans_nested_in_another_category_are_found_in_one_pass() -> None:
     from annotator.domain.model import Span
-    from annotator.ui.coding.article_view import _nested
+    from annotator.ui.coding.span_paint import nested
 
     def span(i: str, category: str, start: int, end: int) -> Span:
         return Span(id=i, document_id=1, coder="a", category=category, start=start, end=end,
@@ -217,7 +217,7 @@ def test_spans_nested_in_another_category_are_found_in_one_pass() -> None:
     spans = [span("acc", "accusation", 0, 40), span("sp", "speaker", 10, 15),
              span("sp2", "speaker", 12, 14), span("half", "demand", 30, 50),
              span("out", "speaker", 60, 65)]
-    assert _nested(spans) == {"sp", "sp2"}  # inside the accusation; 'half' only overlaps
+    assert nested(spans) == {"sp", "sp2"}  # inside the accusation; 'half' only overlaps
 
 
 def test_clicking_a_list_header_twice_sorts_descending(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ def test_benchmark_runner_prints_every_row() -> None:
         assert name in proc.stdout, name
     assert proc.stdout.count("ratio") == 22 and proc.stdout.count("longest") == 6
     assert "28 rows" in proc.stdout
+    assert proc.stdout.count("300,000-character article, 5,000 spans") == 4
 
 
 def test_near_duplicate_benchmark_prints_recall_and_precision() -> None:

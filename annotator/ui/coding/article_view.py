@@ -3,9 +3,11 @@
 This widget is where Qt's UTF-16 positions meet stored code point offsets; it converts only
 through ``OffsetMap`` and snaps selections with the domain's text helpers.
 
-Qt paints extra selections one by one on every repaint, so the cost grows with their number,
-not with what is on screen. The view hands Qt only the spans that touch the visible text and
-a margin of a screenful either side, and hands it more when scrolling leaves that band.
+Spans are drawn as character formats of the blocks' layouts (``span_paint``), painted with
+the text, not as one extra selection each on every repaint. The view formats the blocks
+that touch the visible text and a margin of a screenful either side, formats more when
+scrolling leaves that band, and after a change re-formats only the blocks whose pieces
+changed (adding a span re-lays out its paragraph, not the article).
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QKeyEvent,
     QMouseEvent,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
@@ -28,25 +30,26 @@ from annotator.domain.corpus_query import Query
 from annotator.domain.model import Document, Span
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import OffsetMap, excerpt, snap_to_clusters, snap_to_words
+from annotator.ui.coding.span_paint import (
+    FILL_ALPHA,
+    KEYWORD_COLOUR,
+    NESTED_ALPHA,
+    SELECTED_ALPHA,
+    Looks,
+    Piece,
+    layers,
+    nested,
+    pieces,
+)
 
-FILL_ALPHA = 85
-NESTED_ALPHA = 150
-SELECTED_ALPHA = 190
+__all__ = ["FILL_ALPHA", "KEYWORD_COLOUR", "NESTED_ALPHA", "SELECTED_ALPHA", "ArticleView"]
 BASE_POINT_SIZE = 12
-KEYWORD_COLOUR = "#0b4f9c"  # keyword highlights: blue letters, dotted underline, no fill
 
 
-def _nested(spans: list[Span]) -> set[str]:
-    """Ids of spans lying inside a span of another category: one pass in text order,
-    keeping the furthest end reached per category (a scheme has few)."""
-    furthest: dict[str, int] = {}
-    found = set()
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if any(end >= span.end for category, end in furthest.items()
-               if category != span.category):
-            found.add(span.id)
-        furthest[span.category] = max(furthest.get(span.category, 0), span.end)
-    return found
+def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
+    r = QTextLayout.FormatRange()
+    r.start, r.length, r.format = start, length, fmt
+    return r
 
 
 def qt_text(text: str) -> str:
@@ -81,8 +84,11 @@ class ArticleView(QTextEdit):
         self.snap_words = True
         self.shortcut_keys: set[str] = set()
         self._press_pos: QPoint | None = None
-        self._cache: dict[tuple[object, ...], QTextEdit.ExtraSelection] = {}
-        self._band: tuple[int, int] = (0, 0)  # code points whose spans Qt has been given
+        self._looks = Looks(self.viewport().palette().base().color())
+        self._pieces: list[Piece] = []  # what the band shows, in text order
+        self._nested: set[str] = set()
+        self._formatted: dict[int, tuple[tuple[int, int, int], ...]] = {}  # block → ranges
+        self._band: tuple[int, int] = (0, 0)  # code points whose blocks are formatted
         self.keywords: Query | None = None  # a reading aid, never stored as spans
         self.keyword_ranges: list[tuple[int, int]] = []
         self.set_zoom(0)
@@ -92,8 +98,8 @@ class ArticleView(QTextEdit):
     def set_document(self, document: Document | None) -> None:
         self.text = document.text if document else ""
         self.offsets = OffsetMap(self.text)
-        self.spans, self.selected_span_id = [], None
-        self._cache.clear()
+        self.spans, self.selected_span_id, self._nested = [], None, set()
+        self._pieces, self._formatted = [], {}  # new blocks, with layouts of their own
         self._band = (0, 0)
         self.setPlainText(qt_text(self.text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -109,6 +115,7 @@ class ArticleView(QTextEdit):
                   selected_span_id: str | None = None, different: set[str] | None = None
                   ) -> None:
         self.spans, self.scheme = spans, scheme
+        self._nested = nested(spans)  # once per change, not at every selection or scroll
         self.selected_span_id = selected_span_id
         self.different = different or set()
         self._paint()
@@ -139,68 +146,59 @@ class ArticleView(QTextEdit):
         first, last = self._visible()
         margin = max(2_000, last - first)
         low, high = self._band = (max(0, first - margin), last + margin)
-        shown = [s for s in self.spans if s.start < high and s.end > low]
-        selections = [self._keyword(a, b) for a, b in self.keyword_ranges
-                      if a < high and b > low]
         colours = {c.key: c.colour for c in self.scheme.categories} if self.scheme else {}
-        selected = None
-        # longer spans first, so a span inside another (a speaker in an accusation) is drawn
-        # on top: its own underline colour shows on its words, the outer one's around them,
-        # and its fill is stronger, so the blend keeps the inner category's colour
-        nested = _nested(self.spans)
-        for span in sorted(shown, key=lambda s: s.start - s.end):
-            sel = self._selection(span, colours.get(span.category, "#888888"),
-                                  NESTED_ALPHA if span.id in nested else FILL_ALPHA)
-            if span.id == self.selected_span_id:
-                selected = span
-            selections.append(sel)
-        if selected is not None:  # drawn last, stronger, so it stands out of any overlap
-            selections.append(self._selection(
-                selected, colours.get(selected.category, "#888888"), SELECTED_ALPHA))
-        self.setExtraSelections(selections)
+        coats = layers([s for s in self.spans if s.start < high and s.end > low], colours,
+                       self._nested, self.selected_span_id, self.different,
+                       [(a, b) for a, b in self.keyword_ranges if a < high and b > low])
+        self._pieces = pieces(coats, self._looks, low, high)
+        self._format_blocks(low, high)
 
-    def _selection(self, span: Span, colour: str, alpha: int) -> QTextEdit.ExtraSelection:
-        """The span's highlight, built once per document and look (repaints reuse it)."""
-        key = (span.id, span.start, span.end, colour, alpha, span.id in self.different)
-        if (cached := self._cache.get(key)) is not None:
-            return cached
-        sel = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_utf16(span.start))
-        cursor.setPosition(self.offsets.to_utf16(span.end), QTextCursor.MoveMode.KeepAnchor)
-        sel.cursor = cursor
-        fmt = QTextCharFormat()
-        fill = QColor(colour)
-        fill.setAlpha(alpha)
-        fmt.setBackground(fill)
-        # every span is underlined in its category's own colour, so the category stays
-        # recognisable where fills blend, and on a dark palette
-        if span.id in self.different:
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor("#c00000"))
-        else:
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(QColor(colour))
-        sel.format = fmt  # (the selected span: a stronger fill, drawn last; bold would reflow)
-        self._cache[key] = sel
-        return sel
+    def _format_blocks(self, low: int, high: int) -> None:
+        """Give each block between ``low`` and ``high`` its pieces as formats; lay out again
+        only the blocks whose formats changed."""
+        doc, to16 = self.document(), self.offsets.to_utf16
+        wanted: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
+        block = doc.findBlock(to16(low))
+        for piece in self._pieces:
+            a, b = to16(piece.start), to16(piece.end)
+            while a < b and block.isValid():
+                if not block.contains(a):
+                    block = doc.findBlock(a)
+                separator = block.position() + block.length() - 1  # the paragraph's end
+                end = min(b, separator)
+                if end > a:
+                    wanted.setdefault(block.blockNumber(), []).append(
+                        (a - block.position(), end - a, piece.format))
+                a = max(end, separator + 1) if b > separator else b
+                if b > separator:
+                    block = block.next()
+        dirty: list[list[int]] = []  # runs of blocks to lay out again: [from, to)
+        block, last = doc.findBlock(to16(low)), doc.findBlock(to16(high))
+        while block.isValid():
+            number = block.blockNumber()
+            ranges = wanted.get(number, [])
+            key = tuple((a, n, id(f)) for a, n, f in ranges)
+            if self._formatted.get(number, ()) != key:
+                block.layout().setFormats([_range(a, n, f) for a, n, f in ranges])
+                self._formatted[number] = key
+                start, end = block.position(), block.position() + block.length()
+                if dirty and dirty[-1][1] == start:
+                    dirty[-1][1] = end
+                else:
+                    dirty.append([start, end])
+            if block == last:
+                break
+            block = block.next()
+        for start, end in dirty:
+            doc.markContentsDirty(start, end - start)
 
-    def _keyword(self, start: int, end: int) -> QTextEdit.ExtraSelection:
-        key = ("keyword", start, end)
-        if (cached := self._cache.get(key)) is not None:
-            return cached
-        sel = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_utf16(start))
-        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-        sel.cursor = cursor
-        fmt = QTextCharFormat()
-        fmt.setForeground(QColor(KEYWORD_COLOUR))  # unlike bold, colour does not move text
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)  # a span's line wins
-        fmt.setUnderlineColor(QColor(KEYWORD_COLOUR))
-        sel.format = fmt
-        self._cache[key] = sel
-        return sel
+    def painted(self) -> list[Piece]:
+        """The pieces of text the view has formatted (the band around the screen)."""
+        return list(self._pieces)
+
+    def top_span_at(self, offset: int) -> str | None:
+        """The span drawn on top at ``offset`` (the selected one, where it is)."""
+        return next((p.top for p in self._pieces if p.start <= offset < p.end), None)
 
     # -- selection and offsets -----------------------------------------------------------
     def selected_range(self) -> tuple[int, int] | None:

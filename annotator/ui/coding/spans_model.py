@@ -45,24 +45,48 @@ class SpansTableModel(QAbstractTableModel):
     def set_spans(self, spans: list[Span], scheme: CodingScheme, show_coder: bool) -> None:
         """Rows are worked out when first shown (a table shows a screenful of a thousand)
         and kept: a span the caller passes again (the same object, as after one span
-        changed) keeps its row unless it links to a span that changed."""
+        changed) keeps its row unless it links to a span that changed. One span added or
+        removed inserts or removes its row; the table is reset only for another list."""
         same = scheme is self.scheme and show_coder == self.show_coder
+        step = _one_step([s.id for s in self.spans], [s.id for s in spans]) if same else None
         before = {s.id: (s, row) for s, row in zip(self.spans, self._rows, strict=True)} \
             if same else {}
-        self.beginResetModel()
-        self.spans, self.scheme, self.show_coder = spans, scheme, show_coder
-        self._by_id = {s.id: s for s in spans}
-        changed = {i for i in before.keys() | self._by_id.keys()
-                   if before.get(i, (None,))[0] is not self._by_id.get(i)}
+        by_id = {s.id: s for s in spans}
+        changed = {i for i in before.keys() | by_id.keys()
+                   if before.get(i, (None,))[0] is not by_id.get(i)}
         rows: list[_Row | None] = []
+        stale: list[int] = []  # rows shown before whose text must be read again
         for span in spans:
             old, row = before.get(span.id, (None, None))
-            if old is not span or any(
-                    v in changed for v in span.attributes.values() if isinstance(v, str)):
+            if row is not None and (old is not span or any(
+                    v in changed for v in span.attributes.values() if isinstance(v, str))):
                 row = None
+                stale.append(len(rows))
             rows.append(row)
-        self._rows = rows
-        self.endResetModel()
+
+        def take() -> None:
+            self.spans, self.scheme, self.show_coder = spans, scheme, show_coder
+            self._by_id, self._rows = by_id, rows
+
+        if step is None:
+            self.beginResetModel()
+            take()
+            self.endResetModel()
+            return
+        kind, at = step
+        if kind == "insert":
+            self.beginInsertRows(QModelIndex(), at, at)
+            take()
+            self.endInsertRows()
+        elif kind == "remove":
+            self.beginRemoveRows(QModelIndex(), at, at)
+            take()
+            self.endRemoveRows()
+        else:
+            take()
+        last = self.columnCount() - 1
+        for r in stale:  # a changed span, or one linking to it: its row is read again
+            self.dataChanged.emit(self.index(r, 0), self.index(r, last))
 
     def _texts(self, span: Span) -> _Row:
         assert self.scheme is not None
@@ -106,3 +130,18 @@ class SpansTableModel(QAbstractTableModel):
 
     def row_of(self, span_id: str | None) -> int | None:
         return next((i for i, s in enumerate(self.spans) if s.id == span_id), None)
+
+
+def _one_step(old: list[str], new: list[str]) -> tuple[str, int] | None:
+    """``("same", -1)``, ``("insert", i)`` or ``("remove", i)`` if ``new`` is ``old`` with
+    at most one id added or taken out at row ``i``; ``None`` for any other change."""
+    if old == new:
+        return "same", -1
+    if abs(len(new) - len(old)) != 1:
+        return None
+    longer, shorter = (new, old) if len(new) > len(old) else (old, new)
+    pairs = enumerate(zip(shorter, longer, strict=False))
+    at = next((i for i, (a, b) in pairs if a != b), len(shorter))
+    if longer[:at] == shorter[:at] and longer[at + 1:] == shorter[at:]:
+        return ("insert" if longer is new else "remove"), at
+    return None

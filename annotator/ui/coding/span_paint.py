@@ -1,0 +1,169 @@
+"""How coded spans look in the article, as character formats of its laid-out blocks.
+
+Qt paints an extra selection as a layer of its own on every repaint (the text drawn again
+for each), so a thousand spans cost a thousand layers a frame. Here the layers are flattened
+once: the text is cut where any span or keyword starts or ends, and each piece gets one
+format, the colour that the translucent layers would leave on the page, longest span first,
+the nested ones stronger, the selected one last and strongest; the underline of the layer on
+top. A piece's look is built once per distinct stack of layers. ``ArticleView`` hands the
+pieces to each block's ``QTextLayout`` (drawn with the text), and re-formats only the blocks
+whose pieces changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QTextCharFormat
+
+from annotator.domain.model import Span
+
+FILL_ALPHA = 85
+NESTED_ALPHA = 150
+SELECTED_ALPHA = 190
+KEYWORD_COLOUR = "#0b4f9c"  # keyword highlights: blue letters, dotted underline, no fill
+DISPUTED_COLOUR = "#c00000"  # a span the compared coder does not have: a red wave
+UNKNOWN_COLOUR = "#888888"  # a category the scheme no longer has
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One translucent coat: a span's (colour, alpha, disputed) or a keyword's."""
+
+    start: int
+    end: int
+    colour: str
+    alpha: int = 0  # 0: a keyword (letters and a dotted line, no fill)
+    disputed: bool = False
+    span_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Piece:
+    """``text[start:end]`` drawn in ``format``: the spans ``under`` it in the order they
+    are painted, the last of them (``top``) on top."""
+
+    start: int
+    end: int
+    format: QTextCharFormat
+    under: tuple[str, ...]
+
+    @property
+    def top(self) -> str | None:
+        return self.under[-1] if self.under else None
+
+
+def nested(spans: Iterable[Span]) -> set[str]:
+    """Ids of spans lying inside a span of another category: one pass in text order,
+    keeping the furthest end reached per category (a scheme has few)."""
+    furthest: dict[str, int] = {}
+    found = set()
+    for span in sorted(spans, key=_outer_first):
+        category, end = span.category, span.end
+        for other, reach in furthest.items():
+            if reach >= end and other != category:
+                found.add(span.id)
+                break
+        if furthest.get(category, -1) < end:
+            furthest[category] = end
+    return found
+
+
+def _outer_first(span: Span) -> tuple[int, int]:
+    return span.start, -span.end
+
+
+def layers(spans: Sequence[Span], colours: dict[str, str], nested_ids: set[str],
+           selected_id: str | None, disputed: set[str],
+           keywords: Sequence[tuple[int, int]]) -> list[Layer]:
+    """The coats in the order they fall: keywords beneath, then spans longest first (a span
+    inside another is drawn over it, stronger, so the inner category's colour keeps), and
+    the selected span once more on top, strongest, so it stands out of any overlap."""
+    coats = [Layer(a, b, KEYWORD_COLOUR) for a, b in keywords]
+    selected = None
+    for span in sorted(spans, key=lambda s: s.start - s.end):
+        colour = colours.get(span.category, UNKNOWN_COLOUR)
+        coats.append(Layer(span.start, span.end, colour,
+                           NESTED_ALPHA if span.id in nested_ids else FILL_ALPHA,
+                           span.id in disputed, span.id))
+        if span.id == selected_id:
+            selected = coats[-1]
+    if selected is not None:
+        coats.append(Layer(selected.start, selected.end, selected.colour, SELECTED_ALPHA,
+                           selected.disputed, selected.span_id))
+    return coats
+
+
+def over(base: RGB, colour: QColor, alpha: int) -> RGB:
+    """``colour`` at ``alpha`` painted over ``base``."""
+    return (round((colour.red() * alpha + base[0] * (255 - alpha)) / 255),
+            round((colour.green() * alpha + base[1] * (255 - alpha)) / 255),
+            round((colour.blue() * alpha + base[2] * (255 - alpha)) / 255))
+
+
+class Looks:
+    """One ``QTextCharFormat`` per distinct stack of coats, over the page's colour."""
+
+    def __init__(self, page: QColor) -> None:
+        self.page: RGB = (page.red(), page.green(), page.blue())
+        self._formats: dict[tuple[Layer, ...], QTextCharFormat] = {}
+        self._colours: dict[str, QColor] = {}
+
+    def _colour(self, name: str) -> QColor:
+        if (found := self._colours.get(name)) is None:
+            found = self._colours[name] = QColor(name)
+        return found
+
+    def format(self, stack: tuple[Layer, ...]) -> QTextCharFormat:
+        key = tuple(Layer(0, 0, c.colour, c.alpha, c.disputed) for c in stack)
+        if (found := self._formats.get(key)) is not None:
+            return found
+        fmt = QTextCharFormat()
+        fill, line = self.page, None
+        for coat in key:
+            if coat.alpha == 0:  # a keyword: its letters blue (colour does not move text)
+                fmt.setForeground(self._colour(KEYWORD_COLOUR))
+                line = (QTextCharFormat.UnderlineStyle.DotLine, KEYWORD_COLOUR)
+                continue
+            fill = over(fill, self._colour(coat.colour), coat.alpha)
+            # every span is underlined in its category's colour, so the category stays
+            # recognisable where fills blend, and on a dark palette; a span's line wins
+            line = ((QTextCharFormat.UnderlineStyle.WaveUnderline, DISPUTED_COLOUR)
+                    if coat.disputed else
+                    (QTextCharFormat.UnderlineStyle.SingleUnderline, coat.colour))
+        if fill != self.page:
+            fmt.setBackground(QColor(*fill))
+        if line is not None:
+            fmt.setUnderlineStyle(line[0])
+            fmt.setUnderlineColor(self._colour(line[1]))
+        self._formats[key] = fmt
+        return fmt
+
+
+def pieces(coats: Sequence[Layer], looks: Looks, low: int, high: int) -> list[Piece]:
+    """The text between ``low`` and ``high`` cut where a coat starts or ends; each piece
+    under at least one coat, with the look of its stack (in the order the coats fall)."""
+    events: list[tuple[int, int, int]] = []  # (offset, 0 ends before 1 starts, coat)
+    for i, coat in enumerate(coats):
+        a, b = max(coat.start, low), min(coat.end, high)
+        if a < b:
+            events.append((a, 1, i))
+            events.append((b, 0, i))
+    events.sort()
+    active: set[int] = set()
+    out: list[Piece] = []
+    at = low
+    for offset, starts, i in events:
+        if offset > at and active:
+            stack = tuple(coats[j] for j in sorted(active))
+            under = tuple(c.span_id for c in stack if c.span_id)
+            out.append(Piece(at, offset, looks.format(stack), under))
+        at = offset
+        if starts:
+            active.add(i)
+        else:
+            active.discard(i)
+    return out
