@@ -14,7 +14,6 @@ from annotator import paths
 from annotator.domain.errors import AnnotatorError, Cancelled, shown_name
 from annotator.domain.model import DocumentRecord, NewDocument, Status
 from annotator.domain.scheme import CodingScheme
-from annotator.formats.importers import collect_files, read_file
 from annotator.storage import ImportResult, Project, remove_files
 from annotator.storage.documents import FileImport
 
@@ -37,6 +36,8 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
                  cancelled: Callable[[], bool] | None = None,
                  as_one_document: bool = False, strict: bool = False) -> ImportResult:
     """Import files and folders in one transaction: all of them, or (on any error) none."""
+    from annotator.formats.importers import collect_files, read_file  # not at the start
+
     files = collect_files(sources)
     summaries = [FileImport(shown_name(path.name)) for path in files]
     origin: list[tuple[int, str]] = []  # (file, title) of each document given, in order
@@ -106,6 +107,8 @@ def preview_import(sources: list[Path], *, encoding: str | None = None,
                    strict: bool = False,
                    scheme: CodingScheme | None = None) -> list[tuple[Path, list[NewDocument]]]:
     """What an import would add, per file, read but not written anywhere."""
+    from annotator.formats.importers import collect_files, read_file
+
     return [(path, list(read_file(path, encoding, text_field, scheme,
                                   as_one_document=as_one_document, strict=strict)))
             for path in collect_files(sources)]

@@ -112,9 +112,8 @@ class CodingMixin:
             raise ProjectError(f"span {r[0]} has damaged attributes ({r[8][:40]}); run "
                                f"'annotator check' on the project")
         attributes.update(links.get(r[0], {}))
-        return Span(id=r[0], document_id=r[1], coder=r[2], category=r[3], start=r[4], end=r[5],
-                    text=r[6], label=r[7], attributes=attributes, created_at=r[9],
-                    updated_at=r[10], memo=r[11])
+        return Span.stored(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], attributes, r[9],
+                           r[10], r[11])
 
     # -- spans ---------------------------------------------------------------------------
     def add_span(self, document_id: int, coder: str, category: str, start: int, end: int,

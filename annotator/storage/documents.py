@@ -190,8 +190,9 @@ class DocumentsMixin:
 
     def document_ids(self, coder: str | None = None, *, search: str = "",
                      status: Status | None = None, sort: str = "id",
-                     descending: bool = False) -> list[int]:
-        """Ids in list order: filtered by a text (title, outlet or article) and by status."""
+                     descending: bool = False, limit: int | None = None) -> list[int]:
+        """Ids in list order: filtered by a text (title, outlet or article) and by status;
+        the first ``limit`` of them, if given."""
         coder_id = self._coder_id(coder, create=False) if coder else None
         where: list[str] = ["TRUE"]
         params: list[Any] = [coder_id]
@@ -247,7 +248,13 @@ class DocumentsMixin:
         sql = (f"{hits}SELECT d.id FROM {table} LEFT JOIN document_status st "
                f"ON st.document_id = d.id AND st.coder_id = ? "
                f"WHERE {' AND '.join(where)} ORDER BY {order}")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         return [r[0] for r in self.db.execute(sql, hit_params + params)]
+
+    def has_document(self, document_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE id = ?",
+                               [document_id]).fetchone() is not None
 
     def document_rows(self, ids: list[int], coder: str | None) -> list[DocumentRow]:
         """The list's rows for ``ids`` (in that order): one query per page, not per row."""

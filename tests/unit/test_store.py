@@ -250,3 +250,17 @@ def test_an_older_project_gets_its_index_built(tmp_path: Path) -> None:
     db.close()
     with Project.open(path) as project:
         assert project.document_ids(search="lavr") == [1]
+
+
+def test_a_span_read_from_the_store_is_the_span_the_dataclass_builds() -> None:
+    import dataclasses
+
+    from annotator.domain.model import Span
+
+    values = ("s1", 3, "ana", "speaker", 4, 9, "Putin", "lab", {"direct_quote": True},
+              "2026-01-01", "2026-01-02", "a memo")
+    fast, slow = Span.stored(*values), Span(*values)
+    assert fast == slow and dataclasses.astuple(fast) == dataclasses.astuple(slow)
+    assert fast.with_changes(end=10) == slow.with_changes(end=10)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.start = 0  # type: ignore[misc]

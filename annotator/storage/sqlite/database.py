@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,27 +19,6 @@ from annotator.storage.sqlite.schema import APPLICATION_ID, LATEST_VERSION, MIGR
 
 __all__ = ["APPLICATION_ID", "LATEST_VERSION", "MIGRATIONS", "SqliteEngine", "connect",
            "describe", "migrate", "now", "version_of"]
-
-
-def _import_sqlite_utils() -> Any:
-    """sqlite-utils imports pandas and numpy when it loads, only to accept their types in
-    inserts that annotator never makes (every write here is SQL): with pandas installed that
-    was 0.5 s of the window's 0.7 s start. They are hidden while it loads, so its optional
-    imports fail; anything that needs them later (agreement, SPSS export) imports them as
-    usual."""
-    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # makes import raise ImportError
-    try:
-        import sqlite_utils
-    finally:
-        for name in hidden:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
-    return sqlite_utils
-
-
-sqlite_utils = _import_sqlite_utils()
 
 
 def now() -> str:
@@ -96,14 +74,14 @@ def writable(path: Path) -> bool:
 
 
 class SqliteEngine:
-    """A project file's connection (through sqlite-utils), as the storage contract asks."""
+    """A project file's connection, as the storage contract asks. It speaks sqlite3
+    directly: sqlite-utils, which wrapped it once, cost 55 ms of every start."""
 
     sql: Dialect = SQLITE
     errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
-    def __init__(self, db: Any, read_only: bool) -> None:  # a sqlite_utils.Database
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    def __init__(self, conn: sqlite3.Connection, read_only: bool) -> None:
+        self.conn = conn
         self.read_only = read_only
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
@@ -156,24 +134,23 @@ def connect(path: Path, *, read_only: bool = False, new: bool = False) -> Sqlite
                            timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     # the schema's version 10 fills the documents' keys with it
     conn.create_function("publication_key", 3, publication_key, deterministic=True)
-    db = sqlite_utils.Database(conn)
     try:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if read_only:
-            db.execute("PRAGMA query_only = ON")
+            conn.execute("PRAGMA query_only = ON")
         else:
-            db.enable_wal()
+            conn.execute("PRAGMA journal_mode = WAL")
             # FULL: each commit reaches the disk before "saved" shows, so a power cut loses
             # nothing saved either; it costs ~0.3 ms an action (benchmarks/bench_durability)
-            db.execute("PRAGMA synchronous = FULL")
-        db.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise ProjectError(f"{path}: {describe(exc)}") from None
     except BaseException:
         conn.close()
         raise
-    return SqliteEngine(db, read_only)
+    return SqliteEngine(conn, read_only)
 
 
 def describe(exc: sqlite3.Error) -> str:

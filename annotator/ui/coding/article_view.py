@@ -86,7 +86,6 @@ class ArticleView(QTextEdit):
         self._press_pos: QPoint | None = None
         self._looks = Looks(self.viewport().palette().base().color())
         self._pieces: list[Piece] = []  # what the band shows, in text order
-        self._nested: set[str] = set()
         self._formatted: dict[int, tuple[tuple[int, int, int], ...]] = {}  # block → ranges
         self._band: tuple[int, int] = (0, 0)  # code points whose blocks are formatted
         self.keywords: Query | None = None  # a reading aid, never stored as spans
@@ -98,7 +97,7 @@ class ArticleView(QTextEdit):
     def set_document(self, document: Document | None) -> None:
         self.text = document.text if document else ""
         self.offsets = OffsetMap(self.text)
-        self.spans, self.selected_span_id, self._nested = [], None, set()
+        self.spans, self.selected_span_id = [], None
         self._pieces, self._formatted = [], {}  # new blocks, with layouts of their own
         self._band = (0, 0)
         self.setPlainText(qt_text(self.text))
@@ -115,7 +114,6 @@ class ArticleView(QTextEdit):
                   selected_span_id: str | None = None, different: set[str] | None = None
                   ) -> None:
         self.spans, self.scheme = spans, scheme
-        self._nested = nested(spans)  # once per change, not at every selection or scroll
         self.selected_span_id = selected_span_id
         self.different = different or set()
         self._paint()
@@ -136,6 +134,14 @@ class ArticleView(QTextEdit):
         if first < self._band[0] or last > self._band[1]:
             self._paint()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """A new palette (a dark theme, say): the fills blend over the new page colour."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._looks = Looks(self.viewport().palette().base().color())
+            if self.spans or self.keyword_ranges:
+                self._paint()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if self.spans:
@@ -147,8 +153,9 @@ class ArticleView(QTextEdit):
         margin = max(2_000, last - first)
         low, high = self._band = (max(0, first - margin), last + margin)
         colours = {c.key: c.colour for c in self.scheme.categories} if self.scheme else {}
-        coats = layers([s for s in self.spans if s.start < high and s.end > low], colours,
-                       self._nested, self.selected_span_id, self.different,
+        shown = [s for s in self.spans if s.start < high and s.end > low]
+        # a span around a shown one overlaps the band too: the shown spans decide nesting
+        coats = layers(shown, colours, nested(shown), self.selected_span_id, self.different,
                        [(a, b) for a, b in self.keyword_ranges if a < high and b > low])
         self._pieces = pieces(coats, self._looks, low, high)
         self._format_blocks(low, high)

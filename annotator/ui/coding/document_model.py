@@ -18,6 +18,7 @@ from annotator.ui.coding.list_query import ListQuery
 _PAGE = 200
 _MAX_PAGES = 50
 ASYNC_FROM = 20_000  # documents from which even the plain list is read on the list's thread
+FIRST_ROWS = 500  # the list a window opens with: a few screenfuls, the rest from the thread
 COLUMNS = ("Title", "Date", "Outlet", "Status")
 SORT_KEYS = ("title", "date", "outlet", "status")
 _STATUS_MARK = {Status.NOT_STARTED: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
@@ -39,6 +40,7 @@ class DocumentListModel(QAbstractTableModel):
         self.sort_key, self.descending = "id", False
         self._ids: list[int] = []
         self._corpus = 0  # documents in the last unfiltered list: is it large?
+        self.partial = False  # the first rows stand for the whole list until it arrives
         self._pages: dict[int, list[DocumentRow]] = {}
         self.query = ListQuery(project.location)
         self.query.sig_ready.connect(self._answered)
@@ -137,7 +139,16 @@ class DocumentListModel(QAbstractTableModel):
         """A text filter or a sort by a column (up to 190 ms at 100,000 documents) is asked
         of the list's thread. So is the plain list in import order of a large corpus (an
         index walk, but 100,000 ids took 80–140 ms on a busy machine); a smaller one, and
-        the first list of all, is read here, so the window opens with its list."""
+        the first rows of the first list, are read here, so the window opens with its
+        list; the rest of a longer first list comes from the thread."""
+        if self._corpus == 0 and not self._pages and not self._ids and not self.search.strip() \
+                and self.status_filter is None and self.sort_key == "id":
+            ids = self.project.document_ids(**self._arguments(), limit=FIRST_ROWS)
+            self._set_ids(ids)
+            if len(ids) == FIRST_ROWS:  # perhaps more: the whole list from the thread
+                self.partial = True
+                self.query.request(**self._arguments())
+            return
         if self.search.strip() or self.sort_key != "id" or self._corpus >= ASYNC_FROM:
             self.query.request(**self._arguments())
             return
@@ -147,6 +158,7 @@ class DocumentListModel(QAbstractTableModel):
     def _answered(self, result: object) -> None:
         if isinstance(result, Exception):  # the worker could not read: ask here, and let
             result = self.project.document_ids(**self._arguments())  # an error show
+        self.partial = False
         self._set_ids(result)  # type: ignore[arg-type]
         self.sig_reloaded.emit()
 

@@ -49,20 +49,12 @@ class SpansTableModel(QAbstractTableModel):
         removed inserts or removes its row; the table is reset only for another list."""
         same = scheme is self.scheme and show_coder == self.show_coder
         step = _one_step([s.id for s in self.spans], [s.id for s in spans]) if same else None
-        before = {s.id: (s, row) for s, row in zip(self.spans, self._rows, strict=True)} \
-            if same else {}
         by_id = {s.id: s for s in spans}
-        changed = {i for i in before.keys() | by_id.keys()
-                   if before.get(i, (None,))[0] is not by_id.get(i)}
-        rows: list[_Row | None] = []
-        stale: list[int] = []  # rows shown before whose text must be read again
-        for span in spans:
-            old, row = before.get(span.id, (None, None))
-            if row is not None and (old is not span or any(
-                    v in changed for v in span.attributes.values() if isinstance(v, str))):
-                row = None
-                stale.append(len(rows))
-            rows.append(row)
+        if step is None:  # another list: every row is read when shown
+            rows: list[_Row | None] = [None] * len(spans)
+            stale: list[int] = []
+        else:
+            rows, stale = self._kept_rows(spans, *step)
 
         def take() -> None:
             self.spans, self.scheme, self.show_coder = spans, scheme, show_coder
@@ -87,6 +79,30 @@ class SpansTableModel(QAbstractTableModel):
         last = self.columnCount() - 1
         for r in stale:  # a changed span, or one linking to it: its row is read again
             self.dataChanged.emit(self.index(r, 0), self.index(r, last))
+
+    def _kept_rows(self, spans: list[Span], kind: str, at: int
+                   ) -> tuple[list[_Row | None], list[int]]:
+        """The rows worked out before, moved by the one span added or removed; a span
+        that is not the same object, or links to one that changed, is read again (and
+        returned among the stale rows if it was shown)."""
+        old_rows, old_spans = list(self._rows), list(self.spans)
+        changed: set[str] = set()
+        if kind == "insert":
+            old_rows.insert(at, None)
+            old_spans.insert(at, spans[at])
+            changed.add(spans[at].id)
+        elif kind == "remove":
+            changed.add(old_spans.pop(at).id)
+            old_rows.pop(at)
+        changed.update(new.id for old, new in zip(old_spans, spans, strict=True)
+                       if old is not new)
+        stale = []
+        for r, (old, new) in enumerate(zip(old_spans, spans, strict=True)):
+            if old_rows[r] is not None and (old is not new or (new.attributes and any(
+                    v in changed for v in new.attributes.values() if isinstance(v, str)))):
+                old_rows[r] = None
+                stale.append(r)
+        return old_rows, stale
 
     def _texts(self, span: Span) -> _Row:
         assert self.scheme is not None

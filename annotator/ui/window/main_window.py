@@ -153,7 +153,9 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.setWindowTitle(f"{shown}{' (read-only)' * project.read_only} — annotator")
         last = self.settings.last_document.get(project.key)
         ids = self.doc_model.ids
-        self.show_document(last if last in ids else (ids[0] if ids else None))
+        there = last in ids or (self.doc_model.partial and last is not None
+                                and project.has_document(last))
+        self.show_document(last if there else (ids[0] if ids else None))
         self.blind_locked = bool(project.study_setting("blind_locked", False))
         self.actions_by_name["blind"].setEnabled(not self.blind_locked)
         self.actions_by_name["blind"].setChecked(self.blind)
@@ -344,7 +346,8 @@ class MainWindow(WindowWidgets, QMainWindow):
             self._total, self._total_for = self.project.document_count(), self.project
         model = self.doc_model
         position = model.position_of(self.document_id) if self.document_id is not None else None
-        self.status_line.show_place(position, len(model.ids), self._total,
+        shown = self._total if model.partial else len(model.ids)  # the rest is coming
+        self.status_line.show_place(position, shown, self._total,
                                     self.project.count_status(self.coder, Status.DONE),
                                     model.pending)
         mode = "blind" if self.blind else "all coders"

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 
 from annotator import __version__
 from annotator.domain.errors import AnnotatorError
-from annotator.formats.importers import SUFFIXES
 from annotator.paths import location
 from annotator.services import actions, study
 from annotator.storage import Project
@@ -120,6 +119,8 @@ def _import(w: MainWindow, sources: list[Path]) -> None:
 
 
 def import_files(w: MainWindow) -> None:
+    from annotator.formats.importers import SUFFIXES  # when asked, not at start
+
     names, _ = QFileDialog.getOpenFileNames(w, "Import files", "",
                                             f"Articles ({' '.join('*' + x for x in SUFFIXES)})")
     _import(w, [Path(n) for n in names])
