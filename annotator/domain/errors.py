@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
@@ -33,6 +34,10 @@ class LocatedError(AnnotatorError):
         self.reason = message
         super().__init__(self._format())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuilt from its parts when sent between processes (an import's readers)."""
+        return _rebuild, (type(self), self.path, self.reason, self.line, self.field)
+
     def _format(self) -> str:
         where = shown_name(self.path) if self.path is not None else "<input>"
         if self.line is not None:
@@ -40,6 +45,11 @@ class LocatedError(AnnotatorError):
         if self.field:
             where += f", field {self.field}"
         return f"{where}: {self.reason}"
+
+
+def _rebuild(kind: type[LocatedError], path: str | None, reason: str, line: int | None,
+             field: str | None) -> LocatedError:
+    return kind(path, reason, line=line, field=field)
 
 
 class SchemeError(LocatedError):

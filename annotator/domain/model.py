@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from annotator.domain.text import content_hash, publication_key
@@ -37,11 +38,13 @@ class NewDocument:
     # stored): a selection moved to the text its name holds, one whose name matches nothing
     notes: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
+        """Worked out once (an import asks twice), and kept when the document is sent from
+        a reading process to the writing one."""
         return content_hash(self.text)
 
-    @property
+    @cached_property
     def publication_key(self) -> str:
         """The text as printed by this outlet on this date (``text.publication_key``)."""
         return publication_key(self.content_hash, self.outlet, self.date)

@@ -28,6 +28,8 @@ def check_document(document: NewDocument, path: Path | str, line: int | None = N
                                      f"{where}); remove it, then import again", line=line)
     for value in (document.text, document.title, document.date or "", document.outlet or "",
                   document.url or ""):
+        if _encodable(value):  # the common case, at C speed; the scan only to name it
+            continue
         if (match := _SURROGATE.search(value)) is not None:
             raise ImportFailed(path, f"contains a lone surrogate ({match.group()!r}), which is "
                                      f"not valid Unicode text", line=line)
@@ -38,6 +40,14 @@ def check_document(document: NewDocument, path: Path | str, line: int | None = N
             raise ImportFailed(path, f"contains a lone surrogate "
                                      f"({exc.object[exc.start:exc.end]!r}), which is not "
                                      f"valid Unicode text", line=line) from None
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_coding(coding: Any, path: Path | str, line: int | None = None) -> None:

@@ -36,16 +36,19 @@ def import_paths(project: Project, sources: list[Path], *, encoding: str | None 
                  cancelled: Callable[[], bool] | None = None,
                  as_one_document: bool = False, strict: bool = False) -> ImportResult:
     """Import files and folders in one transaction: all of them, or (on any error) none."""
-    from annotator.formats.importers import collect_files, read_file  # not at the start
+    from annotator.formats.importers import collect_files  # not at the start
+    from annotator.services.reading import read_files
 
     files = collect_files(sources)
     summaries = [FileImport(shown_name(path.name)) for path in files]
     origin: list[tuple[int, str]] = []  # (file, title) of each document given, in order
 
     def documents() -> Iterator[NewDocument]:
-        for done, path in enumerate(files, start=1):
-            for document in read_file(path, encoding, text_field, project.scheme,
-                                      as_one_document=as_one_document, strict=strict):
+        for done, found in enumerate(read_files(
+                files, encoding=encoding, text_field=text_field, scheme=project.scheme,
+                as_one_document=as_one_document, strict=strict, cancelled=cancelled),
+                start=1):
+            for document in found:
                 summaries[done - 1].notes.extend(document.notes)
                 summaries[done - 1].found += 1
                 origin.append((done - 1, document.title))

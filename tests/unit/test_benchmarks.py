@@ -25,8 +25,8 @@ def test_benchmark_runner_prints_every_row() -> None:
     assert proc.returncode == 0, proc.stderr
     for name in ROWS:
         assert name in proc.stdout, name
-    assert proc.stdout.count("ratio") == 22 and proc.stdout.count("longest") == 6
-    assert "28 rows" in proc.stdout
+    assert proc.stdout.count("ratio") == 23 and proc.stdout.count("longest") == 6
+    assert "29 rows" in proc.stdout and ".docx" in proc.stdout
     assert proc.stdout.count("300,000-character article, 5,000 spans") == 4
 
 
