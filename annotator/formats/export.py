@@ -176,12 +176,19 @@ def attribute_cells(scheme: CodingScheme) -> Callable[[dict[str, Any]], tuple[An
     return lambda attributes: tuple(_cell(attributes.get(k)) for k in keys)
 
 
-def write_spans_csv(rows: Iterable[tuple[Any, ...]], path: Path, scheme: CodingScheme, *,
-                    excel: bool = False) -> int:
-    """One row per span, as the store streams them (``Project.span_rows`` with
-    ``attribute_cells``): each attribute its own column, a link the target span's id."""
+def write_spans_csv(batches: Iterable[list[tuple[Any, ...]]], path: Path,
+                    scheme: CodingScheme, *, excel: bool = False) -> int:
+    """One row per span, as the store streams them, a list at a time (``Project.span_rows``
+    with ``attribute_cells``): each attribute its own column, a link the target span's id."""
     keys = _attribute_keys(scheme)
-    return write_csv(path, [*SPAN_ROW[:11], *keys, *SPAN_ROW[12:]], rows, excel)
+    written = 0
+    with atomic_file(path, encoding="utf-8-sig" if excel else "utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([*SPAN_ROW[:11], *keys, *SPAN_ROW[12:]])
+        for rows in batches:
+            writer.writerows([[_defused(v) for v in row] for row in rows] if excel else rows)
+            written += len(rows)
+    return written
 
 
 def span_json(span: Span) -> dict[str, Any]:

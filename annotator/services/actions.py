@@ -6,6 +6,7 @@ can run it on a worker thread with a progress dialog, both over the same code.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,6 +136,34 @@ def open_or_create_sample(path: Path | None = None) -> Project:
 GOLD = "gold"
 
 
+def _check_meanwhile(project: Project) -> Callable[[], list[tuple[str, int]]]:
+    """Whether every span's text is its document's text at its offsets, asked of a second
+    connection to the file on a thread while the spans are written (SQLite works without
+    the GIL: the check, which reads every text, no longer adds its seconds); on a server,
+    asked when called."""
+    if project.on_server:
+        return project.spans_off_their_text
+    found: list[list[tuple[str, int]] | BaseException] = []
+
+    def check() -> None:
+        try:
+            with Project.open(project.path, read_only=True) as other:
+                found.append(other.spans_off_their_text())
+        except BaseException as exc:  # handed to the caller, raised there
+            found.append(exc)
+
+    thread = threading.Thread(target=check, name="span text check", daemon=True)
+    thread.start()
+
+    def result() -> list[tuple[str, int]]:
+        thread.join()
+        if isinstance(found[0], BaseException):
+            raise found[0]
+        return found[0]
+
+    return result
+
+
 def _off_text(spans: list[tuple[str, int]]) -> None:
     shown = ", ".join(f"span {s} in document {d}" for s, d in spans)
     raise AnnotatorError(f"nothing was exported: {shown}: its stored text is not the "
@@ -244,17 +273,17 @@ EXPORT_FORMATS = ("spans-csv", "matrix-csv", "spss", "stata", "jsonl", "brat", "
                   "codebook-md", "codebook-html")
 
 
-def _counted(rows: Iterable[Any], total: int, progress: Progress | None,
-             cancelled: Callable[[], bool] | None) -> Iterator[Any]:
-    """``rows`` passed on, with progress and a chance to cancel every 10,000."""
+def _counted(batches: Iterable[list[Any]], total: int, progress: Progress | None,
+             cancelled: Callable[[], bool] | None) -> Iterator[list[Any]]:
+    """Lists of rows passed on, with progress and a chance to cancel after each."""
     done = 0
-    for done, row in enumerate(rows, start=1):
-        if done % 10_000 == 0:
-            if cancelled and cancelled():
-                raise Cancelled()
-            if progress:
-                progress(done, max(total, done))
-        yield row
+    for rows in batches:
+        if cancelled and cancelled():
+            raise Cancelled()
+        yield rows
+        done += len(rows)
+        if progress:
+            progress(done, max(total, done))
     if progress:
         progress(done, max(done, 1))
 
@@ -306,11 +335,15 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
             yield record
 
     if fmt == "spans-csv":  # one joined query streamed: no texts, no objects per span
-        if off := project.spans_off_their_text():
-            _off_text(off)
-        rows = project.span_rows(coders, documents, attribute_cells(scheme))
-        return write_spans_csv(_counted(rows, project.count_spans(), progress, cancelled),
-                               path, scheme, excel=excel)
+        checked = _check_meanwhile(project)
+        batches = project.span_rows(coders, documents, attribute_cells(scheme))
+
+        def then_checked() -> Iterator[list[Any]]:
+            yield from _counted(batches, project.count_spans(), progress, cancelled)
+            if off := checked():  # before the file is put in place: a failed check leaves none
+                _off_text(off)
+
+        return write_spans_csv(then_checked(), path, scheme, excel=excel)
     if fmt == "matrix-csv":
         return write_matrix_csv(records(), path, scheme, excel=excel,
                                 metadata_keys=project.metadata_keys())

@@ -129,6 +129,9 @@ class Engine(Protocol):
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                ) -> Iterator[Any]:
         """The rows of a long result a batch at a time, never all of it in memory."""
+    def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
+                ) -> Iterator[list[Any]]:
+        """The same, a list of rows at a time (what a writer of a million rows takes)."""
     def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
         """``sql`` (an INSERT ... RETURNING) once per row; each one's returned row, or
         ``None`` where it inserted none (ON CONFLICT DO NOTHING)."""

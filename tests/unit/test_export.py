@@ -268,3 +268,27 @@ def test_codebook_and_cli(coded: Project, tmp_path: Path) -> None:
     assert code == 0 and "wrote" in out
     code, _, err = run_cli("export", str(path), "--format", "jsonl", "--coders", "zoe")
     assert code == 1 and "no coder named 'zoe'" in err
+
+
+@pytest.mark.parametrize("fmt", ["spans-csv", "spans-csv-excel", "jsonl"])
+def test_a_span_whose_text_was_changed_outside_stops_the_export(tmp_path: Path,
+                                                                fmt: str) -> None:
+    import sqlite3
+
+    project = actions.new_project(tmp_path / "p.annotator")
+    project.import_documents([NewDocument(text=f"Article {i}: Putin said no.", title=f"{i}")
+                              for i in range(30)])
+    for doc in project.all_document_ids():
+        project.add_span(doc, "ana", "speaker", 11 + len(str(doc - 1)), 16 + len(str(doc - 1)))
+        project.set_status(doc, "ana", Status.DONE)
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path)  # what another program could do to the file
+    conn.execute("DROP TRIGGER spans_inside_document_update")
+    conn.execute("UPDATE spans SET text = 'Tampered' WHERE document_id = 17")
+    conn.commit()
+    conn.close()
+    target = tmp_path / f"out.{fmt}"
+    with Project.open(path) as project, pytest.raises(Exception, match="document 17"):
+        actions.export(project, fmt.replace("-excel", ""), target, excel=fmt.endswith("excel"))
+    assert not target.exists()  # nothing written, not even the first rows

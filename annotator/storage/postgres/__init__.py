@@ -102,6 +102,11 @@ class PostgresEngine:
 
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                ) -> Iterator[Any]:
+        for rows in self.batches(sql, params, size):
+            yield from rows
+
+    def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
+                ) -> Iterator[list[Any]]:
         """A server-side cursor: psycopg's usual one would bring a million spans into
         memory at once. Outside a transaction it is held (WITH HOLD), so it outlives the
         statement's own."""
@@ -112,7 +117,12 @@ class PostgresEngine:
         try:
             with self._answering():
                 cursor.execute(self._pyformat(sql) if params else sql, list(params) or None)
-            yield from cursor
+            while True:
+                with self._answering():
+                    rows = cursor.fetchmany(size)
+                if not rows:
+                    break
+                yield rows
         finally:
             if not self.lost:
                 cursor.close()

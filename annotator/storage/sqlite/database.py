@@ -95,9 +95,14 @@ class SqliteEngine:
 
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                ) -> Iterator[Any]:
+        for rows in self.batches(sql, params, size):
+            yield from rows
+
+    def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
+                ) -> Iterator[list[Any]]:
         cursor = self.conn.execute(sql, params)  # SQLite steps through it as it is read
         while rows := cursor.fetchmany(size):
-            yield from rows
+            yield rows
 
     @property
     def in_transaction(self) -> bool:
