@@ -82,6 +82,15 @@ class DocumentList(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
+    def opening(self, last: int | None) -> int | None:
+        """The document a project opens on: the last one shown, if it is still listed (or,
+        while the rest of the list is coming, still there), else the first."""
+        ids, model = self.model.ids, self.model
+        if last is not None and (last in ids or (model.partial
+                                                 and model.project.has_document(last))):
+            return last
+        return ids[0] if ids else None
+
     def filter_changed(self) -> None:
         data = self.status_filter.currentData()  # Qt returns the enum's str value
         self.model.set_filter(self.search_box.text(), Status(data) if data else None)

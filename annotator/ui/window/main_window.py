@@ -151,11 +151,7 @@ class MainWindow(WindowWidgets, QMainWindow):
             lambda current, _prev: self.choose_span_row(current.row()))
         shown = project.location if project.on_server else project.path.name
         self.setWindowTitle(f"{shown}{' (read-only)' * project.read_only} — annotator")
-        last = self.settings.last_document.get(project.key)
-        ids = self.doc_model.ids
-        there = last in ids or (self.doc_model.partial and last is not None
-                                and project.has_document(last))
-        self.show_document(last if there else (ids[0] if ids else None))
+        self.show_document(self.documents.opening(self.settings.last_document.get(project.key)))
         self.blind_locked = bool(project.study_setting("blind_locked", False))
         self.actions_by_name["blind"].setEnabled(not self.blind_locked)
         self.actions_by_name["blind"].setChecked(self.blind)
