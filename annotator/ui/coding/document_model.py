@@ -147,7 +147,8 @@ class DocumentListModel(QAbstractTableModel):
             self._set_ids(ids)
             if len(ids) == FIRST_ROWS:  # perhaps more: the whole list from the thread
                 self.partial = True
-                self.query.request(**self._arguments())
+                self._corpus = ASYNC_FROM  # until it is counted: clearing a filter typed
+                self.query.request(**self._arguments())  # before it came stays off this thread
             return
         if self.search.strip() or self.sort_key != "id" or self._corpus >= ASYNC_FROM:
             self.query.request(**self._arguments())

@@ -16,7 +16,7 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from annotator.domain.errors import ProjectError, ServerUnreachable
-from annotator.domain.model import Change, Span, Status
+from annotator.domain.model import Change, Span
 from annotator.domain.text import excerpt
 from annotator.storage import Project
 from annotator.storage.sqlite import lock
@@ -46,7 +46,6 @@ class MainWindow(WindowWidgets, QMainWindow):
         super().__init__()
         self.settings = settings
         self.coder = coder
-        self._total_for: Project | None = None  # the project whose documents were counted
         self._undo_index = 0  # where the undo stack stood before its last move
         self.project_open = False  # a project is on screen, its list and notices live
         self.server_link: ServerLink | None = None  # a project on a server: live, and away
@@ -307,8 +306,7 @@ class MainWindow(WindowWidgets, QMainWindow):
             self.actions_by_name["blind"].setEnabled(not self.blind_locked)
             self.actions_by_name["blind"].setChecked(self.blind)
             self.refresh_coding()
-        if change.kind == "documents_imported":
-            self._total_for = None  # count again
+        self.status_line.changed(change.kind)
         if change.kind in ("documents_imported", "scheme_applied"):
             self.documents.reload()
         if change.document_id is not None and change.kind in ("status_set", "span_added",
@@ -336,16 +334,8 @@ class MainWindow(WindowWidgets, QMainWindow):
             self.show_document(command.document_id)
 
     def update_status_bar(self) -> None:
-        """Runs after every change: two indexed lookups, no count over all documents (the
-        total is counted when documents arrive, not at every keystroke)."""
-        if self._total_for is not self.project:
-            self._total, self._total_for = self.project.document_count(), self.project
-        model = self.doc_model
-        position = model.position_of(self.document_id) if self.document_id is not None else None
-        shown = self._total if model.partial else len(model.ids)  # the rest is coming
-        self.status_line.show_place(position, shown, self._total,
-                                    self.project.count_status(self.coder, Status.DONE),
-                                    model.pending)
+        """Runs after every change; the counts are kept until a change that can move them."""
+        self.status_line.show_place(self.project, self.coder, self.doc_model, self.document_id)
         mode = "blind" if self.blind else "all coders"
         if self.compare_coder:
             mode = f"comparing with {', '.join(self.lanes.coders)}"
