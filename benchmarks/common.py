@@ -77,7 +77,7 @@ def peak_mib() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def audit(work: str, times: list[float], target: str = "≤ 100 ms") -> None:
+def audit(work: str, times: list[float], target: str = "≤ 50 ms") -> None:
     """A window action with no floor: how long the window was blocked, longest and median."""
     longest, median = max(times), statistics.median(times)
     ROWS.append((work, "(longest block)", 0.0, 0.0, median, longest, target))

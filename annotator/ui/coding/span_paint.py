@@ -27,6 +27,7 @@ DISPUTED_COLOUR = "#c00000"  # a span the compared coder does not have: a red wa
 UNKNOWN_COLOUR = "#888888"  # a category the scheme no longer has
 
 RGB = tuple[int, int, int]
+Look = tuple[str, int, bool]  # a coat's colour, alpha and dispute: all its format depends on
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class Looks:
 
     def __init__(self, page: QColor) -> None:
         self.page: RGB = (page.red(), page.green(), page.blue())
-        self._formats: dict[tuple[Layer, ...], QTextCharFormat] = {}
+        self._formats: dict[tuple[Look, ...], QTextCharFormat] = {}
         self._colours: dict[str, QColor] = {}
 
     def _colour(self, name: str) -> QColor:
@@ -117,23 +118,22 @@ class Looks:
             found = self._colours[name] = QColor(name)
         return found
 
-    def format(self, stack: tuple[Layer, ...]) -> QTextCharFormat:
-        key = tuple(Layer(0, 0, c.colour, c.alpha, c.disputed) for c in stack)
+    def format(self, key: tuple[Look, ...]) -> QTextCharFormat:
+        """The format of a stack of coats, given as their looks in the order they fall."""
         if (found := self._formats.get(key)) is not None:
             return found
         fmt = QTextCharFormat()
         fill, line = self.page, None
-        for coat in key:
-            if coat.alpha == 0:  # a keyword: its letters blue (colour does not move text)
+        for colour, alpha, disputed in key:
+            if alpha == 0:  # a keyword: its letters blue (colour does not move text)
                 fmt.setForeground(self._colour(KEYWORD_COLOUR))
                 line = (QTextCharFormat.UnderlineStyle.DotLine, KEYWORD_COLOUR)
                 continue
-            fill = over(fill, self._colour(coat.colour), coat.alpha)
+            fill = over(fill, self._colour(colour), alpha)
             # every span is underlined in its category's colour, so the category stays
             # recognisable where fills blend, and on a dark palette; a span's line wins
             line = ((QTextCharFormat.UnderlineStyle.WaveUnderline, DISPUTED_COLOUR)
-                    if coat.disputed else
-                    (QTextCharFormat.UnderlineStyle.SingleUnderline, coat.colour))
+                    if disputed else (QTextCharFormat.UnderlineStyle.SingleUnderline, colour))
         if fill != self.page:
             fmt.setBackground(QColor(*fill))
         if line is not None:
@@ -153,14 +153,16 @@ def pieces(coats: Sequence[Layer], looks: Looks, low: int, high: int) -> list[Pi
             events.append((a, 1, i))
             events.append((b, 0, i))
     events.sort()
+    look = [(c.colour, c.alpha, c.disputed) for c in coats]  # plain tuples: hashed in C
+    ids = [c.span_id for c in coats]
     active: set[int] = set()
     out: list[Piece] = []
     at = low
     for offset, starts, i in events:
         if offset > at and active:
-            stack = tuple(coats[j] for j in sorted(active))
-            under = tuple(c.span_id for c in stack if c.span_id)
-            out.append(Piece(at, offset, looks.format(stack), under))
+            stack = sorted(active)  # coats are numbered in the order they fall
+            out.append(Piece(at, offset, looks.format(tuple([look[j] for j in stack])),
+                             tuple([sid for j in stack if (sid := ids[j])])))
         at = offset
         if starts:
             active.add(i)
