@@ -4,4 +4,5 @@ import sys
 
 from annotator.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when an import's reader process loads this module
+    sys.exit(main())
