@@ -29,6 +29,7 @@ class SchemePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scheme: CodingScheme | None = None
+        self._shown = ""  # the codebook text on screen
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Category / label", "Key"])
         self.tree.setMouseTracking(True)
@@ -81,10 +82,17 @@ class SchemePanel(QWidget):
     def show_category(self, category_key: str | None) -> None:
         """The codebook text of a category; None: the scheme's own (no span selected)."""
         if self.scheme and category_key and (category := self.scheme.category(category_key)):
-            self.codebook.setHtml(category_html(category))
+            self._show(category_html(category))
         elif self.scheme and category_key is None:
-            self.codebook.setHtml(f"<h3>{html.escape(self.scheme.name)}</h3>"
-                                  f"<p>{html.escape(self.scheme.description)}</p>")
+            self._show(f"<h3>{html.escape(self.scheme.name)}</h3>"
+                       f"<p>{html.escape(self.scheme.description)}</p>")
+
+    def _show(self, text: str) -> None:
+        """Set only a text that differs: every switch of document asks for the scheme's own,
+        and laying out the same rich text again costs a millisecond and a repaint."""
+        if text != self._shown:
+            self._shown = text
+            self.codebook.setHtml(text)
 
     def _describe(self, item: QTreeWidgetItem | None) -> None:
         if item is None or self.scheme is None:
@@ -92,7 +100,7 @@ class SchemePanel(QWidget):
         category_key, label_key = item.data(0, _ROLE)
         category = self.scheme.category(category_key)
         if category:
-            self.codebook.setHtml(category_html(category, category.label(label_key)))
+            self._show(category_html(category, category.label(label_key)))
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         category_key, label_key = item.data(0, _ROLE)
