@@ -19,7 +19,7 @@ Argument = tuple[tuple[str, ...], dict[str, Any]]  # names, add_argument's optio
 
 # the groups, in the order of `annotator --help`
 GROUPS = ("project", "importing", "agreement", "exporting", "study", "corpus", "search",
-          "server", "files")
+          "server", "files", "suggest")
 
 
 def registrar(table: dict[str, Command]) -> Callable[[str], Callable[[Command], Command]]:
