@@ -64,7 +64,8 @@ def bench_export(path: Path, tmp: Path, repeat: int) -> None:
     # the spans CSV's rows: its columns, and (as it keeps) the spans of coders with a status
     spans_sql = ("SELECT s.id, s.document_id, d.title, d.date, d.outlet, c.name, s.category, "
                  "s.label, s.start_offset, s.end_offset, s.text, s.attributes, s.created_at, "
-                 "s.updated_at, s.memo FROM spans s JOIN documents d ON d.id = s.document_id "
+                 "s.updated_at, s.memo, s.origin FROM spans s "
+                 "JOIN documents d ON d.id = s.document_id "
                  "JOIN coders c ON c.id = s.coder_id JOIN document_status st ON "
                  "st.document_id = s.document_id AND st.coder_id = s.coder_id "
                  "ORDER BY s.document_id")

@@ -63,6 +63,8 @@ class AgreementInput:
     scope: str = "done"
     left_out: dict[str, int] = field(default_factory=dict)  # reason → documents
     continuum: str = "separate"  # or "joined"
+    assisted: int = 0  # spans in scope made with help (auto-coding, accepted suggestions)
+    assisted_left_out: bool = False  # and those spans are not in ``spans``
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ PARSERS: dict[str, dict[str, Any]] = {"agreement": {
             help="also Mathet's gamma, gamma-cat and gamma-k, from SAMPLES sampled corpora "
                  "(default 30; seconds at a thousand spans)"),
         arg("--seed", type=int, default=0, help="gamma's sampler seed (default 0)"),
+        arg("--without-assisted", action="store_true",
+            help="leave out spans made with help (auto-coding, accepted suggestions)"),
         arg("-o", "--output", type=Path, help="write to a file instead of the screen")]}}
 
 
@@ -44,6 +46,7 @@ def _agreement(args: argparse.Namespace) -> int:
         report = actions.agreement_report(
             project, coders, args.scope, args.category, args.bootstrap, args.continuum,
             args.training, gamma_samples=args.gamma, gamma_seed=args.seed,
+            without_assisted=args.without_assisted,
             progress=ProgressBar("gamma: sampled corpora") if args.gamma else None)
     from annotator.agreement.render import RENDERERS
 

@@ -195,7 +195,8 @@ def span_json(span: Span) -> dict[str, Any]:
     return {"id": span.id, "category": span.category, "label": span.label,
             "start": span.start, "end": span.end, "text": span.text,
             "attributes": span.attributes, "created_at": span.created_at,
-            "updated_at": span.updated_at, **({"memo": span.memo} if span.memo else {})}
+            "updated_at": span.updated_at, **({"memo": span.memo} if span.memo else {}),
+            **({"origin": span.origin} if span.origin else {})}
 
 
 _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}

@@ -182,13 +182,16 @@ def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
 
 def agreement_input(project: Project, coders: list[str] | None = None,
                     scope: str = "done", continuum: str = "separate",
-                    documents: set[int] | None = None) -> AgreementInput:
+                    documents: set[int] | None = None,
+                    without_assisted: bool = False) -> AgreementInput:
     """What the agreement report needs, read once from the project.
 
     ``scope`` "done": per document, the chosen coders who marked it done; "all": those who
     coded it at all. A coder who did not is missing there, not "no spans". Documents with
     fewer than two such coders are left out, and counted. Without ``coders``: every coder
     but gold who has a document in scope (one who coded nothing must not void the report).
+    ``without_assisted``: spans made with help (``Span.origin``: auto-coding, an accepted
+    suggestion) are left out, and counted.
     """
     from annotator.agreement.report import AgreementInput
 
@@ -231,19 +234,24 @@ def agreement_input(project: Project, coders: list[str] | None = None,
         if doc in in_scope:
             variables.setdefault(doc, {}).setdefault(coder, {})[key] = value
     spans = list(project.iter_spans(document_ids=in_scope, coders=chosen))
+    assisted = sum(1 for s in spans if s.origin)
+    if without_assisted:
+        spans = [s for s in spans if not s.origin]
     left_out = {"coded by only one of the chosen coders": single} if single else {}
     return AgreementInput(
         scheme=project.scheme, coders=chosen,
         lengths={d: summaries[d][0] for d in in_scope},
         titles={d: summaries[d][1] for d in in_scope},
         in_scope=in_scope, spans=spans, variables=variables, scope=scope,
-        left_out=left_out, continuum=continuum)
+        left_out=left_out, continuum=continuum, assisted=assisted,
+        assisted_left_out=without_assisted)
 
 
 def agreement_report(project: Project, coders: list[str] | None = None, scope: str = "done",
                      category: str | None = None, bootstrap_samples: int = 1000,
                      continuum: str = "separate", training: bool = False, *,
                      gamma_samples: int = 0, gamma_seed: int = 0,
+                     without_assisted: bool = False,
                      progress: Progress | None = None,
                      cancelled: Callable[[], bool] | None = None) -> AgreementReport:
     """``training``: only the practice documents (a trainee against gold, say);
@@ -259,9 +267,15 @@ def agreement_report(project: Project, coders: list[str] | None = None, scope: s
     if category is not None and project.scheme.category(category) is None:
         raise AnnotatorError(f"no category {category!r} in the scheme (categories: "
                              f"{', '.join(c.key for c in project.scheme.categories)})")
-    report = build_report(agreement_input(project, coders, scope, continuum, documents),
-                          bootstrap_samples=bootstrap_samples, gamma_samples=gamma_samples,
-                          gamma_seed=gamma_seed, progress=progress, cancelled=cancelled)
+    data = agreement_input(project, coders, scope, continuum, documents, without_assisted)
+    report = build_report(data, bootstrap_samples=bootstrap_samples,
+                          gamma_samples=gamma_samples, gamma_seed=gamma_seed,
+                          progress=progress, cancelled=cancelled)
+    if data.assisted:  # a reviewer asks whether the machine coded any of it
+        help_ = f"{data.assisted} span{'s' * (data.assisted != 1)} made with help " \
+                f"(auto-coding, accepted suggestions)"
+        report.rules += (f" {help_} left out, as asked." if without_assisted else
+                         f" {help_} are counted; --without-assisted leaves them out.")
     if category is not None:
         report.rows = [r for r in report.rows if r.section == "spans" and (
             r.target == category or r.target.startswith((f"{category}/", f"{category}:")))]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _UNSET: Any = object()
 _SPAN_COLUMNS = ("s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, s.text, "
-                 "s.label, s.attributes, s.created_at, s.updated_at, s.memo")
+                 "s.label, s.attributes, s.created_at, s.updated_at, s.memo, s.origin")
 
 
 @dataclass(frozen=True)
@@ -113,14 +113,15 @@ class CodingMixin:
                                f"'annotator check' on the project")
         attributes.update(links.get(r[0], {}))
         return Span.stored(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], attributes, r[9],
-                           r[10], r[11])
+                           r[10], r[11], r[12])
 
     # -- spans ---------------------------------------------------------------------------
     def add_span(self, document_id: int, coder: str, category: str, start: int, end: int,
                  label: str | None = None, attributes: dict[str, Any] | None = None,
                  *, span_id: str | None = None, created_at: str | None = None,
-                 updated_at: str | None = None, memo: str = "") -> Span:
-        """Store a new span of ``text[start:end]``; the document becomes in progress."""
+                 updated_at: str | None = None, memo: str = "", origin: str = "") -> Span:
+        """Store a new span of ``text[start:end]``; the document becomes in progress.
+        ``origin``: where it came from ("" by hand; see ``Span.origin``)."""
         with self.transaction():
             self._check_category(category, label)
             plain, links = self._split_attributes(category, attributes or {})
@@ -129,13 +130,13 @@ class CodingMixin:
             span = Span(id=span_id or str(uuid.uuid4()), document_id=document_id, coder=coder,
                         category=category, start=start, end=end, text=text, label=label,
                         attributes={**plain, **links}, created_at=created_at or stamp,
-                        updated_at=stamp, memo=memo)
+                        updated_at=stamp, memo=memo, origin=origin)
             self.db.execute(
                 "INSERT INTO spans (id, document_id, coder_id, category, label, start_offset, "
-                "end_offset, text, attributes, created_at, updated_at, memo) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "end_offset, text, attributes, created_at, updated_at, memo, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [span.id, document_id, self._coder_id(coder), category, label, start, end, text,
-                 json.dumps(plain, ensure_ascii=False), span.created_at, stamp, memo])
+                 json.dumps(plain, ensure_ascii=False), span.created_at, stamp, memo, origin])
             self._write_links(span.id, links)
             self._mark_started(document_id, coder)
             self._announce(Change("span_added", document_id, coder, span.id))
@@ -196,7 +197,7 @@ class CodingMixin:
         with self.transaction():
             span = self.add_span(s.document_id, s.coder, s.category, s.start, s.end, s.label,
                                  s.attributes, span_id=s.id, created_at=s.created_at,
-                                 updated_at=s.updated_at, memo=s.memo)
+                                 updated_at=s.updated_at, memo=s.memo, origin=s.origin)
             for source, attribute in deleted.incoming:
                 self.db.execute("INSERT INTO span_links (span_id, attribute, target_id) "
                                 "VALUES (?, ?, ?) ON CONFLICT (span_id, attribute) DO UPDATE "

@@ -27,7 +27,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "coders": ("id", "name", "created_at"),
     "coding_schemes": ("id", "name", "version", "definition", "applied_at"),
     "spans": ("id", "document_id", "coder_id", "category", "label", "start_offset",
-              "end_offset", "text", "attributes", "created_at", "updated_at", "memo"),
+              "end_offset", "text", "attributes", "created_at", "updated_at", "memo", "origin"),
     "span_links": ("span_id", "attribute", "target_id"),
     "variable_values": ("document_id", "coder_id", "variable", "value", "updated_at"),
     "document_status": ("document_id", "coder_id", "status", "updated_at"),

@@ -83,7 +83,7 @@ class ExchangeMixin:
                           raw.get("label"), plain, span_id=raw["id"],
                           created_at=raw.get("created_at") or None,
                           updated_at=raw.get("updated_at") or None,
-                          memo=str(raw.get("memo") or ""))
+                          memo=str(raw.get("memo") or ""), origin=str(raw.get("origin") or ""))
             result.spans_added += 1
         for source, attribute, target in links:
             self._check_incoming_link(source, attribute, target)
@@ -221,7 +221,8 @@ class ExchangeMixin:
         batches = self.db.batches(
             "SELECT s.id, s.document_id, d.title, coalesce(d.date, ''), coalesce(d.outlet, ''), "
             "c.name, s.category, coalesce(s.label, ''), s.start_offset, s.end_offset, s.text, "
-            "s.attributes, s.created_at, s.updated_at, s.memo FROM spans s JOIN coders c "
+            "s.attributes, s.created_at, s.updated_at, s.memo, s.origin FROM spans s "
+            "JOIN coders c "
             "ON c.id = s.coder_id JOIN document_status st ON st.document_id = s.document_id "
             "AND st.coder_id = s.coder_id JOIN documents d ON d.id = s.document_id "
             f"WHERE {' AND '.join(where)} "

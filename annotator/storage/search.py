@@ -105,7 +105,8 @@ class SearchMixin:
         sql = self.db.sql
         rows = self.db.execute(
             f"SELECT s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, "
-            f"s.text, s.label, s.attributes, s.created_at, s.updated_at, s.memo, d.title, "
+            f"s.text, s.label, s.attributes, s.created_at, s.updated_at, s.memo, s.origin, "
+            f"d.title, "
             f"d.date, "
             f"d.outlet, substr(d.text, {sql.greatest('1', f's.start_offset + 1 - {int(width)}')}, "
             f"{sql.least('s.start_offset', str(int(width)))}), "
@@ -114,8 +115,8 @@ class SearchMixin:
             f"JOIN documents d ON d.id = s.document_id WHERE {where} "
             f"ORDER BY s.document_id, s.start_offset, s.end_offset"
             + (f" LIMIT {int(limit)}" if limit is not None else ""), params).fetchall()
-        spans = self._with_links([r[:12] for r in rows])
-        return [Segment(span, r[12], r[13], r[14], r[15], r[16])
+        spans = self._with_links([r[:13] for r in rows])
+        return [Segment(span, r[13], r[14], r[15], r[16], r[17])
                 for span, r in zip(spans, rows, strict=True)]
 
     @staticmethod
@@ -195,11 +196,12 @@ class SearchMixin:
                                        f"{document_id}")
                 span = Span(id=str(uuid.uuid4()), document_id=document_id, coder=coder,
                             category=category, start=start, end=end, text=row[1], label=label,
-                            attributes={**plain, **links}, created_at=stamp, updated_at=stamp)
+                            attributes={**plain, **links}, created_at=stamp, updated_at=stamp,
+                            origin="auto-code")
                 self.db.execute(
                     "INSERT INTO spans (id, document_id, coder_id, category, label, "
-                    "start_offset, end_offset, text, attributes, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "start_offset, end_offset, text, attributes, created_at, updated_at, "
+                    "origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'auto-code')",
                     [span.id, document_id, coder_id, category, label, start, end, span.text,
                      json.dumps(plain, ensure_ascii=False), stamp, stamp])
                 self._write_links(span.id, links)

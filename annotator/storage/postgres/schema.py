@@ -180,5 +180,7 @@ MIGRATIONS: dict[int, str] = {  # version n -> n + 1, from FIRST_VERSION on
               content_hash || chr(31) || coalesce(outlet, '') || chr(31)
               || coalesce(date, ''), 'UTF8')), 'hex');
           CREATE INDEX documents_by_text ON documents(content_hash);""",
+    # where a span came from: "" by hand, "auto-code", "speaker-finder"
+    10: """ALTER TABLE spans ADD COLUMN origin TEXT COLLATE "C" NOT NULL DEFAULT '';""",
 }
 BASELINE = _collated(_TABLES) + _REST + _NOTIFY

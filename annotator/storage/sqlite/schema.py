@@ -201,5 +201,11 @@ UPDATE documents SET publication_key = publication_key(content_hash, outlet, dat
 CREATE INDEX documents_by_text ON documents(content_hash);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
+# Version 11: where a span came from ("" by hand, "auto-code", "speaker-finder"), so that
+# exports carry it and agreement can leave assisted spans out (#29)
+_V11 = """
+ALTER TABLE spans ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
 LATEST_VERSION = len(MIGRATIONS)
