@@ -65,6 +65,7 @@ class ArticleView(QTextEdit):
     sig_delete_requested = Signal()
     sig_span_clicked = Signal(object)  # span id, or None for a click on no span
     sig_step_span_requested = Signal(int)  # ] or [: select the next or previous span
+    sig_suggestion_requested = Signal(bool)  # Enter: accept the suggestion; Shift+Enter: reject
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +91,7 @@ class ArticleView(QTextEdit):
         self._band: tuple[int, int] = (0, 0)  # code points whose blocks are formatted
         self.keywords: Query | None = None  # a reading aid, never stored as spans
         self.keyword_ranges: list[tuple[int, int]] = []
+        self.suggestions: list[tuple[int, int, str]] = []  # (start, end, category) proposed
         self.set_zoom(0)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
@@ -97,7 +99,7 @@ class ArticleView(QTextEdit):
     def set_document(self, document: Document | None) -> None:
         self.text = document.text if document else ""
         self.offsets = OffsetMap(self.text)
-        self.spans, self.selected_span_id = [], None
+        self.spans, self.selected_span_id, self.suggestions = [], None, []
         self._pieces, self._formatted = [], {}  # new blocks, with layouts of their own
         self._band = (0, 0)
         self.setPlainText(qt_text(self.text))
@@ -109,6 +111,13 @@ class ArticleView(QTextEdit):
         self.keywords = keywords
         self.keyword_ranges = keywords.matches(self.text) if keywords else []
         self._paint()
+
+    def set_suggestions(self, suggestions: list[tuple[int, int, str]]) -> None:
+        """Spans proposed to the coder, drawn dashed until accepted or rejected."""
+        if suggestions != self.suggestions:
+            self.suggestions = suggestions
+            if self.scheme is not None:
+                self._paint()
 
     def set_spans(self, spans: list[Span], scheme: CodingScheme,
                   selected_span_id: str | None = None, different: set[str] | None = None
@@ -156,7 +165,8 @@ class ArticleView(QTextEdit):
         shown = [s for s in self.spans if s.start < high and s.end > low]
         # a span around a shown one overlaps the band too: the shown spans decide nesting
         coats = layers(shown, colours, nested(shown), self.selected_span_id, self.different,
-                       [(a, b) for a, b in self.keyword_ranges if a < high and b > low])
+                       [(a, b) for a, b in self.keyword_ranges if a < high and b > low],
+                       [s for s in self.suggestions if s[0] < high and s[1] > low])
         self._pieces = pieces(coats, self._looks, low, high)
         self._format_blocks(low, high)
 
@@ -260,6 +270,10 @@ class ArticleView(QTextEdit):
         if event.key() == Qt.Key.Key_Right and mods == (Qt.KeyboardModifier.ControlModifier
                                                         | Qt.KeyboardModifier.ShiftModifier):
             self._extend_to_word_end()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.suggestions \
+                and mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            self.sig_suggestion_requested.emit(mods == Qt.KeyboardModifier.NoModifier)
             return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods:
             self.sig_delete_requested.emit()

@@ -65,17 +65,20 @@ class _Command(QUndoCommand):
 class AddSpan(_Command):
     def __init__(self, project: Project, document_id: int, coder: str, category: str,
                  start: int, end: int, label: str | None = None,
-                 attributes: dict[str, Any] | None = None) -> None:
+                 attributes: dict[str, Any] | None = None, *, origin: str = "") -> None:
         name = project.scheme.category(category).name  # type: ignore[union-attr]
-        super().__init__(project, document_id, f"Add {name} span")
+        super().__init__(project, document_id, f"Accept suggested {name} span" if origin
+                         else f"Add {name} span")
         self.args = (document_id, coder, category, start, end, label, attributes)
+        self.origin = origin  # "" by hand; see Span.origin
         self.span_id = str(uuid.uuid4())  # known before redo, so views can select it at once
         self.span: Span | None = None
         self._deleted: DeletedSpan | None = None
 
     def apply(self) -> None:
         if self._deleted is None:
-            self.span = self.project.add_span(*self.args, span_id=self.span_id)
+            self.span = self.project.add_span(*self.args, span_id=self.span_id,
+                                              origin=self.origin)
         else:  # again after undo: the same span (same id) comes back
             self.span = self.project.restore_span(self._deleted)
 
@@ -271,3 +274,22 @@ class SetDocumentMemo(_Command):
             return False
         self.memo = other.memo
         return True
+
+
+class RejectSuggestion(_Command):
+    """A suggestion the coder turned down: hidden for the rest of the session (the project
+    stores only what was accepted); undo shows it again. Nothing in the store changes, so
+    ``shown`` redraws the suggestions itself."""
+
+    def __init__(self, project: Project, document_id: int, place: tuple[int, int, int],
+                 rejected: set[tuple[int, int, int]], shown: Callable[[], None]) -> None:
+        super().__init__(project, document_id, "Reject suggested span")
+        self.place, self.rejected, self.shown = place, rejected, shown
+
+    def apply(self) -> None:
+        self.rejected.add(self.place)
+        self.shown()
+
+    def undo(self) -> None:
+        self.rejected.discard(self.place)
+        self.shown()

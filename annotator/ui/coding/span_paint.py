@@ -77,13 +77,19 @@ def _outer_first(span: Span) -> tuple[int, int]:
     return span.start, -span.end
 
 
+SUGGESTED = -1  # a suggestion's coat: a dashed line in its category's colour, no fill
+
+
 def layers(spans: Sequence[Span], colours: dict[str, str], nested_ids: set[str],
            selected_id: str | None, disputed: set[str],
-           keywords: Sequence[tuple[int, int]]) -> list[Layer]:
+           keywords: Sequence[tuple[int, int]],
+           suggestions: Sequence[tuple[int, int, str]] = ()) -> list[Layer]:
     """The coats in the order they fall: keywords beneath, then spans longest first (a span
     inside another is drawn over it, stronger, so the inner category's colour keeps), and
     the selected span once more on top, strongest, so it stands out of any overlap."""
     coats = [Layer(a, b, KEYWORD_COLOUR) for a, b in keywords]
+    coats += [Layer(a, b, colours.get(category, UNKNOWN_COLOUR), SUGGESTED)
+              for a, b, category in suggestions]  # beneath the spans: a span's line wins
     selected = None
     for span in sorted(spans, key=lambda s: s.start - s.end):
         colour = colours.get(span.category, UNKNOWN_COLOUR)
@@ -125,6 +131,9 @@ class Looks:
         fmt = QTextCharFormat()
         fill, line = self.page, None
         for colour, alpha, disputed in key:
+            if alpha == SUGGESTED:  # proposed, not coded: dashed, no fill
+                line = (QTextCharFormat.UnderlineStyle.DashUnderline, colour)
+                continue
             if alpha == 0:  # a keyword: its letters blue (colour does not move text)
                 fmt.setForeground(self._colour(KEYWORD_COLOUR))
                 line = (QTextCharFormat.UnderlineStyle.DotLine, KEYWORD_COLOUR)

@@ -23,6 +23,7 @@ from annotator.storage.sqlite import lock
 from annotator.ui.coding import operations as ops
 from annotator.ui.coding.commands import CodingPanel
 from annotator.ui.coding.document_model import DocumentListModel
+from annotator.ui.coding.suggestions import SuggestionPanel
 from annotator.ui.study.adjudication import StudyPanel
 from annotator.ui.window.bridge import StoreBridge
 from annotator.ui.window.coder import CoderPanel
@@ -63,6 +64,7 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.navigation = NavigationPanel(self)  # zoom, find, focus, stepping through spans
         self.coder_panel = CoderPanel(self, self)  # who codes here, and blind coding
         self.coding = CodingPanel(self, self)  # coding the article on screen
+        self.suggestions = SuggestionPanel(self, self)  # the speaker finder's proposals
         build_widgets(self)
         self._connect()
         build_menus(self)
@@ -78,6 +80,7 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.documents.sig_listed.connect(self.update_status_bar)
         self.view.sig_code_requested.connect(self.coding.code_with_key)
         self.view.sig_delete_requested.connect(self.coding.delete_selected_span)
+        self.view.sig_suggestion_requested.connect(self.suggestions.answer)
         self.view.sig_span_clicked.connect(self.select_span)
         self.lanes.sig_span_clicked.connect(self._compare_span_clicked)
         self.scheme_panel.sig_code_requested.connect(self.coding.code)
@@ -204,6 +207,7 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.view_label.setVisible(bool(self.compare_coder))
         self.view.set_spans(self.spans, scheme, self.selected_span_id, different)
         self.spans_model.set_spans(self.spans, scheme, show_coder=not self.blind)
+        self.suggestions.refresh()
         self._show_selected_span()
         values = self.project.variables(self.document_id, self.coder) \
             if self.document_id is not None else {}
@@ -234,6 +238,7 @@ class MainWindow(WindowWidgets, QMainWindow):
             self.selected_span_id = None
         self.view.set_spans(self.spans, self.project.scheme, self.selected_span_id)
         self.spans_model.set_spans(self.spans, self.project.scheme, show_coder=not self.blind)
+        self.suggestions.refresh()
         self._show_selected_span()
 
     def _show_selected_span(self) -> None:
