@@ -12,29 +12,21 @@ blind coding.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.quotes import Proposal, find_speakers
 from annotator.ui.coding import operations as ops
-from annotator.ui.window.context import WindowContext
-
-if TYPE_CHECKING:
-    from annotator.domain.model import Span
-    from annotator.ui.coding.article_view import ArticleView
+from annotator.ui.coding.commands import CodingContext
 
 ORIGIN = "speaker-finder"
 CATEGORY = "speaker"
 
 
-class SuggestionContext(WindowContext, Protocol):
-    @property
-    def coder(self) -> str: ...
-    @property
-    def spans(self) -> list[Span]: ...
-    @property
-    def view(self) -> ArticleView: ...
+class SuggestionContext(CodingContext, Protocol):
+    """What coding needs of the window, and its one door for changes."""
+
     def push(self, command: Any) -> bool: ...
 
 
