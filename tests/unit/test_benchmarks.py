@@ -44,3 +44,11 @@ def test_server_load_benchmark_loses_nothing() -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("lost 0") == 2 and proc.stdout.count("p95") == 2
     assert "server p50 / file p50 ratio" in proc.stdout
+
+
+def test_suggestion_benchmark_prints_both_methods_and_the_times() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_suggest.py"),
+                           "--quick"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "rules    precision" in proc.stdout and "learned  precision" in proc.stdout
+    assert "training on all 80 articles" in proc.stdout

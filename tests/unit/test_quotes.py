@@ -117,3 +117,35 @@ def test_the_command_line_reports_the_finder_and_the_coders(tmp_path: Path) -> N
     code, out, err = run_cli("suggest", str(tmp_path / "seeds.annotator"), "--evaluate",
                              "--category", "nonsense")
     assert code != 0 and "no category 'nonsense'" in err
+
+
+def test_a_model_learns_speakers_from_the_coding_and_proposes_them() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent.parent / "benchmarks"))
+    import random
+
+    from bench_suggest import article
+
+    from annotator.services.learned import MIN_SPANS, labels, spans_of, tokens, train
+
+    rng = random.Random(7)
+    corpus = [article(rng) for _ in range(40)]
+    model = train(corpus[:30], "speaker")
+    assert model.trained_on >= MIN_SPANS
+    held = Scores()
+    for text, spans in corpus[30:]:
+        held.add(model.propose(text), spans)
+    precision, recall, _ = held.figures(held.overlapping)
+    assert precision is not None and precision > 0.8 and recall is not None and recall > 0.8
+    text = "“No,” Putin said. Lavrov met Blinken."
+    toks = tokens(text)
+    assert spans_of(toks, labels(toks, [(6, 11)])) == [(6, 11)]  # B/I round trip
+
+
+def test_too_little_coding_is_refused_with_the_count() -> None:
+    from annotator.domain.errors import AnnotatorError
+    from annotator.services.learned import train
+
+    with pytest.raises(AnnotatorError, match="3 coded speaker spans"):
+        train([("“No,” Putin said.", [(6, 11)])] * 3, "speaker")
