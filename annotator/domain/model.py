@@ -96,8 +96,8 @@ class Span:
     updated_at: str = ""
     memo: str = ""  # the coder's note on the span, plain text
     # where it came from: "" coded by hand; "auto-code" from a search's auto-coding;
-    # "speaker-finder" a suggestion the coder accepted (exports carry it; agreement can
-    # leave such spans out)
+    # "speaker-finder" or "learned" a suggestion the coder accepted (exports carry it;
+    # agreement can leave such spans out)
     origin: str = ""
 
     def with_changes(self, **changes: Any) -> Span:

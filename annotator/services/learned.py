@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotator.domain.errors import AnnotatorError
 from annotator.domain.quotes import find_speakers
@@ -141,3 +142,19 @@ def train(examples: Sequence[tuple[str, Sequence[Range]]], category: str,
 def folds(documents: Sequence[int], k: int) -> list[list[int]]:
     """``k`` folds of the documents, every k-th to the same fold (deterministic)."""
     return [list(documents[i::k]) for i in range(k)]
+
+
+def coded_examples(project: Any, coder: str, blind: bool, category: str = "speaker"
+                   ) -> list[tuple[str, list[Range]]]:
+    """What a coder's model learns from: the documents they marked done with their spans of
+    ``category``, and (unless they code blind) gold's done documents with gold's."""
+    from annotator.domain.model import Status
+
+    whose = {coder} if blind else {coder, "gold"}
+    done = sorted({(d, c) for (d, c), st in project.statuses().items()
+                   if c in whose and st is Status.DONE})
+    spans: dict[tuple[int, str], list[Range]] = {key: [] for key in done}
+    for span in project.iter_spans(sorted({d for d, _ in done}), sorted(whose)):
+        if span.category == category and (span.document_id, span.coder) in spans:
+            spans[(span.document_id, span.coder)].append((span.start, span.end))
+    return [(project.document(d).text, spans[(d, c)]) for d, c in done]

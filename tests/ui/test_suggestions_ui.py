@@ -74,3 +74,64 @@ def test_a_study_can_lock_suggestions_off(make_window, qtbot) -> None:  # type: 
     assert not window.actions_by_name["suggest"].isChecked()
     assert window.suggestions.shown() == [] and window.view.suggestions == []
     assert "switches suggestions off" in window.statusBar().currentMessage()
+
+
+def _generated_project(tmp_path, coder: str):  # type: ignore[no-untyped-def]
+    """30 generated articles, the first 25 coded (speakers by construction) by ``coder`` and
+    done; the rest not yet."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent.parent.parent / "benchmarks"))
+    from bench_suggest import article
+
+    from annotator.domain.model import NewDocument, Status
+    from annotator.services import actions
+
+    rng = random.Random(3)
+    corpus = [article(rng) for _ in range(30)]
+    project = actions.new_project(tmp_path / "generated.annotator")
+    project.import_documents([NewDocument(text=t, title=f"Article {i:02d}")
+                              for i, (t, _) in enumerate(corpus)])
+    ids = project.all_document_ids()
+    with project.transaction():
+        for document, (_, spans) in list(zip(ids, corpus, strict=True))[:25]:
+            for start, end in spans:
+                project.add_span(document, coder, "speaker", start, end)
+            project.set_status(document, coder, Status.DONE)
+    return project, ids, corpus
+
+
+def test_learned_suggestions_come_from_the_coding_and_are_accepted_as_learned(
+        make_window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    project, ids, corpus = _generated_project(tmp_path, "ana")
+    window = make_window(project)
+    _on(window, qtbot)
+    window.actions_by_name["suggest_learned"].trigger()
+    qtbot.waitUntil(lambda: window.suggestions.model is not None, timeout=30_000)
+    window.show_document(ids[27])  # never coded: what the model proposes there
+    shown = window.suggestions.shown()
+    coded = {tuple(s) for s in corpus[27][1]}  # what its coding would be
+    assert coded and len(set(shown) & coded) >= len(coded) - 1  # nearly all of it
+    assert len(set(shown) - coded) <= 1  # and little else
+    view = window.view
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_utf16(shown[0][0]))
+    view.setTextCursor(cursor)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    (span,) = window.project.spans(ids[27], "ana")
+    assert span.origin == "learned"
+
+
+def test_a_blind_coder_learns_from_their_own_coding_only(make_window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    project, _, _ = _generated_project(tmp_path, "gold")  # gold's, not ana's
+    window = make_window(project)
+    window.coder_panel.set_blind(True)
+    _on(window, qtbot)
+    window.actions_by_name["suggest_learned"].trigger()
+    qtbot.waitUntil(lambda: "No learned suggestions" in window.statusBar().currentMessage(),
+                    timeout=30_000)
+    assert "0 coded speaker spans" in window.statusBar().currentMessage()
+    assert window.suggestions.model is None and window.suggestions.shown() == []

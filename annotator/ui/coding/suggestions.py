@@ -1,5 +1,7 @@
-"""Suggestions in the article: the speaker finder's proposals (``domain.quotes``), drawn with a
-dashed line in the speaker category's colour.
+"""Suggestions in the article: the speaker finder's proposals (``domain.quotes``), or those of
+a model learned from the team's coding (``services.learned``, trained on a worker thread and
+again after every ten new speaker spans), drawn with a dashed line in the speaker colour.
+A blind coder's model learns from their own done documents only, never another coder's.
 
 Enter accepts the suggestion under the cursor (or the next one after it): a speaker span
 coded with origin ``speaker-finder``, so exports and the agreement report can tell it from
@@ -17,16 +19,22 @@ from typing import Any, Protocol
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.quotes import Proposal, find_speakers
+from annotator.services.learned import Model, coded_examples, train
 from annotator.ui.coding import operations as ops
 from annotator.ui.coding.commands import CodingContext
+from annotator.ui.window.dialogs import Job
 
 ORIGIN = "speaker-finder"
+LEARNED = "learned"  # the origin of a span accepted from the learned model
 CATEGORY = "speaker"
+RETRAIN_AFTER = 10  # new speaker spans of the coder's before the model learns again
 
 
 class SuggestionContext(CodingContext, Protocol):
-    """What coding needs of the window, and its one door for changes."""
+    """What coding needs of the window, its one door for changes, and blind coding."""
 
+    @property
+    def blind(self) -> bool: ...
     def push(self, command: Any) -> bool: ...
 
 
@@ -36,6 +44,11 @@ class SuggestionPanel:
         self.on = False
         self.rejected: set[tuple[int, int, int]] = set()  # (document, start, end), this session
         self._found: tuple[int, str, list[Proposal]] | None = None  # the last article's
+        self.learned = False  # the model's proposals instead of the rules'
+        self.model: Model | None = None
+        self._job: Job | None = None
+        self._again = False  # the coding changed while the model was learning
+        self._new = 0  # the coder's speaker spans since the model last learned
 
     def set_on(self, on: bool) -> bool:
         """Show suggestions or stop; ``False`` (with the reason on the status bar) where the
@@ -58,8 +71,58 @@ class SuggestionPanel:
         if document is None:
             return []
         if self._found is None or self._found[:2] != (document, text):
-            self._found = (document, text, find_speakers(text))
+            if self.learned and self.model is not None:
+                found = [Proposal(a, b, LEARNED) for a, b in self.model.propose(text)]
+            else:
+                found = [] if self.learned else find_speakers(text)
+            self._found = (document, text, found)
         return self._found[2]
+
+    # -- the learned model -------------------------------------------------------------
+    def set_learned(self, on: bool) -> None:
+        """Proposals from a model of the coding (it learns now, on a worker thread) or, off,
+        from the rules."""
+        self.learned, self._found = on, None
+        if on:
+            self.train()
+        self.refresh()
+
+    def train(self) -> None:
+        if self._job is not None and self._job.isRunning():
+            self._again = True
+            return
+        coder, blind = self.w.coder, self.w.blind
+
+        def task(project: Any, _progress: Any, _cancelled: Any) -> Model:
+            return train(coded_examples(project, coder, blind), CATEGORY)
+
+        self._job = Job(self.w.project.location, task)
+        self._job.finished.connect(self._trained)
+        self.w.statusBar().showMessage("Learning speakers from the coding…", 3000)
+        self._job.start()
+
+    def _trained(self) -> None:
+        job = self._job
+        assert job is not None
+        if job.error:
+            self.w.statusBar().showMessage(f"No learned suggestions: {job.error}.", 8000)
+        else:
+            self.model = job.result
+            self.w.statusBar().showMessage(f"Suggestions learned from {self.model.trained_on} "
+                                           f"speaker spans.", 5000)
+        self._found = None
+        self.refresh()
+        if self._again:
+            self._again = False
+            self.train()
+
+    def changed(self, kind: str, coder: str | None) -> None:
+        """The coder's own new speaker spans: after ``RETRAIN_AFTER``, the model learns again."""
+        if self.learned and kind == "span_added" and coder == self.w.coder:
+            self._new += 1
+            if self._new >= RETRAIN_AFTER:
+                self._new = 0
+                self.train()
 
     def shown(self) -> list[tuple[int, int]]:
         """The suggestions on screen: not rejected, not under the coder's own speakers."""
@@ -91,7 +154,7 @@ class SuggestionPanel:
             return
         if accept:
             self.w.push(ops.AddSpan(self.w.project, document, self.w.coder, CATEGORY, *place,
-                                    origin=ORIGIN))
+                                    origin=LEARNED if self.learned else ORIGIN))
             return
         self.w.push(ops.RejectSuggestion(self.w.project, document, (document, *place),
                                          self.rejected, self.refresh))

@@ -312,6 +312,7 @@ class MainWindow(WindowWidgets, QMainWindow):
             self.actions_by_name["blind"].setChecked(self.blind)
             self.refresh_coding()
         self.status_line.changed(change.kind)
+        self.suggestions.changed(change.kind, change.coder)
         if change.kind in ("documents_imported", "scheme_applied"):
             self.documents.reload()
         if change.document_id is not None and change.kind in ("status_set", "span_added",
