@@ -70,6 +70,9 @@ def add_commands(sub: Any) -> None:
     s.add_argument("project", type=location)
     s.add_argument("--lock-blind", action="store_true", help="coders cannot turn blind off")
     s.add_argument("--unlock-blind", action="store_true")
+    s.add_argument("--lock-suggestions", action="store_true",
+                   help="coders cannot turn suggestions on (reliability on hand coding)")
+    s.add_argument("--unlock-suggestions", action="store_true")
     s.add_argument("--training", metavar="IDS", help="mark these documents (comma-separated "
                                                      "ids) as the practice set")
     s.add_argument("--sample", action="store_true",
@@ -79,6 +82,11 @@ def add_commands(sub: Any) -> None:
 def project_training(path: Path) -> list[int]:
     with Project.open(path, read_only=True) as project:
         return list(project.study_setting("training_documents", []))
+
+
+def project_setting(path: Path, key: str) -> object:
+    with Project.open(path, read_only=True) as project:
+        return project.study_setting(key, None)
 
 
 command = registrar(COMMANDS)
@@ -130,6 +138,8 @@ def _study(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         if args.lock_blind or args.unlock_blind:
             project.set_study_setting("blind_locked", bool(args.lock_blind))
+        if args.lock_suggestions or args.unlock_suggestions:
+            project.set_study_setting("suggestions_locked", bool(args.lock_suggestions))
         if args.training is not None:
             ids = sorted({int(i) for i in args.training.split(",") if i.strip()})
             unknown = set(ids) - set(project.all_document_ids())
@@ -155,7 +165,8 @@ def _study(args: argparse.Namespace) -> int:
         print(f"training documents: {', '.join(map(str, training))}")
     print(f"reliability sample: {design['reliability_complete']} of "
           f"{design['reliability_sample']} done; blind coding "
-          f"{'locked' if design['blind_locked'] else 'each coder’s choice'}")
+          f"{'locked' if design['blind_locked'] else 'each coder’s choice'}; suggestions "
+          f"{'off' if project_setting(args.project, 'suggestions_locked') else 'on request'}")
     return 0
 
 

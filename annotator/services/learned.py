@@ -103,6 +103,24 @@ class Model:
     category: str
     trained_on: int  # spans
 
+    def uncertainty(self, text: str) -> float:
+        """How unsure the model is of an article: 1 less its confidence in the token it is
+        least sure of (the largest of that token's label probabilities)."""
+        import pycrfsuite
+
+        toks = tokens(text)
+        if not toks:
+            return 0.0
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(self.path))
+        try:
+            tagger.set(features(text, toks))
+            return 1.0 - min(max(tagger.marginal(label, i) for label in ("B", "I", "O")
+                                 if label in tagger.labels())
+                             for i in range(len(toks)))
+        finally:
+            tagger.close()
+
     def propose(self, text: str) -> list[Range]:
         import pycrfsuite
 
@@ -158,3 +176,20 @@ def coded_examples(project: Any, coder: str, blind: bool, category: str = "speak
         if span.category == category and (span.document_id, span.coder) in spans:
             spans[(span.document_id, span.coder)].append((span.start, span.end))
     return [(project.document(d).text, spans[(d, c)]) for d, c in done]
+
+
+UNCERTAIN_LIMIT = 2_000  # uncoded documents an ordering looks at (in list order)
+
+
+def least_sure(project: Any, model: Model, coder: str, limit: int = UNCERTAIN_LIMIT
+               ) -> list[int]:
+    """The coder's uncoded documents (no status of theirs), outside the reliability sample
+    (whose documents every coder must code as drawn, not as a model prefers), the model's
+    least sure first: active learning's next documents. The first ``limit`` uncoded
+    documents are looked at, so a large corpus is ordered in seconds."""
+    started = {d for (d, c) in project.statuses() if c == coder}
+    sample = {d for d, _c, reliability in project.assignment_rows() if reliability}
+    candidates = [d for d in project.all_document_ids()
+                  if d not in started and d not in sample][:limit]
+    scored = [(model.uncertainty(project.document(d).text), d) for d in candidates]
+    return [d for _, d in sorted(scored, key=lambda pair: (-pair[0], pair[1]))]

@@ -123,6 +123,17 @@ def test_learned_suggestions_come_from_the_coding_and_are_accepted_as_learned(
     qtbot.keyClick(view, Qt.Key.Key_Return)
     (span,) = window.project.spans(ids[27], "ana")
     assert span.origin == "learned"
+    from annotator.services.learned import least_sure
+
+    expected = least_sure(window.project, window.suggestions.model, "ana")
+    assert sorted(expected) == sorted([ids[25], ids[26], ids[28], ids[29]])  # 27 started
+    visited = []  # Ctrl+Shift+U: the uncoded documents, the model's least sure first
+    for _ in range(5):
+        qtbot.keyClick(window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)
+        visited.append(window.document_id)
+    assert visited[:4] == expected and visited[4] == visited[3]
+    assert "No uncoded document left" in window.statusBar().currentMessage()
 
 
 def test_a_blind_coder_learns_from_their_own_coding_only(make_window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -135,3 +146,13 @@ def test_a_blind_coder_learns_from_their_own_coding_only(make_window, qtbot, tmp
                     timeout=30_000)
     assert "0 coded speaker spans" in window.statusBar().currentMessage()
     assert window.suggestions.model is None and window.suggestions.shown() == []
+
+
+def test_locking_suggestions_in_the_study_turns_them_off_in_an_open_window(
+        make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    _on(window, qtbot)
+    _first_document_with_suggestions(window)
+    window.project.set_study_setting("suggestions_locked", True)  # the coordinator, say
+    qtbot.waitUntil(lambda: not window.actions_by_name["suggest"].isChecked(), timeout=3000)
+    assert window.view.suggestions == []

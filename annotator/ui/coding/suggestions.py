@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.quotes import Proposal, find_speakers
-from annotator.services.learned import Model, coded_examples, train
+from annotator.services.learned import Model, coded_examples, least_sure, train
 from annotator.ui.coding import operations as ops
 from annotator.ui.coding.commands import CodingContext
 from annotator.ui.window.dialogs import Job
@@ -49,6 +49,7 @@ class SuggestionPanel:
         self._job: Job | None = None
         self._again = False  # the coding changed while the model was learning
         self._new = 0  # the coder's speaker spans since the model last learned
+        self.uncertain: list[int] = []  # uncoded documents, the model's least sure first
 
     def set_on(self, on: bool) -> bool:
         """Show suggestions or stop; ``False`` (with the reason on the status bar) where the
@@ -93,8 +94,9 @@ class SuggestionPanel:
             return
         coder, blind = self.w.coder, self.w.blind
 
-        def task(project: Any, _progress: Any, _cancelled: Any) -> Model:
-            return train(coded_examples(project, coder, blind), CATEGORY)
+        def task(project: Any, _progress: Any, _cancelled: Any) -> tuple[Model, list[int]]:
+            model = train(coded_examples(project, coder, blind), CATEGORY)
+            return model, least_sure(project, model, coder)
 
         self._job = Job(self.w.project.location, task)
         self._job.finished.connect(self._trained)
@@ -107,7 +109,7 @@ class SuggestionPanel:
         if job.error:
             self.w.statusBar().showMessage(f"No learned suggestions: {job.error}.", 8000)
         else:
-            self.model = job.result
+            self.model, self.uncertain = job.result
             self.w.statusBar().showMessage(f"Suggestions learned from {self.model.trained_on} "
                                            f"speaker spans.", 5000)
         self._found = None
@@ -115,6 +117,23 @@ class SuggestionPanel:
         if self._again:
             self._again = False
             self.train()
+
+    def next_uncertain(self) -> None:
+        """Open the uncoded document the model is least sure of (outside the reliability
+        sample): the coding that teaches it most."""
+        if self.model is None:
+            self.w.statusBar().showMessage("Turn on Coding → …learned from the coding first; "
+                                           "the order comes from its model.", 6000)
+            return
+        started = {d for (d, c) in self.w.project.statuses() if c == self.w.coder}
+        while self.uncertain and (self.uncertain[0] in started
+                                  or self.uncertain[0] == self.w.document_id):
+            self.uncertain.pop(0)
+        if not self.uncertain:
+            self.w.statusBar().showMessage("No uncoded document left in the model's order.",
+                                           6000)
+            return
+        self.w.show_document(self.uncertain.pop(0))
 
     def changed(self, kind: str, coder: str | None) -> None:
         """The coder's own new speaker spans: after ``RETRAIN_AFTER``, the model learns again."""

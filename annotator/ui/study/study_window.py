@@ -66,6 +66,11 @@ class StudyWindow(QDialog):
         self.lock_blind.setChecked(bool(project.study_setting("blind_locked", False)))
         self.lock_blind.toggled.connect(
             lambda on: self.project.set_study_setting("blind_locked", on))
+        self.lock_suggestions = QCheckBox("Switch suggestions off for the coders")
+        self.lock_suggestions.setChecked(bool(project.study_setting("suggestions_locked",
+                                                                    False)))
+        self.lock_suggestions.toggled.connect(
+            lambda on: self.project.set_study_setting("suggestions_locked", on))
         assign = QPushButton("&Assign documents")
         assign.clicked.connect(self.assign)
         packages = QPushButton("Write coder &packages…")
@@ -89,6 +94,7 @@ class StudyWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.lock_blind)
+        layout.addWidget(self.lock_suggestions)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.sample)

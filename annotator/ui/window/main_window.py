@@ -308,6 +308,8 @@ class MainWindow(WindowWidgets, QMainWindow):
     def _show_change(self, change: Change) -> None:
         if change.kind == "study_changed":
             self.blind_locked = bool(self.project.study_setting("blind_locked", False))
+            if self.suggestions.on and self.project.study_setting("suggestions_locked", False):
+                self.actions_by_name["suggest"].setChecked(self.suggestions.set_on(False))
             self.actions_by_name["blind"].setEnabled(not self.blind_locked)
             self.actions_by_name["blind"].setChecked(self.blind)
             self.refresh_coding()

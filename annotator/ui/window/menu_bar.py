@@ -88,6 +88,8 @@ MENUS: tuple[tuple[str, tuple[Entry | str, ...]], ...] = (
         Entry("…&learned from the coding (at least 50 speaker spans)",
               lambda w, on: w.suggestions.set_learned(on), None, "suggest_learned",
               toggle=True),
+        Entry("Next &uncertain document (the model's least sure)",
+              lambda w: w.suggestions.next_uncertain(), "Ctrl+Shift+U", "next_uncertain"),
         Entry("&Compare with coders…", lambda w: w.study.compare_with(), "Ctrl+Shift+M",
               "compare"),
         Entry("&Stop comparing", lambda w: w.study.compare_with(""), None, "stop_compare"),
