@@ -92,6 +92,9 @@ def ann(text: str, spans: list[Span], scheme: CodingScheme) -> str:
         if span.memo:  # on one line: brat's notes end at a line break
             n += 1
             lines.append(f"#{n}\tAnnotatorNotes {tid}\tmemo: {_NOTE_UNSAFE.sub(' ', span.memo)}")
+        if span.origin:  # made with help (auto-coding, an accepted suggestion)
+            n += 1
+            lines.append(f"#{n}\tAnnotatorNotes {tid}\torigin: {span.origin}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

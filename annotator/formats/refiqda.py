@@ -195,7 +195,8 @@ def _selection(source: ET.Element, span: Any, user: str, position: _Positions,
         "startPosition": str(position(span.start)), "endPosition": str(position(span.end)),
         **_made_by(user, span.created_at, span.updated_at)})
     extra = {"category": span.category, "label": span.label, "attributes": span.attributes,
-             "updated_at": span.updated_at}
+             "updated_at": span.updated_at,
+             **({"origin": span.origin} if span.origin else {})}
     ET.SubElement(selection, f"{_Q}Description").text = PREFIX + _xml_json(extra)
     coding = ET.SubElement(selection, f"{_Q}Coding", {"guid": _guid("coding", span.id),
                                                        "creatingUser": user,

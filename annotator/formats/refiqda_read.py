@@ -387,7 +387,8 @@ def _document(source: ET.Element, raw: str, codes: dict[str, _Code],
                 "label": code.label or extra.get("label"), "start": start, "end": end,
                 "attributes": extra.get("attributes", {}),
                 "created_at": selection.get("creationDateTime", ""),
-                "updated_at": extra.get("updated_at", ""), "memo": memo})
+                "updated_at": extra.get("updated_at", ""), "memo": memo,
+                "origin": str(extra.get("origin") or "")})
     title = source.get("name", "")
     return NewDocument(text=text, title=title, source_path=str(path), date=fields.get("date"),
                        outlet=fields.get("outlet"), url=fields.get("url"),

@@ -92,3 +92,17 @@ def test_a_project_of_version_10_opens_with_every_span_by_hand(tmp_path: Path) -
     conn.close()
     with Project.open(path) as reopened:
         assert [s.origin for s in reopened.iter_spans()] == [""]
+
+
+def test_brat_and_refi_qda_carry_it_and_refi_qda_brings_it_back(
+        project: Project, tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
+    _, auto = _two_coders(project)
+    actions.export(project, "brat", tmp_path / "brat")
+    notes = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "brat").rglob("*.ann"))
+    assert notes.count("origin: auto-code") == 1
+    actions.export(project, "qdpx", tmp_path / "p.qdpx")
+    copy = actions.new_project(new_location("refi"))
+    actions.import_paths(copy, [tmp_path / "p.qdpx"])
+    assert copy.span(auto).origin == "auto-code"
+    assert {s.origin for s in copy.iter_spans() if s.id != auto} == {""}
+    copy.close()
