@@ -42,6 +42,9 @@ def test_enter_accepts_and_shift_enter_rejects_each_undoable(make_window, qtbot)
     qtbot.keyClick(view, Qt.Key.Key_Return)
     accepted = [s for s in window.project.spans(document, "ana") if s.category == "speaker"]
     assert [(s.start, s.end, s.origin) for s in accepted] == [(*first, "speaker-finder")]
+    quoted = next(p.quote is not None for p in window.suggestions._proposals()
+                  if (p.start, p.end) == first)
+    assert accepted[0].attributes.get("direct_quote", False) is quoted  # the quote attribute
     assert first not in window.suggestions.shown() and first not in _dashed(view)
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # the next
     assert second not in window.suggestions.shown()
@@ -156,3 +159,24 @@ def test_locking_suggestions_in_the_study_turns_them_off_in_an_open_window(
     window.project.set_study_setting("suggestions_locked", True)  # the coordinator, say
     qtbot.waitUntil(lambda: not window.actions_by_name["suggest"].isChecked(), timeout=3000)
     assert window.view.suggestions == []
+
+
+def test_a_suggestion_with_its_quote_is_accepted_as_a_direct_quote(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    _on(window, qtbot)
+    view = window.view
+    for document in window.doc_model.ids:
+        window.show_document(document)
+        quoted = [(p.start, p.end) for p in window.suggestions._proposals()
+                  if p.quote is not None and (p.start, p.end) in window.suggestions.shown()]
+        if quoted:
+            break
+    else:
+        raise AssertionError("no sample article has a quoted speaker")
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_utf16(quoted[0][0]))
+    view.setTextCursor(cursor)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    (span,) = window.project.spans(document, "ana")
+    assert (span.start, span.end) == quoted[0] and span.attributes == {"direct_quote": True}

@@ -167,12 +167,24 @@ class SuggestionPanel:
         return next((s for s in shown if s[0] <= at < s[1]), None) or \
             next((s for s in shown if s[0] >= at), shown[0])
 
+    def _quote_attribute(self, place: tuple[int, int]) -> dict[str, Any]:
+        """Where the finder saw a quote with the speaker and the category has a boolean
+        attribute for it (the default scheme's ``direct_quote``), that attribute, set."""
+        proposal = next((p for p in self._proposals() if (p.start, p.end) == place), None)
+        category = self.w.project.scheme.category(CATEGORY)
+        if proposal is None or proposal.quote is None or category is None:
+            return {}
+        quoted = next((a.key for a in category.attributes
+                       if a.type == "boolean" and "quote" in a.key), None)
+        return {quoted: True} if quoted else {}
+
     def answer(self, accept: bool) -> None:
         place, document = self.current(), self.w.document_id
         if place is None or document is None:
             return
         if accept:
             self.w.push(ops.AddSpan(self.w.project, document, self.w.coder, CATEGORY, *place,
+                                    attributes=self._quote_attribute(place) or None,
                                     origin=LEARNED if self.learned else ORIGIN))
             return
         self.w.push(ops.RejectSuggestion(self.w.project, document, (document, *place),
