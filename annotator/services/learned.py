@@ -181,15 +181,35 @@ def coded_examples(project: Any, coder: str, blind: bool, category: str = "speak
 UNCERTAIN_LIMIT = 2_000  # uncoded documents an ordering looks at (in list order)
 
 
-def least_sure(project: Any, model: Model, coder: str, limit: int = UNCERTAIN_LIMIT
-               ) -> list[int]:
+def train_all(project: Any, coder: str, blind: bool) -> dict[str, Model]:
+    """A model for every category of the scheme with ``MIN_SPANS`` coded spans or more (the
+    coder's done documents, and gold's unless blind); refused, with the counts, if none."""
+    models: dict[str, Model] = {}
+    counts: dict[str, int] = {}
+    for category in project.scheme.categories:
+        examples = coded_examples(project, coder, blind, category.key)
+        counts[category.key] = sum(len(spans) for _, spans in examples)
+        if counts[category.key] >= MIN_SPANS:
+            models[category.key] = train(examples, category.key)
+    if not models:
+        said = ", ".join(f"{key} {n}" for key, n in counts.items())
+        raise AnnotatorError(f"no category has {MIN_SPANS} coded spans to learn from yet "
+                             f"({said})")
+    return models
+
+
+def least_sure(project: Any, models: Model | dict[str, Model], coder: str,
+               limit: int = UNCERTAIN_LIMIT) -> list[int]:
     """The coder's uncoded documents (no status of theirs), outside the reliability sample
-    (whose documents every coder must code as drawn, not as a model prefers), the model's
-    least sure first: active learning's next documents. The first ``limit`` uncoded
-    documents are looked at, so a large corpus is ordered in seconds."""
+    (whose documents every coder must code as drawn, not as a model prefers), the models'
+    least sure first (the least sure of any category's model): active learning's next
+    documents. The first ``limit`` uncoded documents are looked at, so a large corpus is
+    ordered in seconds."""
     started = {d for (d, c) in project.statuses() if c == coder}
     sample = {d for d, _c, reliability in project.assignment_rows() if reliability}
     candidates = [d for d in project.all_document_ids()
                   if d not in started and d not in sample][:limit]
-    scored = [(model.uncertainty(project.document(d).text), d) for d in candidates]
+    every = list(models.values()) if isinstance(models, dict) else [models]
+    scored = [(max(m.uncertainty(text) for m in every), d) for d in candidates
+              for text in [project.document(d).text]]
     return [d for _, d in sorted(scored, key=lambda pair: (-pair[0], pair[1]))]

@@ -1,15 +1,16 @@
 """Suggestions in the article: the speaker finder's proposals (``domain.quotes``), or those of
-a model learned from the team's coding (``services.learned``, trained on a worker thread and
-again after every ten new speaker spans), drawn with a dashed line in the speaker colour.
-A blind coder's model learns from their own done documents only, never another coder's.
+models learned from the team's coding (``services.learned``: one for every category with 50
+coded spans, trained on a worker thread and again after every ten new spans), drawn with a
+dashed line in their category's colour. A blind coder's models learn from their own done
+documents only, never another coder's.
 
-Enter accepts the suggestion under the cursor (or the next one after it): a speaker span
-coded with origin ``speaker-finder``, so exports and the agreement report can tell it from
-hand coding. Shift+Enter rejects it for the session. Both go on the undo stack. Coding
-another range over a suggestion corrects it: a suggestion overlapping the coder's own
-speaker span is not shown. The rules learn from no one's coding, so blind coders may use
-them; a study can switch them off for its coders (``suggestions_locked``), as it locks
-blind coding.
+Enter accepts the suggestion under the cursor (or the next one after it): a span of its
+category coded with origin ``speaker-finder`` or ``learned``, so exports and the agreement
+report can tell it from hand coding. Shift+Enter rejects it for the session. Both go on the
+undo stack. Coding another range over a suggestion corrects it: a suggestion overlapping the
+coder's own span of its category is not shown. The rules learn from no one's coding, so
+blind coders may use them; a study can switch them off for its coders
+(``suggestions_locked``), as it locks blind coding.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.quotes import Proposal, find_speakers
-from annotator.services.learned import Model, coded_examples, least_sure, train
+from annotator.services.learned import Model, least_sure, train_all
 from annotator.ui.coding import operations as ops
 from annotator.ui.coding.commands import CodingContext
 from annotator.ui.window.dialogs import Job
@@ -27,7 +28,8 @@ from annotator.ui.window.dialogs import Job
 ORIGIN = "speaker-finder"
 LEARNED = "learned"  # the origin of a span accepted from the learned model
 CATEGORY = "speaker"
-RETRAIN_AFTER = 10  # new speaker spans of the coder's before the model learns again
+RETRAIN_AFTER = 10  # new spans of the coder's before the models learn again
+Suggested = tuple[int, int, str]  # start, end, category
 
 
 class SuggestionContext(CodingContext, Protocol):
@@ -43,9 +45,9 @@ class SuggestionPanel:
         self.w, self.parent = window, parent
         self.on = False
         self.rejected: set[tuple[int, int, int]] = set()  # (document, start, end), this session
-        self._found: tuple[int, str, list[Proposal]] | None = None  # the last article's
+        self._found: tuple[int, str, list[Proposal], list[Suggested]] | None = None
         self.learned = False  # the model's proposals instead of the rules'
-        self.model: Model | None = None
+        self.models: dict[str, Model] = {}  # category → its learned model
         self._job: Job | None = None
         self._again = False  # the coding changed while the model was learning
         self._new = 0  # the coder's speaker spans since the model last learned
@@ -68,16 +70,23 @@ class SuggestionPanel:
         return on
 
     def _proposals(self) -> list[Proposal]:
+        """The finder's proposals in the article on screen (with their quotes)."""
+        self._suggested()
+        return self._found[2] if self._found else []
+
+    def _suggested(self) -> list[Suggested]:
+        """Every suggestion in the article on screen, of any category, in text order."""
         document, text = self.w.document_id, self.w.view.text
         if document is None:
             return []
         if self._found is None or self._found[:2] != (document, text):
-            if self.learned and self.model is not None:
-                found = [Proposal(a, b, LEARNED) for a, b in self.model.propose(text)]
-            else:
-                found = [] if self.learned else find_speakers(text)
-            self._found = (document, text, found)
-        return self._found[2]
+            found = [] if self.learned else find_speakers(text)
+            suggested = [(p.start, p.end, CATEGORY) for p in found]
+            if self.learned:
+                suggested = sorted((a, b, category) for category, model in self.models.items()
+                                   for a, b in model.propose(text))
+            self._found = (document, text, found, suggested)
+        return self._found[3]
 
     # -- the learned model -------------------------------------------------------------
     def set_learned(self, on: bool) -> None:
@@ -94,13 +103,14 @@ class SuggestionPanel:
             return
         coder, blind = self.w.coder, self.w.blind
 
-        def task(project: Any, _progress: Any, _cancelled: Any) -> tuple[Model, list[int]]:
-            model = train(coded_examples(project, coder, blind), CATEGORY)
-            return model, least_sure(project, model, coder)
+        def task(project: Any, _progress: Any, _cancelled: Any
+                 ) -> tuple[dict[str, Model], list[int]]:
+            models = train_all(project, coder, blind)
+            return models, least_sure(project, models, coder)
 
         self._job = Job(self.w.project.location, task)
         self._job.finished.connect(self._trained)
-        self.w.statusBar().showMessage("Learning speakers from the coding…", 3000)
+        self.w.statusBar().showMessage("Learning from the coding…", 3000)
         self._job.start()
 
     def _trained(self) -> None:
@@ -109,9 +119,9 @@ class SuggestionPanel:
         if job.error:
             self.w.statusBar().showMessage(f"No learned suggestions: {job.error}.", 8000)
         else:
-            self.model, self.uncertain = job.result
-            self.w.statusBar().showMessage(f"Suggestions learned from {self.model.trained_on} "
-                                           f"speaker spans.", 5000)
+            self.models, self.uncertain = job.result
+            said = ", ".join(f"{m.trained_on} {key}" for key, m in self.models.items())
+            self.w.statusBar().showMessage(f"Suggestions learned from {said} spans.", 5000)
         self._found = None
         self.refresh()
         if self._again:
@@ -121,9 +131,9 @@ class SuggestionPanel:
     def next_uncertain(self) -> None:
         """Open the uncoded document the model is least sure of (outside the reliability
         sample): the coding that teaches it most."""
-        if self.model is None:
+        if not self.models:
             self.w.statusBar().showMessage("Turn on Coding → …learned from the coding first; "
-                                           "the order comes from its model.", 6000)
+                                           "the order comes from its models.", 6000)
             return
         started = {d for (d, c) in self.w.project.statuses() if c == self.w.coder}
         while self.uncertain and (self.uncertain[0] in started
@@ -136,28 +146,28 @@ class SuggestionPanel:
         self.w.show_document(self.uncertain.pop(0))
 
     def changed(self, kind: str, coder: str | None) -> None:
-        """The coder's own new speaker spans: after ``RETRAIN_AFTER``, the model learns again."""
+        """The coder's own new spans: after ``RETRAIN_AFTER``, the models learn again."""
         if self.learned and kind == "span_added" and coder == self.w.coder:
             self._new += 1
             if self._new >= RETRAIN_AFTER:
                 self._new = 0
                 self.train()
 
-    def shown(self) -> list[tuple[int, int]]:
-        """The suggestions on screen: not rejected, not under the coder's own speakers."""
+    def shown(self) -> list[Suggested]:
+        """The suggestions on screen: not rejected, not under the coder's own span of their
+        category."""
         document = self.w.document_id
         if not self.on or document is None:
             return []
-        coded = [(s.start, s.end) for s in self.w.spans
-                 if s.category == CATEGORY and s.coder == self.w.coder]
-        return [(p.start, p.end) for p in self._proposals()
-                if (document, p.start, p.end) not in self.rejected
-                and not any(a < p.end and p.start < b for a, b in coded)]
+        coded = [(s.start, s.end, s.category) for s in self.w.spans if s.coder == self.w.coder]
+        return [(a, b, c) for a, b, c in self._suggested()
+                if (document, a, b) not in self.rejected
+                and not any(s < b and a < e and k == c for s, e, k in coded)]
 
     def refresh(self) -> None:
-        self.w.view.set_suggestions([(a, b, CATEGORY) for a, b in self.shown()])
+        self.w.view.set_suggestions(self.shown())
 
-    def current(self) -> tuple[int, int] | None:
+    def current(self) -> Suggested | None:
         """The suggestion under the cursor, else the next one after it, else the first."""
         shown = self.shown()
         if not shown:
@@ -167,11 +177,11 @@ class SuggestionPanel:
         return next((s for s in shown if s[0] <= at < s[1]), None) or \
             next((s for s in shown if s[0] >= at), shown[0])
 
-    def _quote_attribute(self, place: tuple[int, int]) -> dict[str, Any]:
+    def _quote_attribute(self, place: Suggested) -> dict[str, Any]:
         """Where the finder saw a quote with the speaker and the category has a boolean
         attribute for it (the default scheme's ``direct_quote``), that attribute, set."""
-        proposal = next((p for p in self._proposals() if (p.start, p.end) == place), None)
-        category = self.w.project.scheme.category(CATEGORY)
+        proposal = next((p for p in self._proposals() if (p.start, p.end) == place[:2]), None)
+        category = self.w.project.scheme.category(place[2])
         if proposal is None or proposal.quote is None or category is None:
             return {}
         quoted = next((a.key for a in category.attributes
@@ -183,9 +193,10 @@ class SuggestionPanel:
         if place is None or document is None:
             return
         if accept:
-            self.w.push(ops.AddSpan(self.w.project, document, self.w.coder, CATEGORY, *place,
-                                    attributes=self._quote_attribute(place) or None,
+            start, end, category = place
+            self.w.push(ops.AddSpan(self.w.project, document, self.w.coder, category, start,
+                                    end, attributes=self._quote_attribute(place) or None,
                                     origin=LEARNED if self.learned else ORIGIN))
             return
-        self.w.push(ops.RejectSuggestion(self.w.project, document, (document, *place),
+        self.w.push(ops.RejectSuggestion(self.w.project, document, (document, *place[:2]),
                                          self.rejected, self.refresh))
