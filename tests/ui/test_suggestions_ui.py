@@ -42,6 +42,7 @@ def test_enter_accepts_and_shift_enter_rejects_each_undoable(make_window, qtbot)
     qtbot.keyClick(view, Qt.Key.Key_Return)
     accepted = [s for s in window.project.spans(document, "ana") if s.category == "speaker"]
     assert [(s.start, s.end, s.origin) for s in accepted] == [(*first[:2], "speaker-finder")]
+    assert window.selected_span_id == accepted[0].id  # selected: Ctrl+2 reaches its fields
     quoted = next(p.quote is not None for p in window.suggestions._proposals()
                   if (p.start, p.end) == first[:2])
     assert accepted[0].attributes.get("direct_quote", False) is quoted  # the quote attribute

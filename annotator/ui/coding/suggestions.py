@@ -194,9 +194,13 @@ class SuggestionPanel:
             return
         if accept:
             start, end, category = place
-            self.w.push(ops.AddSpan(self.w.project, document, self.w.coder, category, start,
-                                    end, attributes=self._quote_attribute(place) or None,
-                                    origin=LEARNED if self.learned else ORIGIN))
+            command = ops.AddSpan(self.w.project, document, self.w.coder, category, start, end,
+                                  attributes=self._quote_attribute(place) or None,
+                                  origin=LEARNED if self.learned else ORIGIN)
+            # selected, as a span coded by hand is: Ctrl+2 goes on to its fields
+            previous, self.w.selected_span_id = self.w.selected_span_id, command.span_id
+            if not self.w.push(command):
+                self.w.selected_span_id = previous
             return
         self.w.push(ops.RejectSuggestion(self.w.project, document, (document, *place[:2]),
                                          self.rejected, self.refresh))
