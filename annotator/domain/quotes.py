@@ -77,23 +77,21 @@ class Proposal:
     quote: tuple[int, int] | None = None
 
 
-_RULES: list[tuple[str, re.Pattern[str], bool]] = [  # (name, pattern, speaker after quote)
+_RULES: list[tuple[str, re.Pattern[str]]] = [  # in order: the first kept where two meet
     ("quote, speaker, verb",
-     re.compile(rf"{_QUOTE}\s*,?\s*{_SPEAKER}{_ADVERB}"
-                rf"\s+(?:{_STRONG}|{_WEAK})\b"), True),
+     re.compile(rf"{_QUOTE}\s*,?\s*{_SPEAKER}{_ADVERB}\s+(?:{_STRONG}|{_WEAK})\b")),
     ("quote, verb, speaker",
-     re.compile(rf"{_QUOTE}\s*,?\s*(?:{_STRONG}|{_WEAK})"
-                rf"\s+{_SPEAKER}"), True),
-    ("between commas", re.compile(rf",\s*{_SPEAKER}\s+(?:said|says|added|adds|sagte|sagt)\s*,"),
-     False),
-    ("speaker, verb", re.compile(rf"{_SPEAKER}{_ADVERB}\s+(?:{_STRONG})\b"), False),
+     re.compile(rf"{_QUOTE}\s*,?\s*(?:{_STRONG}|{_WEAK})\s+{_SPEAKER}")),
+    ("between commas",
+     re.compile(rf",\s*{_SPEAKER}\s+(?:said|says|added|adds|sagte|sagt)\s*,")),
+    ("speaker, verb", re.compile(rf"{_SPEAKER}{_ADVERB}\s+(?:{_STRONG})\b")),
     ("speaker, weak verb, clause",
      re.compile(rf"{_SPEAKER}{_ADVERB}\s+(?:{_WEAK})\b(?:\s+[\w’'\-.]+){{0,6}}?"
-                rf"\s*(?:that\b|dass\b|:|{_OPEN})"), False),
-    ("who said", re.compile(rf"{_SPEAKER},\s+(?:who|der|die)\s+(?:{_STRONG}|{_WEAK})\b"),
-     False),
-    ("according to", re.compile(rf"\b(?:[Aa]ccording\s+to|[Ll]aut)\s+{_SPEAKER}"), False),
-    ("so, after a quote", re.compile(rf"{_CLOSE}\s*,?\s*so\s+{_SPEAKER}"), False),
+                rf"\s*(?:that\b|dass\b|:|{_OPEN})")),
+    ("who said",
+     re.compile(rf"{_SPEAKER},\s+(?:who|der|die)\s+(?:{_STRONG}|{_WEAK})\b")),
+    ("according to", re.compile(rf"\b(?:[Aa]ccording\s+to|[Ll]aut)\s+{_SPEAKER}")),
+    ("so, after a quote", re.compile(rf"{_CLOSE}\s*,?\s*so\s+{_SPEAKER}")),
 ]
 
 
@@ -126,7 +124,7 @@ def find_speakers(text: str) -> list[Proposal]:
     the list above (the one with the quote) is kept."""
     found: list[Proposal] = []
     taken: list[tuple[int, int]] = []
-    for name, pattern, _after in _RULES:
+    for name, pattern in _RULES:
         for match in pattern.finditer(text):
             span = _trim(text, *match.span("speaker"))
             if span is None or any(a < span[1] and span[0] < b for a, b in taken):

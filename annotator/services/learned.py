@@ -198,7 +198,7 @@ def train_all(project: Any, coder: str, blind: bool) -> dict[str, Model]:
     return models
 
 
-def least_sure(project: Any, models: Model | dict[str, Model], coder: str,
+def least_sure(project: Any, models: dict[str, Model], coder: str,
                limit: int = UNCERTAIN_LIMIT) -> list[int]:
     """The coder's uncoded documents (no status of theirs), outside the reliability sample
     (whose documents every coder must code as drawn, not as a model prefers), the models'
@@ -209,7 +209,6 @@ def least_sure(project: Any, models: Model | dict[str, Model], coder: str,
     sample = {d for d, _c, reliability in project.assignment_rows() if reliability}
     candidates = [d for d in project.all_document_ids()
                   if d not in started and d not in sample][:limit]
-    every = list(models.values()) if isinstance(models, dict) else [models]
-    scored = [(max(m.uncertainty(text) for m in every), d) for d in candidates
+    scored = [(max(m.uncertainty(text) for m in models.values()), d) for d in candidates
               for text in [project.document(d).text]]
     return [d for _, d in sorted(scored, key=lambda pair: (-pair[0], pair[1]))]

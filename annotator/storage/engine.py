@@ -117,6 +117,20 @@ SQLITE = Dialect()
 POSTGRES = PostgresDialect()
 
 
+class Streams:
+    """``stream`` for an engine that has ``batches``: the same rows, one at a time (written
+    once here, so the two engines cannot drift apart)."""
+
+    def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
+                ) -> Iterator[list[Any]]:
+        raise NotImplementedError
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
+               ) -> Iterator[Any]:
+        for rows in self.batches(sql, params, size):
+            yield from rows
+
+
 class Engine(Protocol):
     """What the query modules may ask of a connection."""
 

@@ -17,11 +17,11 @@ from typing import Any
 from annotator import paths
 from annotator.domain.corpus_query import index_words
 from annotator.domain.errors import ProjectError, ServerUnreachable
-from annotator.storage.engine import POSTGRES, Dialect, to_pyformat
+from annotator.storage.engine import POSTGRES, Dialect, Streams, to_pyformat
 from annotator.storage.postgres.schema import BASELINE, FIRST_VERSION, MIGRATIONS
 
 
-class PostgresEngine:
+class PostgresEngine(Streams):
     """One psycopg connection in autocommit mode: transactions are the caller's BEGIN and
     COMMIT, exactly as with SQLite."""
 
@@ -99,11 +99,6 @@ class PostgresEngine:
                 if not cursor.nextset():
                     break
         return found
-
-    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
-               ) -> Iterator[Any]:
-        for rows in self.batches(sql, params, size):
-            yield from rows
 
     def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                 ) -> Iterator[list[Any]]:

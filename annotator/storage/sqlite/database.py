@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.domain.errors import ProjectError
 from annotator.domain.text import publication_key
-from annotator.storage.engine import SQLITE, Dialect
+from annotator.storage.engine import SQLITE, Dialect, Streams
 from annotator.storage.sqlite.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 __all__ = ["APPLICATION_ID", "LATEST_VERSION", "MIGRATIONS", "SqliteEngine", "connect",
@@ -73,7 +73,7 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-class SqliteEngine:
+class SqliteEngine(Streams):
     """A project file's connection, as the storage contract asks. It speaks sqlite3
     directly: sqlite-utils, which wrapped it once, cost 55 ms of every start."""
 
@@ -92,11 +92,6 @@ class SqliteEngine:
 
     def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
         return [self.conn.execute(sql, row).fetchone() for row in rows]  # no round trips
-
-    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000
-               ) -> Iterator[Any]:
-        for rows in self.batches(sql, params, size):
-            yield from rows
 
     def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                 ) -> Iterator[list[Any]]:
