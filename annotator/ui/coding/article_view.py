@@ -12,7 +12,9 @@ changed (adding a span re-lays out its paragraph, not the article).
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -37,9 +39,11 @@ from annotator.ui.coding.span_paint import (
     SELECTED_ALPHA,
     Looks,
     Piece,
+    changed_ranges,
     layers,
     nested,
     pieces,
+    splice,
 )
 
 __all__ = ["FILL_ALPHA", "KEYWORD_COLOUR", "NESTED_ALPHA", "SELECTED_ALPHA", "ArticleView"]
@@ -122,14 +126,18 @@ class ArticleView(QTextEdit):
     def set_spans(self, spans: list[Span], scheme: CodingScheme,
                   selected_span_id: str | None = None, different: set[str] | None = None
                   ) -> None:
+        different = different or set()
+        ranges = (changed_ranges(self.spans, spans, self.selected_span_id, selected_span_id)
+                  if scheme is self.scheme and different == self.different else None)
         self.spans, self.scheme = spans, scheme
         self.selected_span_id = selected_span_id
-        self.different = different or set()
-        self._paint()
+        self.different = different
+        self._paint(ranges)
 
     def select_span(self, span_id: str | None) -> None:
+        ranges = changed_ranges(self.spans, self.spans, self.selected_span_id, span_id)
         self.selected_span_id = span_id
-        self._paint()
+        self._paint(ranges)
 
     def _visible(self) -> tuple[int, int]:
         """Code points from the first to the last character on screen."""
@@ -156,27 +164,48 @@ class ArticleView(QTextEdit):
         if self.spans:
             self._scrolled()
 
-    def _paint(self) -> None:
+    def _paint(self, ranges: list[tuple[int, int]] | None = None) -> None:
+        """Cut the band around the screen into pieces and format its blocks; given the
+        ``ranges`` a change can alter (and the band still covering the screen), cut those
+        again alone and re-format only their blocks."""
         assert self.scheme is not None or not self.spans
         first, last = self._visible()
-        margin = max(2_000, last - first)
-        low, high = self._band = (max(0, first - margin), last + margin)
+        low, high = self._band
+        if ranges is None or first < low or last > high:
+            margin = max(2_000, last - first)
+            low, high = self._band = (max(0, first - margin), last + margin)
+            self._pieces = self._cut(low, high)
+            self._format_blocks(low, high)
+            return
+        for a, b in ranges:
+            a, b = max(a, low), min(b, high)
+            if a < b:
+                self._pieces = splice(self._pieces, self._cut(a, b), a, b)
+                self._format_blocks(a, b)
+
+    def _cut(self, low: int, high: int) -> list[Piece]:
+        """The pieces between ``low`` and ``high``, from the spans, keywords and suggestions
+        that overlap it (a span around one of them overlaps it too, so nesting is right)."""
         colours = {c.key: c.colour for c in self.scheme.categories} if self.scheme else {}
         shown = [s for s in self.spans if s.start < high and s.end > low]
-        # a span around a shown one overlaps the band too: the shown spans decide nesting
         coats = layers(shown, colours, nested(shown), self.selected_span_id, self.different,
                        [(a, b) for a, b in self.keyword_ranges if a < high and b > low],
                        [s for s in self.suggestions if s[0] < high and s[1] > low])
-        self._pieces = pieces(coats, self._looks, low, high)
-        self._format_blocks(low, high)
+        return pieces(coats, self._looks, low, high)
 
     def _format_blocks(self, low: int, high: int) -> None:
-        """Give each block between ``low`` and ``high`` its pieces as formats; lay out again
+        """Give each block touching ``low``..``high`` its pieces as formats; lay out again
         only the blocks whose formats changed."""
         doc, to16 = self.document(), self.offsets.to_utf16
+        block, last = doc.findBlock(to16(low)), doc.findBlock(to16(high))
+        if not last.isValid():  # the band reaches past the text
+            last = doc.lastBlock()
+        low = self.offsets.to_python(block.position())
+        high = self.offsets.to_python(min(last.position() + last.length(), to16(len(self.text))))
         wanted: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
-        block = doc.findBlock(to16(low))
-        for piece in self._pieces:
+        at = bisect.bisect_right(self._pieces, low, key=lambda p: p.end)
+        for piece in itertools.takewhile(lambda p: p.start < high,
+                                         itertools.islice(self._pieces, at, None)):
             a, b = to16(piece.start), to16(piece.end)
             while a < b and block.isValid():
                 if not block.contains(a):
@@ -190,7 +219,7 @@ class ArticleView(QTextEdit):
                 if b > separator:
                     block = block.next()
         dirty: list[list[int]] = []  # runs of blocks to lay out again: [from, to)
-        block, last = doc.findBlock(to16(low)), doc.findBlock(to16(high))
+        block = doc.findBlock(to16(low))
         while block.isValid():
             number = block.blockNumber()
             ranges = wanted.get(number, [])

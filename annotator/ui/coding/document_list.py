@@ -118,11 +118,9 @@ class DocumentList(QWidget):
             return
         index = self.model.index(position, 0)
         if selection.currentIndex().row() != position:
-            selection.blockSignals(True)
+            # the view repaints the two rows itself; _row_chosen ignores the current document
             selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                                       | QItemSelectionModel.SelectionFlag.Rows)
-            selection.blockSignals(False)
-            self.table.viewport().update()
         self.table.scrollTo(index)
 
     def _row_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:

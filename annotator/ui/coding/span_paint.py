@@ -178,3 +178,35 @@ def pieces(coats: Sequence[Layer], looks: Looks, low: int, high: int) -> list[Pi
         else:
             active.discard(i)
     return out
+
+
+CHANGED_AT_MOST = 16  # more spans changed than this: the band is cut again whole
+
+
+def changed_ranges(old: Sequence[Span], new: Sequence[Span], old_selected: str | None,
+                   new_selected: str | None) -> list[tuple[int, int]] | None:
+    """The text whose look a change from ``old`` to ``new`` can alter: the extent of each
+    span added, removed or replaced (the caller passes an unchanged span as the same
+    object), and of the spans the selection left and reached; None if too many changed.
+
+    A span's look depends on the spans that contain it (nesting) and on itself, so the
+    pieces outside these ranges stay as they were."""
+    kept = {id(s) for s in new}
+    before = {id(s) for s in old}
+    touched = [s for s in old if id(s) not in kept] + [s for s in new if id(s) not in before]
+    if len(touched) > CHANGED_AT_MOST:
+        return None
+    if old_selected != new_selected:
+        touched += [s for s in old if s.id == old_selected]
+        touched += [s for s in new if s.id == new_selected]
+    return [(s.start, s.end) for s in touched]
+
+
+def splice(old: Sequence[Piece], fresh: Sequence[Piece], low: int, high: int) -> list[Piece]:
+    """``old``'s pieces outside ``[low, high)``, cut at its edges, with ``fresh`` (the
+    pieces cut again for that range) in between; all in text order."""
+    before = [p if p.end <= low else Piece(p.start, low, p.format, p.under)
+              for p in old if p.start < low]
+    after = [p if p.start >= high else Piece(high, p.end, p.format, p.under)
+             for p in old if p.end > high]
+    return before + list(fresh) + after
