@@ -20,7 +20,6 @@ from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.scheme_change import SchemeMigration, SchemeUsage, plan_change
-from annotator.storage import postgres
 from annotator.storage.coding import CodingMixin, DeletedSpan
 from annotator.storage.corpus import CorpusMixin
 from annotator.storage.documents import DocumentsMixin, ImportResult
@@ -118,6 +117,8 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
 
     @classmethod
     def _create_on_server(cls, url: str, scheme: CodingScheme) -> Project:
+        from annotator.storage import postgres  # only a server project needs its driver
+
         db = postgres.connect(url)
         location = paths.shown_location(url)
         try:
@@ -135,6 +136,8 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
 
     @classmethod
     def _open_on_server(cls, url: str, read_only: bool) -> Project:
+        from annotator.storage import postgres
+
         db = postgres.connect(url, read_only=read_only)
         location = paths.shown_location(url)
         try:

@@ -291,7 +291,7 @@ def test_help_lists_every_shortcut(make_window) -> None:  # type: ignore[no-unty
 
 def test_new_coder_is_asked_and_kept(make_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
-    monkeypatch.setattr("annotator.ui.window.coder.ask_coder", lambda *a: "ben")
+    monkeypatch.setattr("annotator.ui.window.dialogs.ask_coder", lambda *a: "ben")
     window.actions_by_name["coder"].trigger()
     assert window.coder == "ben" and "ben" in window.project.coders()
     assert Settings.load().coder == "ben"  # the next start opens as ben

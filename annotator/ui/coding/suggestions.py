@@ -15,15 +15,17 @@ blind coders may use them; a study can switch them off for its coders
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import QWidget
 
-from annotator.domain.quotes import Proposal, find_speakers
-from annotator.services.learned import Model, least_sure, train_all
 from annotator.ui.coding import operations as ops
 from annotator.ui.coding.commands import CodingContext
-from annotator.ui.window.dialogs import Job
+
+if TYPE_CHECKING:  # the finder and the models load when first asked for, not at start
+    from annotator.domain.quotes import Proposal
+    from annotator.services.learned import Model
+    from annotator.ui.window.dialogs import Job
 
 ORIGIN = "speaker-finder"
 LEARNED = "learned"  # the origin of a span accepted from the learned model
@@ -80,6 +82,8 @@ class SuggestionPanel:
         if document is None:
             return []
         if self._found is None or self._found[:2] != (document, text):
+            from annotator.domain.quotes import find_speakers
+
             found = [] if self.learned else find_speakers(text)
             suggested = [(p.start, p.end, CATEGORY) for p in found]
             if self.learned:
@@ -105,8 +109,12 @@ class SuggestionPanel:
 
         def task(project: Any, _progress: Any, _cancelled: Any
                  ) -> tuple[dict[str, Model], list[int]]:
+            from annotator.services.learned import least_sure, train_all
+
             models = train_all(project, coder, blind)
             return models, least_sure(project, models, coder)
+
+        from annotator.ui.window.dialogs import Job
 
         self._job = Job(self.w.project.location, task)
         self._job.finished.connect(self._trained)

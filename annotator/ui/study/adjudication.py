@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.domain.model import Span
-from annotator.services import study
 from annotator.services.actions import GOLD
 from annotator.ui.coding import operations as ops
 from annotator.ui.window.context import WindowContext
-from annotator.ui.window.dialogs import choose_coders
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -103,6 +101,8 @@ class StudyPanel:
         agree exactly, into gold as one undoable step; returns how many were accepted."""
         if self.w.document_id is None:
             return 0
+        from annotator.services import study  # the study's services load when first used
+
         coders = study.document_coders(self.w.project, self.w.document_id)
         found = study.agreement(self.w.project, self.w.document_id, majority, coders)
         chosen = found.spans  # the same rules as 'annotator adjudicate'
@@ -126,6 +126,8 @@ class StudyPanel:
 
     def _copy_to_gold(self, span: Span) -> None:
         """Gold's copy of ``span``, links and all, as undoable steps (see study)."""
+        from annotator.services import study
+
         gold = {study.shape(s): s.id for s in self.w.project.spans(span.document_id, GOLD)}
 
         def add(source: Span, attributes: dict[str, Any]) -> str:
@@ -182,6 +184,8 @@ class StudyPanel:
             if not others:
                 QMessageBox.information(self.parent, "Compare", "No other coder has coded yet.")
                 return
+            from annotator.ui.window.dialogs import choose_coders
+
             other = choose_coders(self.parent, others, self.w.lanes.coders)
             if other is None:
                 return

@@ -14,7 +14,6 @@ from annotator.domain.errors import AnnotatorError
 from annotator.services import actions
 from annotator.storage import Project
 from annotator.storage.sqlite import lock
-from annotator.ui.window.dialogs import ask_coder
 from annotator.ui.window.main_window import MainWindow
 from annotator.ui.window.session import end_crash_log, start_crash_log
 from annotator.ui.window.settings import Settings
@@ -57,6 +56,13 @@ def open_window(project_path: Path | str | None, settings: Settings | None = Non
         settings.coder = window.coder
     settings.save()
     return window
+
+
+def ask_coder(parent: None, known: list[str]) -> str | None:
+    """The coder prompt (its module loads only when a coder must be asked)."""
+    from annotator.ui.window import dialogs
+
+    return dialogs.ask_coder(parent, known)
 
 
 def _open_on_server(url: str, settings: Settings, coder: str | None) -> MainWindow | None:

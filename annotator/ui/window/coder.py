@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.services.actions import GOLD
 from annotator.ui.window.context import WindowContext
-from annotator.ui.window.dialogs import ask_coder
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -69,6 +68,8 @@ class CoderPanel:
                                     f"{self.w.package_coder}'s. Another coder codes in their "
                                     f"own package.")
             return
+        from annotator.ui.window.dialogs import ask_coder
+
         name = name or ask_coder(self.parent, self.w.project.coders(), self.w.coder)
         if not name or name == self.w.coder:
             return

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 from annotator import __version__
 from annotator.domain.errors import AnnotatorError
 from annotator.paths import location
-from annotator.services import actions, study
+from annotator.services import actions
 from annotator.storage import Project
-from annotator.ui.window.dialogs import run_import, run_job, show_shortcuts
 
 if TYPE_CHECKING:
     from annotator.ui.window.main_window import MainWindow
@@ -110,6 +109,8 @@ def _import(w: MainWindow, sources: list[Path]) -> None:
     QApplication.restoreOverrideCursor()
     if ImportPreview(w, found).exec() != QDialog.DialogCode.Accepted:
         return
+    from annotator.ui.window.dialogs import run_import  # loads when first used
+
     if run_import(w, w.project.location, sources):
         w.doc_model.reload()
         if w.document_id is None and w.doc_model.ids:
@@ -156,6 +157,8 @@ def export_project(w: MainWindow) -> None:
     line_endings = "crlf" if fmt.endswith("-crlf") else "lf"
     fmt = fmt.removesuffix("-excel").removesuffix("-crlf")
     path = Path(name) if Path(name).suffix or not suffix else Path(name + suffix)
+    from annotator.ui.window.dialogs import run_job  # loads when first used
+
     count, error = run_job(w, "Export", w.project.location, lambda project, progress, cancelled:
                            actions.export(project, fmt, path, excel=excel,
                                           line_endings=line_endings, progress=progress,
@@ -220,6 +223,9 @@ def merge_into(w: MainWindow) -> None:
                                             "annotator projects (*.annotator)")
     if not names:
         return
+    from annotator.services import study  # merging loads what it needs when asked
+    from annotator.ui.window.dialogs import run_job  # loads when first used
+
     result, error = run_job(w, "Merge", w.project.location, lambda project, progress, cancelled:
                             study.merge_projects(project, [Path(n) for n in names]))
     if error:
@@ -259,6 +265,8 @@ def shortcut_rows(w: MainWindow) -> list[tuple[str, str]]:
 
 
 def shortcuts(w: MainWindow) -> None:
+    from annotator.ui.window.dialogs import show_shortcuts  # loads when first used
+
     show_shortcuts(w, shortcut_rows(w))
 
 
