@@ -81,7 +81,7 @@ def bench_export(path: Path, tmp: Path, repeat: int) -> None:
 
             f, a = pairs(floor, lambda fmt=fmt: actions.export(project, fmt, tmp / f"o.{fmt}"),
                          repeat)
-            row(f"export {total:,} spans, {fmt}", name, f, a, "≤ 1.3×")
+            row(f"export {total:,} spans, {fmt}", name, f, a, "≤ 1.2×")
 
 
 def bench_agreement(repeat: int, quick: bool) -> None:

@@ -319,7 +319,8 @@ class CodingMixin:
         return Status(row[0]) if row else Status.NOT_STARTED
 
     def statuses(self) -> dict[tuple[int, str], Status]:
-        return {(d, c): Status(s) for d, c, s in self.db.execute(
+        status = {s.value: s for s in Status}  # a lookup, not an Enum call per row
+        return {(d, c): status[s] for d, c, s in self.db.execute(
             "SELECT s.document_id, c.name, s.status FROM document_status s "
             "JOIN coders c ON c.id = s.coder_id")}
 

@@ -237,8 +237,13 @@ class ExchangeMixin:
                 found = spread_of[r[11]] = cells(json.loads(r[11]))
             return found
 
-        for rows in batches:
-            yield [tuple(r[:11]) + spread(r) + tuple(r[12:]) for r in rows]
+        for rows in batches:  # rows are tuples; a slice of one is a tuple, made in C
+            if links:
+                yield [r[:11] + spread(r) + r[12:] for r in rows]
+                continue
+            for attributes in {r[11] for r in rows}.difference(spread_of):
+                spread_of[attributes] = cells(json.loads(attributes))
+            yield [r[:11] + spread_of[r[11]] + r[12:] for r in rows]
 
 
 class _by_document:  # noqa: N801 - reads as what it does
