@@ -13,9 +13,7 @@ changed (adding a span re-lays out its paragraph, not the article).
 from __future__ import annotations
 
 import bisect
-import html
 import itertools
-from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -31,7 +29,7 @@ from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 from annotator.domain.corpus_query import Query
 from annotator.domain.model import Document, Span
 from annotator.domain.scheme import CodingScheme
-from annotator.domain.text import OffsetMap, excerpt, snap_to_clusters, snap_to_words
+from annotator.domain.text import OffsetMap, snap_to_clusters, snap_to_words
 from annotator.ui.coding.span_paint import (
     FILL_ALPHA,
     KEYWORD_COLOUR,
@@ -45,6 +43,7 @@ from annotator.ui.coding.span_paint import (
     pieces,
     splice,
 )
+from annotator.ui.coding.span_tips import span_tip
 
 __all__ = ["FILL_ALPHA", "KEYWORD_COLOUR", "NESTED_ALPHA", "SELECTED_ALPHA", "ArticleView"]
 BASE_POINT_SIZE = 12
@@ -225,10 +224,14 @@ class ArticleView(QTextEdit):
             ranges = wanted.get(number, [])
             key = tuple((a, n, id(f)) for a, n, f in ranges)
             if self._formatted.get(number, ()) != key:
-                block.layout().setFormats([_range(a, n, f) for a, n, f in ranges])
+                layout = block.layout()
+                laid_out = layout.lineCount() > 0  # (setFormats clears the lines)
+                layout.setFormats([_range(a, n, f) for a, n, f in ranges])
                 self._formatted[number] = key
                 start, end = block.position(), block.position() + block.length()
-                if dirty and dirty[-1][1] == start:
+                if not laid_out:
+                    pass  # Qt lays it out with these formats when it comes to it
+                elif dirty and dirty[-1][1] == start:
                     dirty[-1][1] = end
                 else:
                     dirty.append([start, end])
@@ -354,45 +357,5 @@ class ArticleView(QTextEdit):
             return True
         return super().event(event)
 
-    def _attributes(self, span: Span, category: Any) -> list[str]:
-        """A span's attributes as the forms show them: an option's name, yes or no, a
-        link's target by its category and text."""
-        shown = []
-        for key, value in span.attributes.items():
-            attribute = category.attribute(key) if category else None
-            name = attribute.name if attribute else key
-            if attribute is not None and attribute.type == "link":
-                target = next((s for s in self.spans if s.id == value), None)
-                what = (f"→ {target.category} “{excerpt(target.text, 40)}”" if target
-                        else "→ a span not shown")
-            elif attribute is not None and attribute.type == "choice":
-                what = next((o.name for o in attribute.options if o.key == value), str(value))
-            elif isinstance(value, bool):
-                what = "yes" if value else "no"
-            else:
-                what = excerpt(str(value), 80)
-            shown.append(f"<i>{html.escape(name)}:</i> {html.escape(what)}")
-        return shown
-
     def tooltip_at(self, offset: int) -> str:
-        under = self.spans_at(offset)
-        if not under or self.scheme is None:
-            return ""
-        lines = []
-        for span in under:
-            category = self.scheme.category(span.category)
-            name = category.name if category else span.category
-            label = category.label(span.label) if category and span.label else None
-            colour = category.colour if category else "#888"
-            text = f"<span style='color:{colour}'>■</span> <b>{html.escape(name)}</b>"
-            if label:
-                text += f" · {html.escape(label.name)}"
-            text += f" — “{html.escape(excerpt(span.text, 60))}”"
-            if len({s.coder for s in self.spans}) > 1:
-                text += f" <i>({html.escape(span.coder)})</i>"
-            for shown in self._attributes(span, category):
-                text += "<br>&nbsp;&nbsp;" + shown
-            if span.memo:
-                text += "<br><i>Memo:</i> " + html.escape(excerpt(span.memo, 200))
-            lines.append(text)
-        return "<br>".join(lines)
+        return span_tip(self.spans_at(offset), self.spans, self.scheme)
