@@ -33,6 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import rows_find  # noqa: E402 - the script's own folder
 import rows_more  # noqa: E402
+import rows_split  # noqa: E402
 from common import ROOT, ROWS, corpus, pairs, row  # noqa: E402
 
 
@@ -228,6 +229,8 @@ def bench_window(path: Path, repeat: int) -> None:
         f, a = pairs(floor_switch, app_switch, 2 * repeat)
         row(f"switch to an article with {count:,} spans", "setPlainText+window paint", f, a,
             "≤ 1.5× / 2×")
+        rows_split.print_split(f"  where a switch ({count:,} spans) goes", app_switch,
+                               floor_switch, 4 * repeat)
         window.show_document(doc)
         positions = iter(range(10, len(text) - 10, 7))
         conn = project.db.conn
@@ -249,6 +252,8 @@ def bench_window(path: Path, repeat: int) -> None:
         f, a = pairs(floor_add, app_add, repeat)
         row(f"add one span ({count:,} in the article)", "one WAL commit+window paint", f, a,
             "≤ 1.5×")
+        rows_split.print_split(f"  where adding a span ({count:,}) goes", app_add, floor_add,
+                               2 * repeat)
     bench_long_article(app, window, project, rng, repeat)
     window.close()
 

@@ -97,7 +97,7 @@ def test_changed_ranges_names_what_changed_and_gives_up_on_many() -> None:
     b2 = dataclasses.replace(b, category="speaker")
     c = Span("c", 1, "ana", "demand", 30, 35, "")
     assert changed_ranges([a, b], [a, b], None, None) == []
-    assert changed_ranges([a, b], [a, b2, c], None, None) == [(10, 20), (10, 20), (30, 35)]
+    assert changed_ranges([a, b], [a, b2, c], None, None) == [(10, 20), (30, 35)]
     assert changed_ranges([a, b], [a, b], "a", "b") == [(0, 5), (10, 20)]
     many = [Span(f"m{i}", 1, "ana", "demand", i, i + 1, "") for i in range(17)]
     assert changed_ranges([], many, None, None) is None
@@ -110,3 +110,6 @@ def test_splice_cuts_the_old_pieces_at_the_edges() -> None:
     new = [Piece(5, 8, "z", ("c",))]  # type: ignore[arg-type]
     assert [(p.start, p.end, p.format) for p in splice(old, new, 5, 15)] == [
         (0, 5, "x"), (5, 8, "z"), (15, 20, "y")]
+    assert [(p.start, p.end) for p in splice(old, [], 10, 12)] == [(0, 10), (12, 20)]
+    assert [(p.start, p.end) for p in splice(old, [], 2, 4)] == [(0, 2), (4, 10), (12, 20)]
+    assert [(p.start, p.end) for p in splice(old, [], 0, 30)] == []

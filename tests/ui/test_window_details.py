@@ -235,3 +235,22 @@ def test_clicking_a_list_header_twice_sorts_descending(make_window, qtbot) -> No
             qtbot.waitUntil(lambda: not window.doc_model.pending, timeout=3000)
             assert len(window.doc_model.ids) == window.project.document_count()
     assert window.doc_model.descending
+
+
+def test_coding_a_document_re_reads_its_list_row_alone(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """#28: the list's row of the document coded shows its new status; the rest of its page
+    is kept, not read again (a page is 200 rows of SQL at every span)."""
+    window = make_window()
+    model = window.doc_model
+    position = model.position_of(window.document_id)
+    status = model.index(position, 3)
+    assert "not started" in model.data(status).lower()
+    page = model._pages[position // 200]
+    other = model.row(position + 1 if position + 1 < len(model.ids) else position - 1)
+    window.view.select_range(0, 4)
+    qtbot.keyClick(window.view, Qt.Key.Key_S)
+    assert "in progress" in model.data(status).lower()
+    assert model._pages[position // 200] is page, "the page is patched, not dropped"
+    assert model.row(position + 1 if position + 1 < len(model.ids) else position - 1) is other
+    assert model.position_of(window.document_id) == position
+    assert model.position_of(-5) is None

@@ -39,6 +39,7 @@ class DocumentListModel(QAbstractTableModel):
         self.status_filter: Status | None = None
         self.sort_key, self.descending = "id", False
         self._ids: list[int] = []
+        self._positions: dict[int, int] | None = None  # id → row, made when first asked
         self._corpus = 0  # documents in the last unfiltered list: is it large?
         self.partial = False  # the first rows stand for the whole list until it arrives
         self._pages: dict[int, list[DocumentRow]] = {}
@@ -109,10 +110,9 @@ class DocumentListModel(QAbstractTableModel):
         return self._ids[position] if 0 <= position < len(self._ids) else None
 
     def position_of(self, document_id: int) -> int | None:
-        try:
-            return self._ids.index(document_id)
-        except ValueError:
-            return None
+        if self._positions is None:  # a switch asks at every step: a scan of 100,000 is 1 ms
+            self._positions = {d: i for i, d in enumerate(self._ids)}
+        return self._positions.get(document_id)
 
     @property
     def ids(self) -> list[int]:
@@ -167,7 +167,7 @@ class DocumentListModel(QAbstractTableModel):
         if not self.search.strip() and self.status_filter is None:
             self._corpus = len(ids)
         self.beginResetModel()
-        self._ids = ids
+        self._ids, self._positions = ids, None
         self._pages.clear()
         self.endResetModel()
 
@@ -180,5 +180,15 @@ class DocumentListModel(QAbstractTableModel):
         position = self.position_of(document_id)
         if position is None:
             return
-        self._pages.pop(position // _PAGE, None)
+        page, offset = divmod(position, _PAGE)
+        rows = self._pages.get(page)
+        if rows is not None and offset < len(rows):  # that row alone, not its page of 200
+            try:
+                fresh = self.project.document_rows([document_id], self.coder)
+            except ServerUnreachable:
+                fresh = []  # the page is read again when shown (blank while it is away)
+            if fresh:
+                rows[offset] = fresh[0]
+            else:
+                self._pages.pop(page)
         self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))

@@ -12,6 +12,7 @@ whose pieces changed.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -187,26 +188,40 @@ def changed_ranges(old: Sequence[Span], new: Sequence[Span], old_selected: str |
                    new_selected: str | None) -> list[tuple[int, int]] | None:
     """The text whose look a change from ``old`` to ``new`` can alter: the extent of each
     span added, removed or replaced (the caller passes an unchanged span as the same
-    object), and of the spans the selection left and reached; None if too many changed.
+    object), and of the spans the selection left and reached, merged where they overlap;
+    None if too many changed.
 
     A span's look depends on the spans that contain it (nesting) and on itself, so the
     pieces outside these ranges stay as they were."""
-    kept = {id(s) for s in new}
-    before = {id(s) for s in old}
-    touched = [s for s in old if id(s) not in kept] + [s for s in new if id(s) not in before]
+    kept, before = set(map(id, new)), set(map(id, old))
+    if len(kept) == len(before) and kept == before:
+        touched: list[Span] = []
+    else:
+        touched = [s for s in old if id(s) not in kept] + [s for s in new if id(s) not in before]
     if len(touched) > CHANGED_AT_MOST:
         return None
     if old_selected != new_selected:
         touched += [s for s in old if s.id == old_selected]
         touched += [s for s in new if s.id == new_selected]
-    return [(s.start, s.end) for s in touched]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((s.start, s.end) for s in touched):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def splice(old: Sequence[Piece], fresh: Sequence[Piece], low: int, high: int) -> list[Piece]:
     """``old``'s pieces outside ``[low, high)``, cut at its edges, with ``fresh`` (the
     pieces cut again for that range) in between; all in text order."""
-    before = [p if p.end <= low else Piece(p.start, low, p.format, p.under)
-              for p in old if p.start < low]
-    after = [p if p.start >= high else Piece(high, p.end, p.format, p.under)
-             for p in old if p.end > high]
+    first = bisect.bisect_right(old, low, key=lambda p: p.end)  # the first to end past low
+    last = bisect.bisect_left(old, high, key=lambda p: p.start)  # the first to start at high
+    before, after = list(old[:first]), list(old[last:])
+    if first < len(old) and old[first].start < low:  # it crosses low: its part before stays
+        p = old[first]
+        before.append(Piece(p.start, low, p.format, p.under))
+    if last > 0 and old[last - 1].end > high:  # it crosses high: its part after stays
+        p = old[last - 1]
+        after.insert(0, Piece(high, p.end, p.format, p.under))
     return before + list(fresh) + after

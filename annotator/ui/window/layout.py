@@ -176,6 +176,9 @@ def _article_column(w: MainWindow) -> QSplitter:
     w.spans_model = SpansTableModel()
     w.spans_table = list_table("spans")
     w.spans_table.setModel(w.spans_model)
+    for changed in (w.spans_model.modelReset, w.spans_model.rowsInserted,
+                    w.spans_model.rowsRemoved):  # laid out now, not by a timer that would
+        changed.connect(lambda *_: w.spans_table.doItemsLayout())  # paint the table again
     header = w.spans_table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # not per-row sizing
     header.setStretchLastSection(True)
