@@ -85,7 +85,7 @@ def bench_import(tmp: Path, docs: list[tuple[str, str]], repeat: int) -> None:
     for i, (title, text) in enumerate(docs):
         (folder / f"{i:06d}.txt").write_text(f"{title}\n\n{text}", encoding="utf-8")
     runs = iter(range(10**6))
-    template = tmp / "empty.annotator"
+    template = tmp / "template.annotator"
     actions.new_project(template).close()
 
     def rows() -> list[dict[str, str]]:  # read + sha256, on one core
