@@ -25,8 +25,12 @@ def test_benchmark_runner_prints_every_row() -> None:
     assert proc.returncode == 0, proc.stderr
     for name in ROWS:
         assert name in proc.stdout, name
-    assert proc.stdout.count("ratio") == 23 and proc.stdout.count("longest") == 6
-    assert "29 rows" in proc.stdout and ".docx" in proc.stdout
+    assert proc.stdout.count("ratio") == 24 and proc.stdout.count("longest") == 6
+    assert "30 rows" in proc.stdout and ".docx" in proc.stdout
+    # under each window row: where its time goes, Qt's, SQLite's and ours (rows_split)
+    assert proc.stdout.count("where a switch") == 2
+    assert proc.stdout.count("where adding a span") == 2
+    assert proc.stdout.count(" = Qt ") == 8
     assert proc.stdout.count("300,000-character article, 5,000 spans") == 4
 
 
@@ -52,3 +56,16 @@ def test_suggestion_benchmark_prints_both_methods_and_the_times() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "rules    precision" in proc.stdout and "learned  precision" in proc.stdout
     assert "training on all 80 articles" in proc.stdout
+
+
+def test_the_split_puts_each_c_function_to_its_owner() -> None:
+    """rows_split: a PySide6 method or the event loop is Qt's, an sqlite3 method SQLite's,
+    Python code (ours, or Qt calling our data()) and Python's own built-ins are ours."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from rows_split import owner
+
+    assert owner(("~", 0, "<method 'repaint' of 'PySide6.QtWidgets.QWidget' objects>")) == "qt"
+    assert owner(("~", 0, "<built-in method processEvents>")) == "qt"
+    assert owner(("~", 0, "<method 'execute' of 'sqlite3.Connection' objects>")) == "sqlite"
+    assert owner(("~", 0, "<built-in method builtins.sorted>")) == "ours"
+    assert owner(("/x/annotator/ui/coding/spans_model.py", 128, "data")) == "ours"
