@@ -60,9 +60,7 @@ _NOTICE = re.compile(r"^(copyright|©|\(c\))|rights reserved|rechte vorbehalten|
 
 
 def is_lexisnexis_txt(text: str) -> bool:
-    head = text[:20_000]
-    lowered = head.lower()  # every marker has "docu" or "doku": most files are refused in C
-    return ("docu" in lowered or "doku" in lowered) and bool(MARKER.search(head))
+    return bool(MARKER.search(text[:20_000]))
 
 
 def _numbers(marker: re.Match[str]) -> tuple[int, int]:
