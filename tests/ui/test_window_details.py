@@ -254,3 +254,7 @@ def test_coding_a_document_re_reads_its_list_row_alone(make_window, qtbot) -> No
     assert model.row(position + 1 if position + 1 < len(model.ids) else position - 1) is other
     assert model.position_of(window.document_id) == position
     assert model.position_of(-5) is None
+    model._ids = list(range(100_000, 0, -1))  # a long list: near the last row first, then all
+    assert [model.position_of(d) for d in (100_000, 99_999, 1, 2, 50_000, 77)] == [
+        0, 1, 99_999, 99_998, 50_000, 99_923]
+    assert model.position_of(100_001) is None
