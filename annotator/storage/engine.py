@@ -146,9 +146,6 @@ class Engine(Protocol):
     def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                 ) -> Iterator[list[Any]]:
         """The same, a list of rows at a time (what a writer of a million rows takes)."""
-    def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
-        """``sql`` (an INSERT ... RETURNING) once per row; each one's returned row, or
-        ``None`` where it inserted none (ON CONFLICT DO NOTHING)."""
     @property
     def in_transaction(self) -> bool: ...
     def begin(self, whole: bool = False) -> None:

@@ -129,3 +129,19 @@ def test_check_names_a_document_whose_outlet_was_changed_outside_annotator(
     assert [str(p) for p in check_project(path)] == [
         "documents 1: its outlet or date does not match its publication key (changed "
         "outside annotator)"]
+
+
+@pytest.mark.contract
+def test_a_publication_twice_across_batches_is_stored_once(empty_project: Project) -> None:
+    """#28 inserts a batch of 500 at once and looks its ids up by key: a publication in an
+    earlier batch, or earlier in the same batch, is skipped and named by its first id."""
+    texts = [f"Article {i}: Lavrov said the talks would go on." for i in range(1_000)]
+    documents = [NewDocument(text=t, title=f"A{i}") for i, t in enumerate(texts)]
+    documents.insert(700, NewDocument(text=texts[100], title="again, a batch later"))
+    documents.insert(710, NewDocument(text=texts[705], title="again, the same batch"))
+    result = empty_project.import_documents(documents)
+    assert (result.added, result.duplicates) == (1_000, 2)
+    ids = result.document_ids
+    assert ids == sorted(ids) and len(set(ids)) == 1_000
+    assert result.skipped == [(700, ids[100]), (710, ids[705])]
+    assert [empty_project.document(i).title for i in (ids[100], ids[705])] == ["A100", "A705"]

@@ -87,19 +87,6 @@ class PostgresEngine(Streams):
         with self._answering(), self.conn.cursor() as cursor:
             cursor.executemany(self._pyformat(sql), list(rows))
 
-    def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
-        """All rows in one pipeline (psycopg's executemany), not a round trip each."""
-        if not rows:
-            return []
-        found: list[Any] = []
-        with self._answering(), self.conn.cursor() as cursor:
-            cursor.executemany(self._pyformat(sql), [list(r) for r in rows], returning=True)
-            while True:
-                found.append(cursor.fetchone())
-                if not cursor.nextset():
-                    break
-        return found
-
     def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                 ) -> Iterator[list[Any]]:
         """A server-side cursor: psycopg's usual one would bring a million spans into

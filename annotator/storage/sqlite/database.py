@@ -90,9 +90,6 @@ class SqliteEngine(Streams):
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
 
-    def insert_returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
-        return [self.conn.execute(sql, row).fetchone() for row in rows]  # no round trips
-
     def batches(self, sql: str, params: Sequence[Any] = (), size: int = 2000
                 ) -> Iterator[list[Any]]:
         cursor = self.conn.execute(sql, params)  # SQLite steps through it as it is read
