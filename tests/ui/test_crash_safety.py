@@ -89,3 +89,25 @@ def test_typed_text_is_stored_within_a_second(tmp_path: Path) -> None:
     document = run_and_kill(path, 1000)
     with Project.open(path) as project:
         assert project.variables(document, "ana") == {"outlet": "Interfax"}
+
+
+def test_a_second_window_while_the_first_runs_is_not_told_of_a_crash(tmp_path: Path) -> None:
+    """Seen under Xvfb: starting annotator while another instance was open said "did not
+    close properly last time", then "already open". A marker left by a live process is no
+    crash; one left by a process that is gone is."""
+    import subprocess
+    import sys
+
+    from annotator.ui.window import session
+
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        session._marker().parent.mkdir(parents=True, exist_ok=True)
+        session._marker().write_text(str(running.pid), encoding="utf-8")
+        assert session.start_crash_log() is None
+    finally:
+        running.kill()
+        running.wait()
+    session._marker().write_text(str(running.pid), encoding="utf-8")  # now gone
+    assert session.start_crash_log() is not None
+    session.end_crash_log()

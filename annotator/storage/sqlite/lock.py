@@ -41,7 +41,8 @@ def _me() -> Holder:
                   datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (on this machine)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -60,7 +61,7 @@ def holder(project: Path) -> Holder | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     me = _me()
-    if found.host == me.host and (found.pid == me.pid or not _alive(found.pid)):
+    if found.host == me.host and (found.pid == me.pid or not alive(found.pid)):
         return None  # ours, or left by a process that is gone
     return found
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from annotator import paths
 from annotator.domain.errors import AnnotatorError
+from annotator.storage.sqlite import lock
 from annotator.storage.sqlite.backup import make_backup
 
 if TYPE_CHECKING:
@@ -108,8 +109,8 @@ def start_crash_log() -> Path | None:
     try:
         if marker.exists():
             pid = int(marker.read_text(encoding="utf-8").strip() or 0)
-            if pid != os.getpid():
-                previous = crash_log()
+            if pid != os.getpid() and not (pid > 0 and lock.alive(pid)):
+                previous = crash_log()  # a live pid is another window still open: no crash
         crash_log().parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(str(os.getpid()), encoding="utf-8")
         _log_stream = crash_log().open("a", encoding="utf-8")
