@@ -229,12 +229,11 @@ class ArticleView(QTextEdit):
                 layout.setFormats([_range(a, n, f) for a, n, f in ranges])
                 self._formatted[number] = key
                 start, end = block.position(), block.position() + block.length()
-                if not laid_out:
-                    pass  # Qt lays it out with these formats when it comes to it
-                elif dirty and dirty[-1][1] == start:
-                    dirty[-1][1] = end
-                else:
-                    dirty.append([start, end])
+                if laid_out:  # one Qt has not laid out yet gets these formats when it does
+                    if dirty and dirty[-1][1] == start:
+                        dirty[-1][1] = end
+                    else:
+                        dirty.append([start, end])
             if block == last:
                 break
             block = block.next()

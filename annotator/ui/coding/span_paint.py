@@ -193,11 +193,12 @@ def changed_ranges(old: Sequence[Span], new: Sequence[Span], old_selected: str |
 
     A span's look depends on the spans that contain it (nesting) and on itself, so the
     pieces outside these ranges stay as they were."""
-    kept, before = set(map(id, new)), set(map(id, old))
-    if len(kept) == len(before) and kept == before:
-        touched: list[Span] = []
-    else:
-        touched = [s for s in old if id(s) not in kept] + [s for s in new if id(s) not in before]
+    touched: list[Span] = []
+    if old is not new:  # (a selection alone passes the same list)
+        kept, before = set(map(id, new)), set(map(id, old))
+        if kept != before:
+            touched = [s for s in old if id(s) not in kept] + [s for s in new
+                                                               if id(s) not in before]
     if len(touched) > CHANGED_AT_MOST:
         return None
     if old_selected != new_selected:
