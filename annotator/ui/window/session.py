@@ -107,12 +107,13 @@ def start_crash_log() -> Path | None:
     marker = _marker()
     previous = None
     try:
-        if marker.exists():
-            pid = int(marker.read_text(encoding="utf-8").strip() or 0)
-            if pid != os.getpid() and not (pid > 0 and lock.alive(pid)):
-                previous = crash_log()  # a live pid is another window still open: no crash
+        pid = int(marker.read_text(encoding="utf-8").strip() or 0) if marker.exists() else 0
+        other_open = pid not in (0, os.getpid()) and lock.alive(pid)
+        if pid and not other_open and pid != os.getpid():
+            previous = crash_log()  # the last session's process is gone without a clean end
         crash_log().parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(str(os.getpid()), encoding="utf-8")
+        if not other_open:  # a window still open keeps its marker, so its crash is told
+            marker.write_text(str(os.getpid()), encoding="utf-8")
         _log_stream = crash_log().open("a", encoding="utf-8")
         faulthandler.enable(_log_stream)
     except (OSError, ValueError):
@@ -121,5 +122,11 @@ def start_crash_log() -> Path | None:
 
 
 def end_crash_log() -> None:
-    """A clean exit: the next start has nothing to report."""
-    _marker().unlink(missing_ok=True)
+    """A clean exit: the next start has nothing to report (of this process; another
+    window's marker stays)."""
+    marker = _marker()
+    try:
+        if marker.read_text(encoding="utf-8").strip() == str(os.getpid()):
+            marker.unlink()
+    except (OSError, ValueError):
+        pass
