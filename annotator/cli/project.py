@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from annotator.cli import gui
 from annotator.cli.progress import ProgressBar
 from annotator.cli.registry import Command, arg, registrar
 from annotator.domain.errors import shown_name
@@ -111,8 +112,4 @@ def _copy(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("gui")
-def _gui(args: argparse.Namespace) -> int:
-    from annotator.ui.window.app import run  # Qt only when a window is wanted
-
-    return run(args.project)
+command("gui")(gui)

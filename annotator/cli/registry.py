@@ -22,6 +22,14 @@ GROUPS = ("project", "importing", "agreement", "exporting", "study", "corpus", "
           "server", "files", "suggest")
 
 
+# every command's name, known without importing the groups: `annotator PROJECT` opens the
+# window unless PROJECT is one of them (a test keeps this equal to ``commands()``)
+COMMAND_NAMES = frozenset({
+    "adjudicate", "agreement", "assign", "autocode", "backup", "check", "copy", "duplicates",
+    "export", "gui", "import", "info", "merge", "new", "package", "restore", "scheme",
+    "search", "segments", "server", "study", "suggest"})
+
+
 def registrar(table: dict[str, Command]) -> Callable[[str], Callable[[Command], Command]]:
     """A ``@command("name")`` decorator that puts a command into ``table``."""
     def command(name: str) -> Callable[[Command], Command]:

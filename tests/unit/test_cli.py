@@ -90,3 +90,33 @@ def test_sigkill_during_a_large_import_leaves_all_or_nothing(tmp_path: Path) -> 
     conn.close()
     with Project.open(path) as project:
         assert project.document_count() == 0
+
+
+def test_the_command_names_known_without_loading_them_are_the_commands() -> None:
+    from annotator.cli.registry import COMMAND_NAMES, commands
+
+    assert set(commands()) == COMMAND_NAMES
+
+
+def test_a_project_alone_opens_the_window_without_loading_every_command(
+        tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001 - pytest's fixture
+    """`annotator PROJECT` and `annotator` open the window as `annotator gui` does, and
+    before any command's module (with its imports) is loaded; a command's name, an option
+    or more words still go to the parser."""
+    import annotator.cli as cli
+    from annotator.ui.window import app
+
+    opened: list[object] = []
+    monkeypatch.setattr(app, "run", lambda project: opened.append(project) or 0)
+    for name in [m for m in sys.modules if m.startswith("annotator.cli.")
+                 and m != "annotator.cli.registry"]:
+        monkeypatch.delitem(sys.modules, name)
+    assert cli.main([str(tmp_path / "p.annotator")]) == 0
+    assert cli.main([]) == 0
+    assert cli.main(["postgresql://lab.example/study"]) == 0
+    assert opened == [tmp_path / "p.annotator", None, "postgresql://lab.example/study"]
+    assert not [m for m in sys.modules if m.startswith("annotator.cli.")
+                and m not in ("annotator.cli.registry",)]
+    assert cli.main(["gui", str(tmp_path / "q.annotator")]) == 0  # the parser's way
+    assert opened[-1] == tmp_path / "q.annotator"
+    assert run_cli("--version")[0] == 0
