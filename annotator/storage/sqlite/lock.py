@@ -8,12 +8,9 @@ over.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
-import socket
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 
@@ -32,13 +29,25 @@ def lock_path(project: Path) -> Path:
     return project.with_name(project.name + ".lock")
 
 
+def _host() -> str:
+    """This machine's name (``uname`` where there is one: what ``gethostname`` reads, without
+    loading ``socket`` before the window's first frame)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 def _me() -> Holder:
+    import getpass
+    from datetime import datetime
+
     try:
         user = getpass.getuser()
     except (OSError, KeyError):
         user = "someone"
-    return Holder(user, socket.gethostname(), os.getpid(),
-                  datetime.now().strftime("%Y-%m-%d %H:%M"))
+    return Holder(user, _host(), os.getpid(), datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
 def alive(pid: int) -> bool:
@@ -60,8 +69,7 @@ def holder(project: Path) -> Holder | None:
                        str(data["since"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    me = _me()
-    if found.host == me.host and (found.pid == me.pid or not alive(found.pid)):
+    if found.host == _host() and (found.pid == os.getpid() or not alive(found.pid)):
         return None  # ours, or left by a process that is gone
     return found
 
@@ -77,7 +85,7 @@ def acquire(project: Path) -> None:
 def release(project: Path) -> None:
     try:
         data = json.loads(lock_path(project).read_text(encoding="utf-8"))
-        if data.get("pid") == os.getpid() and data.get("host") == socket.gethostname():
+        if data.get("pid") == os.getpid() and data.get("host") == _host():
             lock_path(project).unlink()
     except (OSError, ValueError):
         pass

@@ -30,6 +30,7 @@ from annotator.domain.corpus_query import Query
 from annotator.domain.model import Document, Span
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import OffsetMap, snap_to_clusters, snap_to_words
+from annotator.ui.coding.looks import ARTICLE_POINT_SIZE
 from annotator.ui.coding.span_paint import (
     FILL_ALPHA,
     KEYWORD_COLOUR,
@@ -46,7 +47,7 @@ from annotator.ui.coding.span_paint import (
 from annotator.ui.coding.span_tips import span_tip
 
 __all__ = ["FILL_ALPHA", "KEYWORD_COLOUR", "NESTED_ALPHA", "SELECTED_ALPHA", "ArticleView"]
-BASE_POINT_SIZE = 12
+BASE_POINT_SIZE = ARTICLE_POINT_SIZE
 
 
 def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:

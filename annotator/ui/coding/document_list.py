@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,21 +20,9 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Status
 from annotator.storage import Project
 from annotator.ui.coding.document_model import DocumentListModel
+from annotator.ui.coding.looks import FILTER_PLACEHOLDER, list_table, size_list_columns
 
 FILTER_PAUSE_MS = 250  # searching 100,000 article texts takes SQLite most of a second
-_COLUMN_WIDTHS = ((1, 82), (2, 90), (3, 100))  # date, outlet, status; the title stretches
-
-
-def list_table(name: str) -> QTableView:
-    """A table of rows chosen one at a time, that Tab leaves and the arrows move within."""
-    table = QTableView()
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    table.setTabKeyNavigation(False)
-    table.setObjectName(name)
-    return table
 
 
 class DocumentList(QWidget):
@@ -46,7 +31,7 @@ class DocumentList(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.search_box = QLineEdit(placeholderText="Filter by title, outlet or text…")
+        self.search_box = QLineEdit(placeholderText=FILTER_PLACEHOLDER)
         self.search_box.setClearButtonEnabled(True)
         self.status_filter = QComboBox()
         self.status_filter.addItem("All", None)
@@ -74,13 +59,9 @@ class DocumentList(QWidget):
         self.model = DocumentListModel(project, coder)
         self.model.sig_reloaded.connect(self._arrived)
         self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in _COLUMN_WIDTHS:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        size_list_columns(self.table)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
     def opening(self, last: int | None) -> int | None:
         """The document a project opens on: the last one shown, if it is still listed (or,

@@ -14,14 +14,15 @@ from annotator.domain.errors import ServerUnreachable
 from annotator.domain.model import DocumentRow, Status
 from annotator.storage import Project
 from annotator.ui.coding.list_query import ListQuery
+from annotator.ui.coding.looks import LIST_COLUMNS as COLUMNS
+from annotator.ui.coding.looks import status_text
 
 _PAGE = 200
 _MAX_PAGES = 50
 ASYNC_FROM = 20_000  # documents from which even the plain list is read on the list's thread
 FIRST_ROWS = 500  # the list a window opens with: a few screenfuls, the rest from the thread
-COLUMNS = ("Title", "Date", "Outlet", "Status")
 SORT_KEYS = ("title", "date", "outlet", "status")
-_STATUS_MARK = {Status.NOT_STARTED: "○", Status.IN_PROGRESS: "◐", Status.DONE: "●"}
+_STATUS_TEXT = {status: status_text(status.value) for status in Status}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -74,7 +75,7 @@ class DocumentListModel(QAbstractTableModel):
                 return row.date or ""
             if column == 2:
                 return row.outlet or ""
-            return f"{_STATUS_MARK[row.status]} {row.status.display}"
+            return _STATUS_TEXT[row.status]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return row.title
         if role == Qt.ItemDataRole.UserRole:

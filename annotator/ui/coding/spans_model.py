@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor
 from annotator.domain.model import Span
 from annotator.domain.scheme import CodingScheme
 from annotator.domain.text import excerpt
+from annotator.ui.coding.looks import SPAN_COLUMNS as COLUMNS
 
-COLUMNS = ("Category", "Label", "Text", "Attributes", "Memo", "Coder")
 Index = QModelIndex | QPersistentModelIndex
 _Row = tuple[str, str, str, str, str, str, QColor | None]
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import paths
 from annotator.domain.errors import AnnotatorError
-from annotator.services import actions
-from annotator.storage import Project
 from annotator.storage.sqlite import lock
-from annotator.ui.window.main_window import MainWindow
+from annotator.ui.window.first_frame import show_first_frame
 from annotator.ui.window.session import end_crash_log, start_crash_log
 from annotator.ui.window.settings import Settings
+
+if TYPE_CHECKING:  # loaded after the first frame is drawn (first_frame.py)
+    from annotator.ui.window.main_window import MainWindow
 
 
 def application() -> QApplication:
@@ -32,6 +33,10 @@ def application() -> QApplication:
 def open_window(project_path: Path | str | None, settings: Settings | None = None,
                 coder: str | None = None) -> MainWindow | None:
     """Open the project (the sample if none) and the window; None if the user gave up."""
+    from annotator.services import actions
+    from annotator.storage import Project
+    from annotator.ui.window.main_window import MainWindow
+
     settings = settings or Settings.load()
     if paths.is_server(project_path):
         return _open_on_server(str(project_path), settings, coder)
@@ -68,6 +73,9 @@ def ask_coder(parent: None, known: list[str]) -> str | None:
 def _open_on_server(url: str, settings: Settings, coder: str | None) -> MainWindow | None:
     """A project on a lab's server: many coders at once is what it is for (no lock), and a
     coder's role says who they are."""
+    from annotator.storage import Project
+    from annotator.ui.window.main_window import MainWindow
+
     try:
         project = Project.open(url)
         role_coder, _coordinates = project.session_coder()
@@ -113,11 +121,17 @@ def run(project_path: Path | str | None = None) -> int:
                                 f"time (a crash, or it was killed). Everything it showed as "
                                 f"saved is in the project. If it crashed, the details are "
                                 f"in {crashed}.")
-    window = open_window(project_path)
+    settings = Settings.load()
+    frame = show_first_frame(project_path, settings)  # the article, while the rest loads
+    window = open_window(project_path, settings)
     if window is None:
+        if frame is not None:
+            frame.close()
         end_crash_log()
         return 1
     window.show()
+    if frame is not None:  # the window stands where the frame stood, then the frame goes
+        frame.close()
     code = app.exec()
     end_crash_log()
     return code

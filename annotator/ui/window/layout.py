@@ -8,15 +8,12 @@ the side panels collapse (View menu), the headline keeps to two lines.
 
 from __future__ import annotations
 
-import base64
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QGuiApplication, QResizeEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -27,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.coding.article_view import ArticleView
-from annotator.ui.coding.document_list import DocumentList, list_table
+from annotator.ui.coding.document_list import DocumentList
 from annotator.ui.coding.forms import SpanEditor, VariablesForm
+from annotator.ui.coding.looks import Headline, list_table, size_span_columns
 from annotator.ui.coding.scheme_panel import SchemePanel
 from annotator.ui.coding.spans_model import SpansTableModel
 from annotator.ui.study.compare import CompareLanes, Lane
+from annotator.ui.window.first_frame import from_b64, place, to_b64
 from annotator.ui.window.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -74,50 +73,6 @@ class WindowWidgets:
     saved_label: QLabel
     actions_by_name: dict[str, QAction]
     recent_menu: QMenu
-
-
-class Headline(QLabel):
-    """The document's title (at most two lines, elided) over its date and outlet."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("header")
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setWordWrap(True)
-        self.title, self.details, self.notice = "", "", ""
-
-    def show_document(self, title: str, details: str) -> None:
-        self.title, self.details, self.notice = title, details, ""
-        self._render()
-
-    def show_notice(self, html_text: str) -> None:
-        self.title = self.details = ""
-        self.notice = html_text
-        self._render()
-
-    def _render(self) -> None:
-        import html
-
-        if self.notice:
-            self.setText(self.notice)
-            return
-        font = self.font()
-        font.setPointSize(14)
-        font.setBold(True)
-        metrics = QFontMetrics(font)
-        width = max(self.width(), 200)
-        title = self.title  # two lines' worth, elided at the end
-        if metrics.horizontalAdvance(title) > 2 * width - 40:
-            title = metrics.elidedText(title, Qt.TextElideMode.ElideRight, 2 * width - 40)
-        self.setToolTip(self.title if title != self.title else "")
-        muted = self.palette().placeholderText().color().name()
-        self.setText(f"<b style='font-size:14pt'>{html.escape(title)}</b><br>"
-                     f"<span style='color:{muted}'>{html.escape(self.details)}</span>")
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        if self.title:
-            QTimer.singleShot(0, self._render)
 
 
 def _pane(label: QLabel, view: ArticleView) -> QWidget:
@@ -179,11 +134,7 @@ def _article_column(w: MainWindow) -> QSplitter:
     for changed in (w.spans_model.modelReset, w.spans_model.rowsInserted,
                     w.spans_model.rowsRemoved):  # laid out now, not by a timer that would
         changed.connect(lambda *_: w.spans_table.doItemsLayout())  # paint the table again
-    header = w.spans_table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # not per-row sizing
-    header.setStretchLastSection(True)
-    for section, width in enumerate((115, 150, 260)):
-        header.resizeSection(section, width)
+    size_span_columns(w.spans_table)
     article = QWidget()
     av = QVBoxLayout(article)
     av.setContentsMargins(4, 4, 4, 4)
@@ -221,48 +172,22 @@ def _codebook_column(w: MainWindow) -> QSplitter:
     return column
 
 
-def _b64(data: QByteArray) -> str:
-    return base64.b64encode(bytes(data.data())).decode("ascii")
-
-
-def _unb64(text: str) -> QByteArray:
-    return QByteArray(base64.b64decode(text)) if text else QByteArray()
-
-
 def restore_layout(w: MainWindow) -> None:
     """The window's size, docks, splitter and zoom as the settings remember them; the first
     window fits the screen it opens on (a laptop's 1366×768 among them)."""
-    if w.settings.geometry:
-        w.restoreGeometry(_unb64(w.settings.geometry))
-    else:
-        fit_to_screen(w)
+    place(w, w.settings)
     if w.settings.window_state:
-        w.restoreState(_unb64(w.settings.window_state))
+        w.restoreState(from_b64(w.settings.window_state))
     if w.settings.splitter_state:
-        w.splitter.restoreState(_unb64(w.settings.splitter_state))
+        w.splitter.restoreState(from_b64(w.settings.splitter_state))
     w.view.set_zoom(w.settings.zoom)
     w.lanes.set_zoom(w.settings.zoom)
 
 
-_FRAME = (16, 64)  # room for the window manager's frame and title bar, and a panel
-
-
-def fit_to_screen(w: QWidget) -> None:
-    """At most the screen's free area, less the frame, placed inside it."""
-    screen = w.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return
-    area = screen.availableGeometry()
-    width = min(w.width(), area.width() - _FRAME[0])
-    height = min(w.height(), area.height() - _FRAME[1])
-    w.resize(max(width, w.minimumSizeHint().width()), max(height, 200))
-    w.move(area.left() + max(0, (area.width() - w.width() - _FRAME[0]) // 2), area.top())
-
-
 def save_layout(w: MainWindow) -> None:
-    w.settings.geometry = _b64(w.saveGeometry())
-    w.settings.window_state = _b64(w.saveState())
-    w.settings.splitter_state = _b64(w.splitter.saveState())
+    w.settings.geometry = to_b64(w.saveGeometry())
+    w.settings.window_state = to_b64(w.saveState())
+    w.settings.splitter_state = to_b64(w.splitter.saveState())
     w.settings.zoom = w.view.zoom
     w.settings.coder_by_project[w.project.key] = w.coder
     w.settings.save()  # the coder's own name (settings.coder) changes only when they say so

@@ -23,6 +23,7 @@ from annotator.storage.sqlite import lock
 from annotator.ui.coding import operations as ops
 from annotator.ui.coding.commands import CodingPanel
 from annotator.ui.coding.document_model import DocumentListModel
+from annotator.ui.coding.looks import details_line
 from annotator.ui.coding.suggestions import SuggestionPanel
 from annotator.ui.study.adjudication import StudyPanel
 from annotator.ui.window.bridge import StoreBridge
@@ -177,8 +178,8 @@ class MainWindow(WindowWidgets, QMainWindow):
         if document is None:
             self.header.show_notice("<i>No documents yet: File → Import files or folder.</i>")
         else:
-            bits = [b for b in (document.date, document.outlet) if b]
-            self.header.show_document(document.title, " · ".join(bits))
+            self.header.show_document(document.title,
+                                      details_line(document.date, document.outlet))
             self.settings.last_document[self.project.key] = document.id
             self.session.place_changed()
         self.documents.select(self.document_id)

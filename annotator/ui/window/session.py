@@ -22,7 +22,6 @@ from PySide6.QtCore import QObject, QTimer
 from annotator import paths
 from annotator.domain.errors import AnnotatorError
 from annotator.storage.sqlite import lock
-from annotator.storage.sqlite.backup import make_backup
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -76,6 +75,8 @@ class Session(QObject):
         path = self.window.project.path
 
         def run() -> None:
+            from annotator.storage.sqlite.backup import make_backup  # after the first frame
+
             try:
                 make_backup(path, keep=settings.backups_keep, beside=settings.backups_beside,
                             min_age_seconds=min_age)
