@@ -289,8 +289,9 @@ class DocumentsMixin:
             return []
         coder_id = self._coder_id(coder, create=False) if coder else None
         marks = ",".join("?" * len(ids))
-        rows = {r[0]: r for r in self.db.execute(
-            f"SELECT d.id, d.title, d.date, d.outlet, st.status FROM documents d "
+        rows = {r[0]: r for r in self.db.execute(  # from the list's index, not the texts' table
+            f"SELECT d.id, d.title, d.date, d.outlet, st.status "
+            f"FROM documents d{self.db.sql.indexed_by('documents_list')} "
             f"LEFT JOIN document_status st ON st.document_id = d.id AND st.coder_id = ? "
             f"WHERE d.id IN ({marks})", [coder_id, *ids])}
         return [DocumentRow(r[0], r[1], r[2], r[3], Status(r[4] or "not_started"))

@@ -195,7 +195,7 @@ def test_a_password_in_the_location_is_refused_and_never_shown(url: str) -> None
 
 def test_a_coder_opening_a_project_an_older_annotator_made_is_told_who_updates_it(
         lab, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    """Versions 9 to 11 change tables a coder's role may not change: the coordinator
+    """Versions 9 to 12 change tables a coder's role may not change: the coordinator
     updates the project by opening it once; the coder is told so, instead of 'permission
     denied'."""
     from annotator.storage.sqlite.database import LATEST_VERSION
@@ -207,6 +207,7 @@ def test_a_coder_opening_a_project_an_older_annotator_made_is_told_who_updates_i
         owner.execute("ALTER TABLE documents DROP COLUMN content_hash")
         owner.execute("ALTER TABLE documents RENAME COLUMN publication_key TO content_hash")
         owner.execute("ALTER TABLE spans DROP COLUMN origin")  # version 11's
+        owner.execute("DROP INDEX documents_list")  # version 12's
         owner.execute("UPDATE annotator_meta SET value = '8' WHERE key = 'version'")
     url = lab["server"].as_user(lab["url"], lab["names"]["ana"])
     monkeypatch.setenv("PGPASSWORD", lab["passwords"]["ana"])

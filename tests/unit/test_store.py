@@ -252,6 +252,35 @@ def test_an_older_project_gets_its_index_built(tmp_path: Path) -> None:
         assert project.document_ids(search="lavr") == [1]
 
 
+@pytest.mark.sqlite_only  # the server's step: test_postgres.py migrates through every version
+def test_the_list_reads_its_rows_from_their_own_index(tmp_path: Path) -> None:
+    """Version 12: a page of the list comes from ``documents_list`` (its columns alone),
+    not from the table whose rows carry the texts; a version 11 file gets the index."""
+    path = tmp_path / "v11.annotator"
+    db = database.connect(path, new=True)
+    database.migrate(db, path, target=11)
+    db.execute("INSERT INTO coding_schemes (name, version, definition, applied_at) "
+               "VALUES ('s', 1, ?, 'x')", [__import__("json").dumps(
+                   load_scheme(DEFAULT_SCHEME).data)])
+    db.close()
+    with Project.open(path) as project:
+        from annotator.domain.model import NewDocument
+
+        project.import_documents([NewDocument(text=f"Text {i}.", title=f"T{i}",
+                                              outlet="Tass") for i in range(3)])
+        project.set_status(2, "ana", Status.DONE)
+        asked: list[str] = []
+        project.db.conn.set_trace_callback(asked.append)  # type: ignore[attr-defined]
+        rows = project.document_rows([3, 1, 2], "ana")
+        project.db.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+        assert [(r.id, r.title, r.outlet, r.status) for r in rows] == [
+            (3, "T2", "Tass", Status.NOT_STARTED), (1, "T0", "Tass", Status.NOT_STARTED),
+            (2, "T1", "Tass", Status.DONE)]
+        page = next(sql for sql in asked if "document_status" in sql)
+        plan = " ".join(str(r[-1]) for r in project.db.execute(f"EXPLAIN QUERY PLAN {page}"))
+        assert "COVERING INDEX documents_list" in plan, plan
+
+
 def test_a_span_read_from_the_store_is_the_span_the_dataclass_builds() -> None:
     import dataclasses
 

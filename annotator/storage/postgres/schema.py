@@ -182,5 +182,7 @@ MIGRATIONS: dict[int, str] = {  # version n -> n + 1, from FIRST_VERSION on
           CREATE INDEX documents_by_text ON documents(content_hash);""",
     # where a span came from: "" by hand, "auto-code", "speaker-finder"
     10: """ALTER TABLE spans ADD COLUMN origin TEXT COLLATE "C" NOT NULL DEFAULT '';""",
+    # the document list's rows from an index of their own columns (the file's version 12)
+    11: """CREATE INDEX documents_list ON documents(id) INCLUDE (title, date, outlet);""",
 }
 BASELINE = _collated(_TABLES) + _REST + _NOTIFY

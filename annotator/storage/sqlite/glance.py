@@ -78,7 +78,8 @@ def _read(conn: sqlite3.Connection, coder: str | None, last: int | None,
     else:
         rows = conn.execute(
             f"SELECT d.id, d.title, d.date, d.outlet, coalesce(st.status, 'not_started') "
-            f"FROM documents d {status}ORDER BY d.id LIMIT ?", [coder_id, count]).fetchall()
+            f"FROM documents d INDEXED BY documents_list {status}ORDER BY d.id LIMIT ?",
+            [coder_id, count]).fetchall()
     if not rows:
         return None
     shown = rows[0][0]

@@ -207,5 +207,12 @@ _V11 = """
 ALTER TABLE spans ADD COLUMN origin TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
+# Version 12: the document list's rows from an index of their own columns (10 MB at 100,000
+# documents), not from the table whose rows carry the texts: a page of 200 rows read from
+# a cold disk took 10–60 ms and up to 228 ms on a loaded machine, 2–20 ms from the index
+_V12 = """
+CREATE INDEX documents_list ON documents(id, title, date, outlet);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
 LATEST_VERSION = len(MIGRATIONS)
