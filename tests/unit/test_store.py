@@ -201,18 +201,24 @@ def test_save_copy_holds_everything_while_the_project_is_open(project: Project,
         project.save_copy(copy)
 
 
+def _older_file(tmp_path: Path, version: int) -> Path:
+    """A project file as annotator left it at ``version``, with the bundled scheme."""
+    path = tmp_path / f"v{version}.annotator"
+    db = database.connect(path, new=True)
+    database.migrate(db, path, target=version)
+    db.execute("INSERT INTO coding_schemes (name, version, definition, applied_at) "
+               "VALUES ('s', 1, ?, 'x')", [__import__("json").dumps(
+                   load_scheme(DEFAULT_SCHEME).data)])
+    db.close()
+    return path
+
+
 def test_a_read_only_command_brings_an_older_project_up_to_date(tmp_path: Path) -> None:
     """`annotator info` on a project of the previous file version: it is upgraded once
     (as opening it in the window would) and then read without writing."""
     from annotator import cli
 
-    path = tmp_path / "v3.annotator"
-    db = database.connect(path, new=True)
-    database.migrate(db, path, target=3)
-    db.execute("INSERT INTO coding_schemes (name, version, definition, applied_at) "
-               "VALUES ('s', 1, ?, 'x')", [__import__("json").dumps(
-                   load_scheme(DEFAULT_SCHEME).data)])
-    db.close()
+    path = _older_file(tmp_path, 3)
     assert cli.main(["info", str(path)]) == 0
     with Project.open(path, read_only=True) as project:
         assert database.version_of(project.db) == database.LATEST_VERSION
@@ -256,13 +262,7 @@ def test_an_older_project_gets_its_index_built(tmp_path: Path) -> None:
 def test_the_list_reads_its_rows_from_their_own_index(tmp_path: Path) -> None:
     """Version 12: a page of the list comes from ``documents_list`` (its columns alone),
     not from the table whose rows carry the texts; a version 11 file gets the index."""
-    path = tmp_path / "v11.annotator"
-    db = database.connect(path, new=True)
-    database.migrate(db, path, target=11)
-    db.execute("INSERT INTO coding_schemes (name, version, definition, applied_at) "
-               "VALUES ('s', 1, ?, 'x')", [__import__("json").dumps(
-                   load_scheme(DEFAULT_SCHEME).data)])
-    db.close()
+    path = _older_file(tmp_path, 11)
     with Project.open(path) as project:
         from annotator.domain.model import NewDocument
 
