@@ -210,3 +210,23 @@ def test_a_headline_is_cut_at_its_end_never_inside_a_character(qtbot, text: str)
         assert not cut[:-1].endswith("\u200d")
         if len(cut) > 2:
             assert metrics.horizontalAdvance(cut) <= width
+
+
+def test_the_frame_cuts_list_cells_in_the_middle_as_the_window_does(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """``elide_middle`` (which the first frame can use without Qt's namespace) cuts as
+    Qt's ElideMiddle does, at every width, for ASCII, accents and emoji."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QLabel
+
+    from annotator.ui.coding.looks import elide_middle
+
+    font = QLabel().font()
+    metrics = QFontMetrics(font)
+    titles = ["Vladimir Putin says NATO ignored Russia's security concerns",
+              "TheLibertyBeacon.com", "Äpfel und Birnen: Schröder über Grüne, café crème",
+              "Kyiv 🇺🇦 and Moscow 🇷🇺 trade blame — AVAILABLE WAVE Ta Te"]
+    for title in titles:
+        for width in range(24, 420, 5):
+            assert elide_middle(font, title, width) == metrics.elidedText(
+                title, Qt.TextElideMode.ElideMiddle, width), (title, width)

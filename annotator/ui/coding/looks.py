@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF, QTextLayout
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 if TYPE_CHECKING:
@@ -124,6 +124,37 @@ def elide_end(metrics: QFontMetrics, text: str, width: int) -> str:
                                    or text[low] in _JOINED or text[low - 1] == "\u200d"):
         low -= 1  # the cut would split a character the reader sees as one
     return text[:low].rstrip() + "…"
+
+
+def elide_middle(font: QFont, text: str, width: float) -> str:
+    """``text`` cut in its middle to fit ``width`` pixels, as Qt's ``ElideMiddle`` cuts it
+    (as many characters kept at each end, a flag or an accented letter counted as one,
+    their advances as laid out in the whole text), for the first frame, which cannot name
+    that mode without Qt's namespace."""
+    metrics = QFontMetricsF(font)
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    units = [0]  # UTF-16 offset of each code point, as Qt counts
+    for char in text:
+        units.append(units[-1] + (2 if ord(char) > 0xFFFF else 1))
+    bounds = [0]  # where each character a reader sees begins and ends
+    while bounds[-1] < units[-1]:
+        bounds.append(layout.nextCursorPosition(bounds[-1]))
+    x = {b: cast(tuple[float, int], line.cursorToX(b))[0] for b in bounds}
+    available = width - metrics.horizontalAdvance("…")
+    kept, left, right, last = 0, 0.0, 0.0, len(bounds) - 1
+    while kept < last and last - kept - 1 > 0:
+        left += x[bounds[kept + 1]] - x[bounds[kept]]
+        right += x[bounds[last - kept]] - x[bounds[last - kept - 1]]
+        if left + right >= available:
+            break
+        kept += 1
+    at = {unit: index for index, unit in enumerate(units)}
+    return f"{text[:at[bounds[kept]]]}…{text[at[bounds[last - kept]]:]}"
 
 
 def details_line(date: str | None, outlet: str | None) -> str:
