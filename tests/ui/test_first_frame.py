@@ -230,3 +230,13 @@ def test_the_frame_cuts_list_cells_in_the_middle_as_the_window_does(qtbot) -> No
         for width in range(24, 420, 5):
             assert elide_middle(font, title, width) == metrics.elidedText(
                 title, Qt.TextElideMode.ElideMiddle, width), (title, width)
+
+
+def test_a_headline_shows_markup_in_a_title_as_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from annotator.ui.coding.looks import Headline
+
+    header = Headline()
+    qtbot.addWidget(header)
+    header.show_document("AT&T says <b>no</b> to Tass", "2022-02-02 · R&R <news>")
+    assert "AT&amp;T says &lt;b&gt;no&lt;/b&gt; to Tass" in header.text()
+    assert "R&amp;R &lt;news&gt;" in header.text()

@@ -9,11 +9,9 @@ the headline), so that the one gives way to the other without a jump.
 
 from __future__ import annotations
 
-import html
 import unicodedata
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF, QTextLayout
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
@@ -67,6 +65,9 @@ def size_span_columns(table: QTableView) -> None:
         header.resizeSection(section, width)
 
 
+_AS_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})  # html.escape's, in text
+
+
 class Headline(QLabel):
     """The document's title (at most two lines, elided) over its date and outlet."""
 
@@ -98,13 +99,14 @@ class Headline(QLabel):
         title = elide_end(metrics, title, 2 * width - 40)
         self.setToolTip(self.title if title != self.title else "")
         muted = self.palette().placeholderText().color().name()
-        self.setText(f"<b style='font-size:14pt'>{html.escape(title)}</b><br>"
-                     f"<span style='color:{muted}'>{html.escape(self.details)}</span>")
+        self.setText(f"<b style='font-size:14pt'>{title.translate(_AS_TEXT)}</b><br>"
+                     f"<span style='color:{muted}'>{self.details.translate(_AS_TEXT)}</span>")
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        if self.title:
-            QTimer.singleShot(0, self._render)
+        if self.title and event.size().width() != event.oldSize().width():
+            self._render()  # at once, so the first paint shows the title cut for its width
+            # (a new height alone changes no cut, so this does not run again for it)
 
 
 def elide_end(metrics: QFontMetrics, text: str, width: int) -> str:
@@ -130,7 +132,7 @@ def elide_middle(font: QFont, text: str, width: float) -> str:
     """``text`` cut in its middle to fit ``width`` pixels, as Qt's ``ElideMiddle`` cuts it
     (as many characters kept at each end, a flag or an accented letter counted as one,
     their advances as laid out in the whole text), for the first frame, which cannot name
-    that mode without Qt's namespace."""
+    that mode without Qt's namespace. It walks in from both ends only as far as fits."""
     metrics = QFontMetricsF(font)
     if metrics.horizontalAdvance(text) <= width:
         return text
@@ -138,23 +140,29 @@ def elide_middle(font: QFont, text: str, width: float) -> str:
     layout.beginLayout()
     line = layout.createLine()
     layout.endLayout()
-    units = [0]  # UTF-16 offset of each code point, as Qt counts
-    for char in text:
-        units.append(units[-1] + (2 if ord(char) > 0xFFFF else 1))
-    bounds = [0]  # where each character a reader sees begins and ends
-    while bounds[-1] < units[-1]:
-        bounds.append(layout.nextCursorPosition(bounds[-1]))
-    x = {b: cast(tuple[float, int], line.cursorToX(b))[0] for b in bounds}
+
+    def x(position: int) -> float:
+        return cast(tuple[float, int], line.cursorToX(position))[0]
+
     available = width - metrics.horizontalAdvance("…")
-    kept, left, right, last = 0, 0.0, 0.0, len(bounds) - 1
-    while kept < last and last - kept - 1 > 0:
-        left += x[bounds[kept + 1]] - x[bounds[kept]]
-        right += x[bounds[last - kept]] - x[bounds[last - kept - 1]]
+    length = len(text.encode("utf-16-le")) // 2  # Qt's positions count UTF-16 units
+    left_at, right_at, left, right = 0, length, 0.0, 0.0  # kept: [0, left_at), [right_at, end)
+    while True:
+        next_left = layout.nextCursorPosition(left_at)  # one character a reader sees
+        next_right = layout.previousCursorPosition(right_at)
+        if next_left >= length or next_right <= 0:
+            break
+        left += x(next_left) - x(left_at)
+        right += x(right_at) - x(next_right)
         if left + right >= available:
             break
-        kept += 1
-    at = {unit: index for index, unit in enumerate(units)}
-    return f"{text[:at[bounds[kept]]]}…{text[at[bounds[last - kept]]:]}"
+        left_at, right_at = next_left, next_right
+    return f"{_utf16_prefix(text, left_at)}…{text[len(_utf16_prefix(text, right_at)):]}"
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The start of ``text`` that is ``units`` UTF-16 units long."""
+    return text.encode("utf-16-le")[:2 * units].decode("utf-16-le")
 
 
 def details_line(date: str | None, outlet: str | None) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from annotator import paths
 from annotator.domain.errors import AnnotatorError
@@ -33,6 +33,8 @@ def application() -> QApplication:
 def open_window(project_path: Path | str | None, settings: Settings | None = None,
                 coder: str | None = None) -> MainWindow | None:
     """Open the project (the sample if none) and the window; None if the user gave up."""
+    from PySide6.QtWidgets import QMessageBox
+
     from annotator.services import actions
     from annotator.storage import Project
     from annotator.ui.window.main_window import MainWindow
@@ -73,6 +75,8 @@ def ask_coder(parent: None, known: list[str]) -> str | None:
 def _open_on_server(url: str, settings: Settings, coder: str | None) -> MainWindow | None:
     """A project on a lab's server: many coders at once is what it is for (no lock), and a
     coder's role says who they are."""
+    from PySide6.QtWidgets import QMessageBox
+
     from annotator.storage import Project
     from annotator.ui.window.main_window import MainWindow
 
@@ -96,6 +100,8 @@ def _open_on_server(url: str, settings: Settings, coder: str | None) -> MainWind
 def _opened_elsewhere(path: Path) -> bool | None:
     """If another window or process has the project open, ask: read-only (True), anyway
     (False), or not at all (None). Nobody else: False."""
+    from PySide6.QtWidgets import QMessageBox
+
     other = lock.holder(path) if path.exists() else None
     if other is None:
         return False
@@ -117,6 +123,8 @@ def run(project_path: Path | str | None = None) -> int:
     app = application()
     crashed = start_crash_log()
     if crashed is not None:
+        from PySide6.QtWidgets import QMessageBox  # loaded only when needed before the frame
+
         QMessageBox.information(None, "annotator", "annotator did not close properly last "
                                 f"time (a crash, or it was killed). Everything it showed as "
                                 f"saved is in the project. If it crashed, the details are "

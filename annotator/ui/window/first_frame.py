@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QSplitter,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -54,6 +53,10 @@ LIST_ROWS = 60  # more than a screenful of the list at any window height
 # the window's menus (``menu_bar.MENUS``; a test keeps them equal), shown before they work
 MENU_TITLES = ("&File", "&Edit", "&Coding", "&Tools", "&View", "&Help")
 _EXPOSE_WAIT_S = 0.5  # a window manager maps a new window within this, or it is drawn later
+# where a cell's text begins and ends: the focus frame's margin (2 in QCommonStyle, which
+# Fusion and the Windows styles keep) + 1, as Qt's item views draw it. Asking the style
+# (QStyle.PM_FocusFrameHMargin) would cost 6 ms of the frame creating QStyle's enums.
+_CELL_MARGIN = 3
 
 
 class FirstFrame(QMainWindow):
@@ -90,12 +93,13 @@ class FirstFrame(QMainWindow):
                                  QStandardItem(status_text(state))])
         self.table = list_table("documents")
         self.table.setModel(self.rows)
-        self.table.setItemDelegate(_MiddleElided(self.table))
+        self.elided = _MiddleElided(self.table)  # titles and outlets (dates and statuses fit)
+        for elided in (0, 2):
+            self.table.setItemDelegateForColumn(elided, self.elided)
         size_list_columns(self.table)
-        shown = [r[0] for r in self.glance.rows].index(self.glance.document_id) \
-            if self.glance.document_id in {r[0] for r in self.glance.rows} else None
-        if shown is not None:
-            self.table.selectRow(shown)
+        ids = [row[0] for row in self.glance.rows]
+        if self.glance.document_id in ids:
+            self.table.selectRow(ids.index(self.glance.document_id))
         column = QWidget()
         layout = QVBoxLayout(column)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -126,7 +130,7 @@ class FirstFrame(QMainWindow):
         column = QWidget()  # the window's vertical splitter, as a layout (no Qt namespace)
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(QSplitter().handleWidth())
+        layout.setSpacing(self.splitter.handleWidth())
         layout.addWidget(article, 600)
         layout.addWidget(self.spans_table, 180)
         return column
@@ -139,8 +143,8 @@ class _MiddleElided(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
                         index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        margin = QApplication.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
-        option.text = elide_middle(option.font, option.text, option.rect.width() - 2 * margin)
+        option.text = elide_middle(option.font, option.text,
+                                   option.rect.width() - 2 * _CELL_MARGIN)
 
 
 def show_first_frame(project_path: Path | str | None, settings: Settings) -> FirstFrame | None:
