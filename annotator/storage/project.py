@@ -207,6 +207,13 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         if not self.read_only and not self.on_server:
             database.checkpoint(self.db)  # type: ignore[arg-type]
 
+    def checkpoint_file(self) -> tuple[int, int]:
+        """``checkpoint`` on a connection of its own, safe on any thread: (frames in the
+        -wal, frames copied); (0, 0) on a server or read-only."""
+        if self.read_only or self.on_server:
+            return 0, 0
+        return database.checkpoint_file(self.path)
+
     def close(self) -> None:
         self.checkpoint()
         self.db.close()

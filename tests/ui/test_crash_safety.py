@@ -115,3 +115,34 @@ def test_a_second_window_while_the_first_runs_is_not_told_of_a_crash(tmp_path: P
     assert session.start_crash_log() is not None  # the first window was killed
     session.end_crash_log()
     assert not session._marker().exists()
+
+
+def test_the_file_is_checkpointed_behind_the_window_every_few_dozen_changes(
+        make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's own checkpoint runs in the commit that passes 1,000 pages of -wal: 200 ms on
+    the window's thread at 100,000 documents. The session copies the -wal into the file on
+    a thread of its own every CHECKPOINT_EVERY changes, so that commit does not come."""
+    import sqlite3
+
+    from annotator.ui.window.session import CHECKPOINT_EVERY
+
+    window = make_window()
+    path = window.project.path
+
+    def in_the_file() -> int:  # spans the project file holds without its -wal
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+        try:
+            return int(conn.execute("SELECT count(*) FROM spans").fetchone()[0])
+        finally:
+            conn.close()
+
+    window.project.checkpoint()
+    before = in_the_file()
+    document = window.document_id
+    for i in range(CHECKPOINT_EVERY):
+        window.project.add_span(document, "ana", "speaker", i, i + 1)
+        qtbot.waitUntil(lambda n=i: window.session.changes == (n + 1) % CHECKPOINT_EVERY)
+        if i < CHECKPOINT_EVERY - 1:
+            assert in_the_file() == before  # still only in the -wal
+    window.session.checkpointing.join(10)
+    assert in_the_file() == before + CHECKPOINT_EVERY

@@ -187,6 +187,23 @@ def checkpoint(db: SqliteEngine) -> None:
         pass  # a reader holding the WAL open: the next checkpoint catches up
 
 
+def checkpoint_file(path: Path) -> tuple[int, int]:
+    """The same PASSIVE checkpoint on a connection of its own, for a thread other than the
+    window's; (frames in the -wal, frames copied), or (0, 0) if it could not run."""
+    try:
+        conn = sqlite3.connect(_uri(path, True) + "?mode=rw", uri=True, isolation_level=None,
+                               timeout=0.5)
+    except sqlite3.Error:
+        return 0, 0
+    try:
+        _busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(frames), int(copied)
+    except sqlite3.Error:
+        return 0, 0  # busy or damaged: the window's own checkpoints catch up
+    finally:
+        conn.close()
+
+
 def version_of(db: SqliteEngine) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
