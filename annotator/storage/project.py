@@ -203,16 +203,11 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
             return True
         return bool(self.db.reconnect())  # type: ignore[attr-defined]
 
-    def checkpoint(self) -> None:
+    def checkpoint(self, own_connection: bool = False) -> None:
+        """The -wal into the file; ``own_connection``: on one of its own, for any thread."""
         if not self.read_only and not self.on_server:
-            database.checkpoint(self.db)  # type: ignore[arg-type]
-
-    def checkpoint_file(self) -> tuple[int, int]:
-        """``checkpoint`` on a connection of its own, safe on any thread: (frames in the
-        -wal, frames copied); (0, 0) on a server or read-only."""
-        if self.read_only or self.on_server:
-            return 0, 0
-        return database.checkpoint_file(self.path)
+            database.checkpoint_file(self.path) if own_connection else \
+                database.checkpoint(self.db)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.checkpoint()

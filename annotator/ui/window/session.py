@@ -78,7 +78,7 @@ class Session(QObject):
                 self.checkpointing and self.checkpointing.is_alive()):
             self.changes = 0
             project = self.window.project
-            self.checkpointing = threading.Thread(target=project.checkpoint_file,
+            self.checkpointing = threading.Thread(target=project.checkpoint, args=(True,),
                                                   name="checkpoint", daemon=True)
             self.checkpointing.start()
 
