@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ def _me() -> Holder:
 
 def alive(pid: int) -> bool:
     """Whether process ``pid`` is running (on this machine)."""
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        return alive_on_windows(pid, kernel32, ctypes.get_last_error)  # type: ignore[attr-defined]
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -59,6 +66,27 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+_QUERY_LIMITED_INFORMATION, _STILL_ACTIVE, _ACCESS_DENIED = 0x1000, 259, 5
+
+
+def alive_on_windows(pid: int, kernel32: Any, last_error: Callable[[], int]) -> bool:
+    """Windows' answer. ``os.kill(pid, 0)`` there would end the process (it calls
+    ``TerminateProcess``): asking whether another window lives would close it. The process
+    is asked for its exit code instead; one we may not open exists, as someone else's."""
+    import ctypes
+
+    handle = kernel32.OpenProcess(_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return bool(last_error() == _ACCESS_DENIED)
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == _STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def holder(project: Path) -> Holder | None:
