@@ -240,3 +240,26 @@ def test_a_headline_shows_markup_in_a_title_as_text(qtbot) -> None:  # type: ign
     header.show_document("AT&T says <b>no</b> to Tass", "2022-02-02 · R&R <news>")
     assert "AT&amp;T says &lt;b&gt;no&lt;/b&gt; to Tass" in header.text()
     assert "R&amp;R &lt;news&gt;" in header.text()
+
+
+def test_what_stops_a_frame_never_stops_the_start(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A row the frame cannot show (a status no annotator writes, in a damaged file) means
+    no frame; the window opens as it always did."""
+    from annotator.ui.window import first_frame
+
+    path = tmp_path / "p.annotator"
+    _project(path, 3).close()
+    real = first_frame.glance
+
+    def odd(*args):  # type: ignore[no-untyped-def]
+        seen = real(*args)
+        return type(seen)(seen.coder, seen.document_id, seen.title, seen.date, seen.outlet,
+                          seen.text, [(1, "t", None, None, "reviewed")])
+
+    monkeypatch.setattr(first_frame, "glance", odd)
+    assert show_first_frame(path, Settings(coder="ana")) is None
+    window = app.open_window(path, Settings(coder="ana"))
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.document_id == 1
+    window.close_project()

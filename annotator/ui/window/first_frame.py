@@ -163,7 +163,10 @@ def show_first_frame(project_path: Path | str | None, settings: Settings) -> Fir
                   settings.last_document.get(key), LIST_ROWS)
     if seen is None:
         return None
-    frame = FirstFrame(path, seen, settings)
+    try:
+        frame = FirstFrame(path, seen, settings)
+    except Exception:  # noqa: BLE001 - a frame is a courtesy: the window opens (and says
+        return None  # what is wrong with the file) whatever stopped it
     frame.show()
     deadline = time.monotonic() + _EXPOSE_WAIT_S
     window = frame.windowHandle()
