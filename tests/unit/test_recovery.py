@@ -114,6 +114,26 @@ def test_backups_rotate_and_restore(tmp_path: Path) -> None:
         assert sum(1 for _ in project.iter_spans()) == 3
 
 
+def test_a_backup_a_closed_window_left_unfinished_is_dropped_at_the_next(
+        tmp_path: Path) -> None:
+    """A window closed (or killed) while it backed a project up on its thread leaves a
+    hidden copy as large as the project; the next backup drops it, not one being written."""
+    from annotator.storage.sqlite.backup import UNFINISHED_AFTER_S, backup_folder
+
+    path = coded_project(tmp_path)
+    make_backup(path)
+    folder = backup_folder(path)
+    left = folder / f".{path.stem}-20261203-060000-000000.annotator-backup.tmp"
+    writing = folder / f".{path.stem}-20261203-090000-000000.annotator-backup.tmp"
+    for tmp in (left, writing):
+        tmp.write_bytes(b"\0" * 4096)
+    old = time.time() - UNFINISHED_AFTER_S - 60
+    os.utime(left, (old, old))
+    make_backup(path)
+    assert not left.exists() and writing.exists()
+    assert len(list_backups(path)) == 2
+
+
 def test_restore_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                        ) -> None:
     path = coded_project(tmp_path)

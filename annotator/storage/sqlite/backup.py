@@ -60,6 +60,7 @@ def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
         return None
     folder = backup_folder(project, beside)
     folder.mkdir(parents=True, exist_ok=True)
+    _drop_unfinished(folder, project)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{project.stem}-{stamp}{SUFFIX}"
     tmp = target.with_name(f".{target.name}.tmp")
@@ -80,6 +81,20 @@ def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
         old.path.unlink(missing_ok=True)
     stat = target.stat()
     return Backup(target, datetime.fromtimestamp(stat.st_mtime), stat.st_size)
+
+
+UNFINISHED_AFTER_S = 120  # a copy being written is touched far more often than this
+
+
+def _drop_unfinished(folder: Path, project: Path) -> None:
+    """Copies a window left unfinished (it was closed or killed while backing up on its
+    thread): hidden, never listed, as large as the project; gone at the next backup."""
+    for tmp in folder.glob(f".{project.stem}-*{SUFFIX}.tmp"):
+        try:
+            if time.time() - tmp.stat().st_mtime > UNFINISHED_AFTER_S:
+                tmp.unlink()
+        except OSError:
+            pass  # another process's, or already gone
 
 
 def restore_backup(backup: Path, project: Path, *, keep: int = 10, beside: bool = False
