@@ -223,8 +223,7 @@ class DocumentsMixin:
         coder_id = self._coder_id(coder, create=False) if coder else None
         where: list[str] = ["TRUE"]
         params: list[Any] = [coder_id]
-        assigned = coder_id is not None and self.db.execute(
-            "SELECT 1 FROM assignments WHERE coder_id = ? LIMIT 1", [coder_id]).fetchone()
+        assigned = self._assigned(coder_id)
         if assigned:  # in a study a coder sees only their documents, in their own order
             where.append("d.id IN (SELECT document_id FROM assignments WHERE coder_id = ?)")
             params.append(coder_id)
@@ -279,9 +278,20 @@ class DocumentsMixin:
             sql += f" LIMIT {int(limit)}"
         return [r[0] for r in self.db.execute(sql, hit_params + params)]
 
-    def has_document(self, document_id: int) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE id = ?",
-                               [document_id]).fetchone() is not None
+    def is_listed(self, document_id: int, coder: str | None = None) -> bool:
+        """Whether ``document_id`` is in ``coder``'s whole list: in a study, among the
+        documents assigned to them; otherwise any of the project's."""
+        coder_id = self._coder_id(coder, create=False) if coder else None
+        sql, params = (("SELECT 1 FROM assignments WHERE coder_id = ? AND document_id = ?",
+                        [coder_id, document_id]) if self._assigned(coder_id) else
+                       ("SELECT 1 FROM documents WHERE id = ?", [document_id]))
+        return self.db.execute(sql, params).fetchone() is not None
+
+    def _assigned(self, coder_id: int | None) -> bool:
+        """Whether the coder has documents assigned (a study): then they list only those."""
+        return coder_id is not None and self.db.execute(
+            "SELECT 1 FROM assignments WHERE coder_id = ? LIMIT 1", [coder_id]).fetchone() \
+            is not None
 
     def document_rows(self, ids: list[int], coder: str | None) -> list[DocumentRow]:
         """The list's rows for ``ids`` (in that order): one query per page, not per row."""

@@ -263,3 +263,31 @@ def test_what_stops_a_frame_never_stops_the_start(qtbot, tmp_path, monkeypatch) 
     qtbot.addWidget(window)
     assert window.document_id == 1
     window.close_project()
+
+
+def test_a_long_assigned_list_opens_on_a_document_no_longer_assigned_as_a_short_one_does(
+        qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The last document shown opens only if it is still in the coder's list. A list long
+    enough to arrive in parts used to ask only whether the document existed, so a coder
+    whose assignments changed reopened a document no longer theirs; the frame, asking the
+    list, showed another, and the window then jumped."""
+    from annotator.ui.coding import document_model
+
+    monkeypatch.setattr(document_model, "FIRST_ROWS", 3)  # ana's list arrives in parts
+    path = tmp_path / "study.annotator"
+    project = _project(path, 30)
+    study.assign(project, ["ana", "ben"], overlap="0%", seed=3)
+    bens_only = next(i for i in project.all_document_ids()
+                     if i not in project.document_ids("ana"))
+    first = project.document_ids("ana")[0]
+    project.close()
+    settings = Settings(coder="ana")
+    settings.last_document[str(path.resolve())] = bens_only
+    frame = _framed(path, settings, qtbot)
+    assert frame.glance.document_id == first
+    window = app.open_window(path, settings)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.doc_model.partial  # the case: the rest of the list still coming
+    assert window.document_id == first
+    window.close_project()

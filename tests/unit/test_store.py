@@ -122,6 +122,18 @@ def test_document_ids_filter_and_sort(project: Project) -> None:
     assert dates == [None, None, "2021-12-08", "2021-12-23", "2022-02-02"]
 
 
+def test_a_document_is_listed_for_a_coder_as_their_list_shows_it(project: Project) -> None:
+    from annotator.services import study
+
+    assert project.is_listed(3, "ana") and project.is_listed(3) and not project.is_listed(99)
+    study.assign(project, ["ana", "ben"], overlap="0%", seed=1)
+    for coder in ("ana", "ben"):
+        listed = project.document_ids(coder)
+        assert [i for i in project.all_document_ids() if project.is_listed(i, coder)] == \
+            sorted(listed)
+    assert project.is_listed(3, "cora")  # no assignments: every document
+
+
 def test_every_sort_key_in_both_orders(project: Project) -> None:
     """Descending by status was an SQL syntax error (a click on the header's second sort)."""
     project.set_status(2, "ana", Status.DONE)

@@ -64,11 +64,11 @@ class DocumentList(QWidget):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
     def opening(self, last: int | None) -> int | None:
-        """The document a project opens on: the last one shown, if it is still listed (or,
-        while the rest of the list is coming, still there), else the first."""
+        """The document a project opens on: the last one shown, if it is still in the list
+        (asked of the store while the rest of the list is coming), else the first."""
         ids, model = self.model.ids, self.model
-        if last is not None and (last in ids or (model.partial
-                                                 and model.project.has_document(last))):
+        if last is not None and (last in ids or (
+                model.partial and model.project.is_listed(last, model.coder))):
             return last
         return ids[0] if ids else None
 
