@@ -206,8 +206,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
     def checkpoint(self, own_connection: bool = False) -> None:
         """The -wal into the file; ``own_connection``: on one of its own, for any thread."""
         if not self.read_only and not self.on_server:
-            database.checkpoint_file(self.path) if own_connection else \
-                database.checkpoint(self.db)  # type: ignore[arg-type]
+            database.checkpoint(self.db, self.path if own_connection else None)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.checkpoint()

@@ -175,33 +175,24 @@ def remove_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def checkpoint(db: SqliteEngine) -> None:
-    """Copy the -wal file into the project file, so the file alone is the whole project.
+def checkpoint(db: SqliteEngine, own_connection_to: Path | None = None) -> None:
+    """Copy the -wal file into the project file, so the file alone is the whole project;
+    with ``own_connection_to``, on a connection of its own (for a thread other than the
+    window's).
 
     PASSIVE: it copies what it can and never waits. TRUNCATE would wait (up to the busy
     timeout, on the UI thread) for a reader to finish, such as a backup of a large project.
     """
     try:
-        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        conn = sqlite3.connect(f"{_uri(own_connection_to, True)}?mode=rw", uri=True,
+                               isolation_level=None, timeout=0.5) if own_connection_to else None
+        try:
+            (conn or db).execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            if conn is not None:
+                conn.close()
     except sqlite3.Error:
         pass  # a reader holding the WAL open: the next checkpoint catches up
-
-
-def checkpoint_file(path: Path) -> tuple[int, int]:
-    """The same PASSIVE checkpoint on a connection of its own, for a thread other than the
-    window's; (frames in the -wal, frames copied), or (0, 0) if it could not run."""
-    try:
-        conn = sqlite3.connect(_uri(path, True) + "?mode=rw", uri=True, isolation_level=None,
-                               timeout=0.5)
-    except sqlite3.Error:
-        return 0, 0
-    try:
-        _busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        return int(frames), int(copied)
-    except sqlite3.Error:
-        return 0, 0  # busy or damaged: the window's own checkpoints catch up
-    finally:
-        conn.close()
 
 
 def version_of(db: SqliteEngine) -> int:

@@ -95,8 +95,7 @@ class Headline(QLabel):
         font.setBold(True)
         metrics = QFontMetrics(font)
         width = max(self.width(), 200)
-        title = self.title  # two lines' worth, elided at the end
-        title = elide_end(metrics, title, 2 * width - 40)
+        title = elide_end(metrics, self.title, 2 * width - 40)  # two lines' worth
         self.setToolTip(self.title if title != self.title else "")
         muted = self.palette().placeholderText().color().name()
         self.setText(f"<b style='font-size:14pt'>{title.translate(_AS_TEXT)}</b><br>"
