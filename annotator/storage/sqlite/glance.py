@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from annotator.storage.sqlite.schema import APPLICATION_ID, LATEST_VERSION
 
@@ -24,8 +24,7 @@ from annotator.storage.sqlite.schema import APPLICATION_ID, LATEST_VERSION
 Row = tuple[int, str, str | None, str | None, str]
 
 
-@dataclass(frozen=True)
-class Glance:
+class Glance(NamedTuple):
     coder: str  # whose list: the package's coder, if the project is a package
     document_id: int
     title: str

@@ -1,14 +1,15 @@
 """User settings, each declared once with its type and default, stored as JSON under platformdirs.
 
 The file carries a version; ``_UPGRADES`` moves an older file forward. Widgets read and write
-settings only through ``Settings``, never through bare strings scattered around.
+settings only through ``Settings``, never through bare strings scattered around. Not a
+dataclass: the settings are read before the first frame, which importing dataclasses (2 ms)
+and generating a class from 13 fields would delay.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +19,36 @@ VERSION = 1
 MAX_RECENT = 10
 
 
-@dataclass
 class Settings:
+    """Each setting is a class attribute with its type and default; an instance starts with
+    the defaults (a fresh copy of each list and dict) and takes keyword overrides."""
+
     coder: str = ""  # your name as a coder: what a project you have not coded in starts with
-    coder_by_project: dict[str, str] = field(default_factory=dict)  # project key → coder
+    coder_by_project: dict[str, str] = {}  # project key → coder
     snap_to_words: bool = True
     zoom: int = 0  # points added to the base font size
     geometry: str = ""  # base64 of QMainWindow.saveGeometry()
     window_state: str = ""  # base64 of QMainWindow.saveState()
     splitter_state: str = ""
-    recent_projects: list[str] = field(default_factory=list)
-    last_document: dict[str, int] = field(default_factory=dict)  # project path → document id
-    blind_by_project: dict[str, bool] = field(default_factory=dict)  # "path|coder" → blind
+    recent_projects: list[str] = []
+    last_document: dict[str, int] = {}  # project path → document id
+    blind_by_project: dict[str, bool] = {}  # "path|coder" → blind
     backups_keep: int = 10  # rotating backups made at open and daily while open
     backups_beside: bool = False  # in "<project>.backups" beside it, not the data folder
-    keywords: list[str] = field(default_factory=list)  # View → Highlight keywords, per line
+    keywords: list[str] = []  # View → Highlight keywords, per line
+
+    def __init__(self, **values: Any) -> None:
+        for name in _names():
+            default = getattr(Settings, name)
+            setattr(self, name, type(default)(default) if isinstance(default, (dict, list))
+                    else default)
+        for name, value in values.items():
+            if name not in _names():
+                raise TypeError(f"no setting named {name!r}")
+            setattr(self, name, value)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _names()}
 
     @staticmethod
     def path() -> Path:
@@ -45,7 +61,7 @@ class Settings:
         except (OSError, ValueError):
             return cls()
         data = _upgrade(data)
-        known = {f.name for f in fields(cls)}
+        known = _names()
         settings = cls()
         for key, value in data.items():
             if key in known and isinstance(value, type(getattr(settings, key))):
@@ -56,7 +72,7 @@ class Settings:
         path = self.path()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": VERSION, **asdict(self)}, indent=2),
+        tmp.write_text(json.dumps({"version": VERSION, **self.as_dict()}, indent=2),
                        encoding="utf-8")
         os.replace(tmp, path)  # never a half-written settings file
 
@@ -65,6 +81,10 @@ class Settings:
         name = project
         self.recent_projects = [name] + [p for p in self.recent_projects if p != name]
         del self.recent_projects[MAX_RECENT:]
+
+
+def _names() -> tuple[str, ...]:
+    return tuple(Settings.__annotations__)
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
