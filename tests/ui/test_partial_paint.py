@@ -113,3 +113,59 @@ def test_splice_cuts_the_old_pieces_at_the_edges() -> None:
     assert [(p.start, p.end) for p in splice(old, [], 10, 12)] == [(0, 10), (12, 20)]
     assert [(p.start, p.end) for p in splice(old, [], 2, 4)] == [(0, 2), (4, 10), (12, 20)]
     assert [(p.start, p.end) for p in splice(old, [], 0, 30)] == []
+
+
+class _Counted:
+    """A view's document that counts the text it is told to lay out again."""
+
+    def __init__(self, document: object) -> None:
+        self.document, self.dirty = document, 0
+
+    def markContentsDirty(self, *args: int) -> None:  # noqa: N802 - Qt's name
+        self.dirty += 1
+        self.document.markContentsDirty(*args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.document, name)
+
+
+def test_a_new_text_comes_with_its_spans_and_is_laid_out_once(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Given with the text, the spans are formats before Qt lays the text out (set
+    afterwards, every block Qt had laid out is laid out again), and look the same."""
+    scheme = load_scheme(default_scheme_path())
+    rng = random.Random(7)
+    spans = sorted((_span(rng, n) for n in range(40)), key=lambda s: (s.start, s.end, s.id))
+    document = Document(1, TEXT, "t", None, None, None, None, "h", {})
+    view = _view(qtbot)
+    counted = _Counted(view.document())
+    view.document = lambda: counted  # type: ignore[method-assign]
+    view.set_document(document)
+    view.set_spans(spans, scheme)
+    assert counted.dirty > 0  # the text laid out bare, then again with the spans
+    counted.dirty = 0
+    view.set_document(document, spans, scheme)
+    assert counted.dirty == 0
+    fresh = _view(qtbot)
+    fresh.set_spans(spans, scheme)
+    assert _drawn(view) == _drawn(fresh)
+    cuts: list[tuple[int, int]] = []
+    whole_cut = view._cut
+    view._cut = lambda low, high: cuts.append((low, high)) or whole_cut(low, high)  # type: ignore[method-assign]
+    view.set_spans(spans, scheme)  # as the window then passes them: nothing to do
+    assert cuts == [] and counted.dirty == 0
+
+
+def test_a_screen_beyond_the_opening_band_is_drawn_too(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.ui.coding import article_view
+
+    monkeypatch.setattr(article_view, "MARGIN", 40)
+    scheme = load_scheme(default_scheme_path())
+    rng = random.Random(8)
+    spans = sorted((_span(rng, n) for n in range(40)), key=lambda s: (s.start, s.end, s.id))
+    view = _view(qtbot)
+    view._screenful = 10  # the guess: a band of 50 code points, less than the screen shows
+    view.set_document(Document(1, TEXT, "t", None, None, None, None, "h", {}), spans, scheme)
+    assert view._band[1] > 50
+    fresh = _view(qtbot)
+    fresh.set_spans(spans, scheme)
+    assert _drawn(view) == _drawn(fresh)

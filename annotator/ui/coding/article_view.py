@@ -7,7 +7,8 @@ Spans are drawn as character formats of the blocks' layouts (``span_paint``), pa
 the text, not as one extra selection each on every repaint. The view formats the blocks
 that touch the visible text and a margin of a screenful either side, formats more when
 scrolling leaves that band, and after a change re-formats only the blocks whose pieces
-changed (adding a span re-lays out its paragraph, not the article).
+changed (adding a span re-lays out its paragraph, not the article). A new text comes with
+its spans, formatted before Qt first lays it out.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from annotator.ui.coding.span_tips import span_tip
 
 __all__ = ["FILL_ALPHA", "KEYWORD_COLOUR", "NESTED_ALPHA", "SELECTED_ALPHA", "ArticleView"]
 BASE_POINT_SIZE = ARTICLE_POINT_SIZE
+MARGIN = 2_000  # code points formatted beyond the screen, at least (a screenful if more)
 
 
 def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
@@ -93,6 +95,7 @@ class ArticleView(QTextEdit):
         self._pieces: list[Piece] = []  # what the band shows, in text order
         self._formatted: dict[int, tuple[tuple[int, int, int], ...]] = {}  # block → ranges
         self._band: tuple[int, int] = (0, 0)  # code points whose blocks are formatted
+        self._screenful = MARGIN  # code points the screen showed last (a new text's guess)
         self.keywords: Query | None = None  # a reading aid, never stored as spans
         self.keyword_ranges: list[tuple[int, int]] = []
         self.suggestions: list[tuple[int, int, str]] = []  # (start, end, category) proposed
@@ -100,15 +103,48 @@ class ArticleView(QTextEdit):
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # -- content -------------------------------------------------------------------------
-    def set_document(self, document: Document | None) -> None:
+    def set_document(self, document: Document | None, spans: list[Span] | None = None,
+                     scheme: CodingScheme | None = None) -> None:
+        """Show ``document``; with ``spans`` and their ``scheme``, drawn from the first
+        paint: the opening band's blocks get their formats as the new text's blocks are
+        made, before Qt lays out the first of them (the document's ``contentsChange`` comes
+        first, as a syntax highlighter's does), so that no block is laid out twice (once
+        bare, then with its formats: 1–2 ms of a switch). ``set_spans`` with the same list
+        then changes nothing."""
         self.text = document.text if document else ""
         self.offsets = OffsetMap(self.text)
         self.spans, self.selected_span_id, self.suggestions = [], None, []
         self._pieces, self._formatted = [], {}  # new blocks, with layouts of their own
         self._band = (0, 0)
-        self.setPlainText(qt_text(self.text))
-        self.moveCursor(QTextCursor.MoveOperation.Start)
         self.keyword_ranges = self.keywords.matches(self.text) if self.keywords else []
+        shown = qt_text(self.text)
+        if not spans or scheme is None:
+            self.setPlainText(shown)
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+            return
+        self.spans, self.scheme, self.different = spans, scheme, set()
+        doc, units = self.document(), len(shown.encode("utf-16-le")) // 2
+        made = False
+
+        def formats_first(_at: int, _removed: int, _added: int) -> None:
+            nonlocal made
+            if not made and doc.characterCount() == units + 1:  # the new text, not the
+                made = True  # old one cleared first
+                # the band _paint would choose at the top, for the screen as it was
+                self._band = (0, self._screenful + max(MARGIN, self._screenful))
+                self._pieces = self._cut(*self._band)
+                self._format_blocks(*self._band)
+
+        doc.contentsChange.connect(formats_first)
+        try:
+            self.setPlainText(shown)
+        finally:
+            doc.contentsChange.disconnect(formats_first)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        if made:
+            self._scrolled()  # a screen showing more than the opening band gets the rest
+        else:  # (no change came with the whole text: drawn as after a scroll)
+            self._paint()
 
     def set_keywords(self, keywords: Query | None) -> None:
         """Terms to show in every article (blue, dotted underline), beneath coded spans."""
@@ -148,6 +184,8 @@ class ArticleView(QTextEdit):
 
     def _scrolled(self) -> None:
         first, last = self._visible()
+        if last < len(self.text):  # a full screen (a short text's says less)
+            self._screenful = last - first
         if first < self._band[0] or last > self._band[1]:
             self._paint()
 
@@ -172,7 +210,7 @@ class ArticleView(QTextEdit):
         first, last = self._visible()
         low, high = self._band
         if ranges is None or first < low or last > high:
-            margin = max(2_000, last - first)
+            margin = max(MARGIN, last - first)
             low, high = self._band = (max(0, first - margin), last + margin)
             self._pieces = self._cut(low, high)
             self._format_blocks(low, high)

@@ -172,7 +172,8 @@ class MainWindow(WindowWidgets, QMainWindow):
             return
         self.document_id = document_id
         self.selected_span_id = self.compare_selected_span_id = None
-        self.view.set_document(document)
+        spans = self.visible_spans()  # drawn with the text (ArticleView.set_document)
+        self.view.set_document(document, spans, self.project.scheme)
         self.lanes.set_document(document)
         self.scheme_panel.show_category(None)
         if document is None:
@@ -183,7 +184,7 @@ class MainWindow(WindowWidgets, QMainWindow):
             self.settings.last_document[self.project.key] = document.id
             self.session.place_changed()
         self.documents.select(self.document_id)
-        self.refresh_coding()
+        self.refresh_coding(spans)
         self.update_status_bar()
 
     def visible_spans(self) -> list[Span]:
@@ -193,10 +194,11 @@ class MainWindow(WindowWidgets, QMainWindow):
             return self.project.spans(self.document_id, self.coder)
         return self.project.spans(self.document_id)
 
-    def refresh_coding(self) -> None:
-        """Re-read this document's spans, variables and status from the store."""
+    def refresh_coding(self, spans: list[Span] | None = None) -> None:
+        """Re-read this document's spans (unless just read: ``spans``), variables and
+        status from the store."""
         scheme = self.project.scheme
-        self.spans = self.visible_spans()
+        self.spans = self.visible_spans() if spans is None else spans
         if self.selected_span_id not in {s.id for s in self.spans}:
             self.selected_span_id = None
         different: set[str] = set()
