@@ -169,3 +169,14 @@ def test_a_screen_beyond_the_opening_band_is_drawn_too(qtbot, monkeypatch) -> No
     fresh = _view(qtbot)
     fresh.set_spans(spans, scheme)
     assert _drawn(view) == _drawn(fresh)
+
+
+def test_the_article_keeps_its_width_from_a_short_text_to_a_long_one(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """No scroll bar comes and goes (each time Qt laid the text out again at the new width)."""
+    view = _view(qtbot)
+    widths = set()
+    for text in ("A short one.", TEXT * 4, "", TEXT):
+        view.set_document(Document(1, text, "t", None, None, None, None, "h", {}))
+        qtbot.wait(30)  # the rest of a long text is laid out on Qt's timer
+        widths.add(view.viewport().width())
+    assert len(widths) == 1

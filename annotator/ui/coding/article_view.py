@@ -81,6 +81,9 @@ class ArticleView(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
         self.setTabChangesFocus(True)  # Tab leaves the article for the span's fields
+        # a scroll bar that comes and goes changes the text's width: Qt then lays out again
+        # what it had laid out (twice a switch, as a new text's height grows): 3 ms
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setObjectName("article")
         self.text = ""
         self.offsets = OffsetMap("")
