@@ -108,32 +108,23 @@ class ArticleView(QTextEdit):
     # -- content -------------------------------------------------------------------------
     def set_document(self, document: Document | None, spans: list[Span] | None = None,
                      scheme: CodingScheme | None = None) -> None:
-        """Show ``document``; with ``spans`` and their ``scheme``, drawn from the first
-        paint: the opening band's blocks get their formats as the new text's blocks are
-        made, before Qt lays out the first of them (the document's ``contentsChange`` comes
-        first, as a syntax highlighter's does), so that no block is laid out twice (once
-        bare, then with its formats: 1–2 ms of a switch). ``set_spans`` with the same list
-        then changes nothing."""
+        """Show ``document`` with ``spans`` (of ``scheme``) drawn from the first paint: the
+        opening band's blocks get their formats as Qt makes them, before it lays out the
+        first (the document's ``contentsChange`` comes first, as for a syntax highlighter);
+        spans set afterwards re-laid out every block laid out bare (1–2 ms a switch)."""
         self.text = document.text if document else ""
         self.offsets = OffsetMap(self.text)
-        self.spans, self.selected_span_id, self.suggestions = [], None, []
+        self.spans, self.selected_span_id, self.suggestions = spans or [], None, []
+        self.scheme, self.different = scheme or self.scheme, set()
         self._pieces, self._formatted = [], {}  # new blocks, with layouts of their own
         self._band = (0, 0)
         self.keyword_ranges = self.keywords.matches(self.text) if self.keywords else []
         shown = qt_text(self.text)
-        if not spans or scheme is None:
-            self.setPlainText(shown)
-            self.moveCursor(QTextCursor.MoveOperation.Start)
-            return
-        self.spans, self.scheme, self.different = spans, scheme, set()
         doc, units = self.document(), len(shown.encode("utf-16-le")) // 2
-        made = False
 
         def formats_first(_at: int, _removed: int, _added: int) -> None:
-            nonlocal made
-            if not made and doc.characterCount() == units + 1:  # the new text, not the
-                made = True  # old one cleared first
-                # the band _paint would choose at the top, for the screen as it was
+            if not self._band[1] and doc.characterCount() == units + 1:  # the new text (the
+                # old one may be cleared first), in the band _paint chooses at the top
                 self._band = (0, self._screenful + max(MARGIN, self._screenful))
                 self._pieces = self._cut(*self._band)
                 self._format_blocks(*self._band)
@@ -144,7 +135,7 @@ class ArticleView(QTextEdit):
         finally:
             doc.contentsChange.disconnect(formats_first)
         self.moveCursor(QTextCursor.MoveOperation.Start)
-        if made:
+        if self._band[1]:
             self._scrolled()  # a screen showing more than the opening band gets the rest
         else:  # (no change came with the whole text: drawn as after a scroll)
             self._paint()
