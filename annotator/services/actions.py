@@ -332,9 +332,10 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
         return 1
     # tables and brat hold only coded documents; JSONL and REFI-QDA carry the whole corpus
     coded_only = fmt in ("spans-csv", "matrix-csv", "spss", "stata", "brat")
-    total = len({d for d, _ in project.statuses()}) if coded_only else project.document_count()
 
     def records() -> Iterator[DocumentRecord]:
+        total = len({d for d, _ in project.statuses()}) if coded_only \
+            else project.document_count()  # (asked here: the spans CSV counts spans)
         for done, record in enumerate(project.iter_records(coders, documents,
                                                            coded_only=coded_only), start=1):
             if cancelled and cancelled():

@@ -241,9 +241,13 @@ class ExchangeMixin:
             if links:
                 yield [r[:11] + spread(r) + r[12:] for r in rows]
                 continue
-            for attributes in {r[11] for r in rows}.difference(spread_of):
-                spread_of[attributes] = cells(json.loads(attributes))
-            yield [r[:11] + spread_of[r[11]] + r[12:] for r in rows]
+            try:  # most batches hold no attribute set not seen before
+                spread_rows = [r[:11] + spread_of[r[11]] + r[12:] for r in rows]
+            except KeyError:
+                for attributes in {r[11] for r in rows}.difference(spread_of):
+                    spread_of[attributes] = cells(json.loads(attributes))
+                spread_rows = [r[:11] + spread_of[r[11]] + r[12:] for r in rows]
+            yield spread_rows
 
 
 class _by_document:  # noqa: N801 - reads as what it does
