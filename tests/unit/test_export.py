@@ -4,6 +4,7 @@ the stored spans, including a document with emoji and one that had CRLF line end
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import re
 import zipfile
@@ -292,3 +293,15 @@ def test_a_span_whose_text_was_changed_outside_stops_the_export(tmp_path: Path,
     with Project.open(path) as project, pytest.raises(Exception, match="document 17"):
         actions.export(project, fmt.replace("-excel", ""), target, excel=fmt.endswith("excel"))
     assert not target.exists()  # nothing written, not even the first rows
+    assert gc.isenabled()  # on again after a failed export too
+
+
+def test_the_spans_csv_streams_without_the_cycle_collector(coded: Project, tmp_path: Path
+                                                            ) -> None:
+    """Off while the rows stream (they hold no cycles; walking them cost 7 % at a million),
+    and on again after."""
+    during: list[bool] = []
+    actions.export(coded, "spans-csv", tmp_path / "spans.csv",
+                   progress=lambda _done, _total: during.append(gc.isenabled()))
+    assert during and not any(during)
+    assert gc.isenabled()
