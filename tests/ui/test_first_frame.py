@@ -48,6 +48,7 @@ def _same_as_window(frame: FirstFrame, path: Path, settings: Settings, qtbot) ->
     assert window.document_id == frame.glance.document_id
     assert window.view.toPlainText() == frame.article.toPlainText()
     assert window.header.text() == frame.header.text()
+    assert window.view.verticalScrollBarPolicy() == frame.article.verticalScrollBarPolicy()
     model = window.doc_model
     shown = min(model.rowCount(), frame.rows.rowCount())
     assert shown == min(model.rowCount(), 60)

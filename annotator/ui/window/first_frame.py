@@ -112,6 +112,9 @@ class FirstFrame(QMainWindow):
         self.header.show_document(self.glance.title,
                                   details_line(self.glance.date, self.glance.outlet))
         self.article = QPlainTextEdit(readOnly=True)
+        # its scroll bar always shown, as the window's (ArticleView): the text is as wide in
+        # both (the property by its number, 2, ScrollBarAlwaysOn: no Qt namespace)
+        self.article.setProperty("verticalScrollBarPolicy", 2)
         font = self.article.font()
         font.setPointSize(ARTICLE_POINT_SIZE + max(-6, min(24, zoom)))
         self.article.setFont(font)
