@@ -228,26 +228,30 @@ class ExchangeMixin:
             f"WHERE {' AND '.join(where)} "
             "ORDER BY s.document_id, c.name, s.start_offset, s.end_offset, s.created_at", params,
             size=5000)
-        spread_of: dict[str, tuple[Any, ...]] = {}  # most spans share a few attribute sets
+        spread_of = _Spread(cells)  # most spans share a few attribute sets
 
         def spread(r: Any) -> tuple[Any, ...]:
-            if links and r[0] in links:
+            if r[0] in links:
                 return cells({**json.loads(r[11]), **links[r[0]]})
-            if (found := spread_of.get(r[11])) is None:
-                found = spread_of[r[11]] = cells(json.loads(r[11]))
-            return found
+            return spread_of[r[11]]
 
         for rows in batches:  # rows are tuples; a slice of one is a tuple, made in C
             if links:
                 yield [r[:11] + spread(r) + r[12:] for r in rows]
-                continue
-            try:  # most batches hold no attribute set not seen before
-                spread_rows = [r[:11] + spread_of[r[11]] + r[12:] for r in rows]
-            except KeyError:
-                for attributes in {r[11] for r in rows}.difference(spread_of):
-                    spread_of[attributes] = cells(json.loads(attributes))
-                spread_rows = [r[:11] + spread_of[r[11]] + r[12:] for r in rows]
-            yield spread_rows
+            else:  # (a set seen before is one lookup in C; a new one is worked out once)
+                yield [r[:11] + spread_of[r[11]] + r[12:] for r in rows]
+
+
+class _Spread(dict[str, tuple[Any, ...]]):
+    """An attribute set's cells, keyed by its stored JSON, worked out when first asked."""
+
+    def __init__(self, cells: Callable[[dict[str, Any]], tuple[Any, ...]]) -> None:
+        super().__init__()
+        self.cells = cells
+
+    def __missing__(self, attributes: str) -> tuple[Any, ...]:
+        found = self[attributes] = self.cells(json.loads(attributes))
+        return found
 
 
 class _by_document:  # noqa: N801 - reads as what it does

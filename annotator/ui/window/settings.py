@@ -38,17 +38,17 @@ class Settings:
     keywords: list[str] = []  # View → Highlight keywords, per line
 
     def __init__(self, **values: Any) -> None:
-        for name in _names():
+        for name in _NAMES:
             default = getattr(Settings, name)
             setattr(self, name, type(default)(default) if isinstance(default, (dict, list))
                     else default)
         for name, value in values.items():
-            if name not in _names():
+            if name not in _NAMES:
                 raise TypeError(f"no setting named {name!r}")
             setattr(self, name, value)
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _names()}
+        return {name: getattr(self, name) for name in _NAMES}
 
     @staticmethod
     def path() -> Path:
@@ -61,10 +61,9 @@ class Settings:
         except (OSError, ValueError):
             return cls()
         data = _upgrade(data)
-        known = _names()
         settings = cls()
         for key, value in data.items():
-            if key in known and isinstance(value, type(getattr(settings, key))):
+            if key in _NAMES and isinstance(value, type(getattr(settings, key))):
                 setattr(settings, key, value)
         return settings
 
@@ -83,8 +82,7 @@ class Settings:
         del self.recent_projects[MAX_RECENT:]
 
 
-def _names() -> tuple[str, ...]:
-    return tuple(Settings.__annotations__)
+_NAMES = tuple(Settings.__annotations__)  # every setting, in the order declared
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
