@@ -248,3 +248,20 @@ def test_typing_then_switching_coder_keeps_it_for_the_first_coder(make_window, q
     window.coder_panel.switch_coder("ben")
     assert window.project.variables(window.document_id, "ana") == {"outlet": "Tass"}
     assert window.project.variables(window.document_id, "ben") == {}
+
+
+def test_switching_from_a_span_field_gives_the_keyboard_to_the_article(make_window, qtbot  # type: ignore[no-untyped-def]
+                                                                        ) -> None:
+    """The span's fields go with the document: the keyboard must not fall to the next field
+    there is (the outlet), where the next category key would be typed as text."""
+    window = make_window()
+    select_words(qtbot, window, 0, 2)
+    press(qtbot, Qt.Key.Key_D)
+    press(qtbot, Qt.Key.Key_2, CTRL)  # into the span's label
+    assert window.span_editor.isAncestorOf(focused())
+    press(qtbot, Qt.Key.Key_Right, ALT)
+    assert focused() is window.view
+    select_words(qtbot, window, 0, 1)
+    press(qtbot, Qt.Key.Key_S)
+    assert window.project.variables(window.document_id, "ana") == {}
+    assert [s.category for s in window.project.spans(window.document_id)] == ["speaker"]

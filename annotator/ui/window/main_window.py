@@ -172,6 +172,7 @@ class MainWindow(WindowWidgets, QMainWindow):
             return
         self.document_id = document_id
         self.selected_span_id = self.compare_selected_span_id = None
+        in_span = self.span_editor.isAncestorOf(self.focusWidget())  # its fields go: below
         spans = self.visible_spans()  # drawn with the text (ArticleView.set_document)
         self.view.set_document(document, spans, self.project.scheme)
         self.lanes.set_document(document)
@@ -186,6 +187,8 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.documents.select(self.document_id)
         self.refresh_coding(spans)
         self.update_status_bar()
+        if in_span:  # to the article, not the next field (where S would be typed as text)
+            self.view.setFocus()
 
     def visible_spans(self) -> list[Span]:
         if self.document_id is None:
