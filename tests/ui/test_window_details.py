@@ -258,3 +258,40 @@ def test_coding_a_document_re_reads_its_list_row_alone(make_window, qtbot) -> No
     assert [model.position_of(d) for d in (100_000, 99_999, 1, 2, 50_000, 77)] == [
         0, 1, 99_999, 99_998, 50_000, 99_923]
     assert model.position_of(100_001) is None
+
+
+def test_a_switch_paints_the_spans_tables_scroll_bars_once(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """#28: the spans table's scroll bars are placed before the paint that follows a switch,
+    and its vertical bar stays from a document without spans to one with many.
+    Qt places them from a queued call when their range changes; left to the event loop, it
+    came after the paint and painted the table's frame and both bars again (2-3 ms)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    window = make_window()
+    window.resize(1366, 740)
+    first, second = window.project.all_document_ids()[:2]
+    with window.project.transaction():
+        for at in range(40):  # more rows than the table shows: the bar's range changes
+            window.project.add_span(first, "ana", "speaker", at, at + 3)
+    window.show_document(second)
+    qtbot.wait(50)
+
+    class Painted(QObject):
+        count = 0
+
+        def eventFilter(self, _watched, event) -> bool:  # type: ignore[no-untyped-def]
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    painted = Painted()
+    bar = window.spans_table.verticalScrollBar()
+    bar.installEventFilter(painted)
+    for document in (first, second, first):
+        window.show_document(document)
+        window.repaint()
+        before, maximum = painted.count, bar.maximum()
+        qtbot.wait(30)  # the event loop: what it paints again was placed late
+        assert painted.count == before, f"painted again after the switch to {document}"
+        assert bar.maximum() == maximum
+        assert bar.isVisible(), "the bar stays, with rows to scroll or none"
+    assert bar.maximum() > 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING, cast
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF, QTextLayout
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
@@ -42,8 +43,21 @@ def list_table(name: str) -> QTableView:
     table.verticalHeader().hide()
     table.setWordWrap(False)
     table.setTabKeyNavigation(False)
+    # its bar stays (2, ScrollBarAlwaysOn, by number: the first frame makes its tables here
+    # and does not touch Qt's namespace), so that a switch between a long list and a short
+    # one does not narrow and widen the rows and lay the table out again
+    table.setProperty("verticalScrollBarPolicy", 2)
     table.setObjectName(name)
     return table
+
+
+def lay_out_now(table: QTableView) -> None:
+    """Lay out a table whose rows changed before it is painted: its rows and header (Qt
+    would wait for a timer) and its scroll bars, which Qt places from a queued call when
+    their range changes; either, left to the event loop, came after the paint and painted
+    the table's frame and both bars again (two Fusion scroll bars: 2-3 ms a switch)."""
+    table.doItemsLayout()
+    QCoreApplication.sendPostedEvents(table, QEvent.Type.MetaCall)
 
 
 def size_list_columns(table: QTableView) -> None:

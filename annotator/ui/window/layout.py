@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.ui.coding.article_view import ArticleView
 from annotator.ui.coding.document_list import DocumentList
 from annotator.ui.coding.forms import SpanEditor, VariablesForm
-from annotator.ui.coding.looks import Headline, list_table, size_span_columns
+from annotator.ui.coding.looks import Headline, lay_out_now, list_table, size_span_columns
 from annotator.ui.coding.scheme_panel import SchemePanel
 from annotator.ui.coding.spans_model import SpansTableModel
 from annotator.ui.study.compare import CompareLanes, Lane
@@ -133,7 +133,7 @@ def _article_column(w: MainWindow) -> QSplitter:
     w.spans_table.setModel(w.spans_model)
     for changed in (w.spans_model.modelReset, w.spans_model.rowsInserted,
                     w.spans_model.rowsRemoved):  # laid out now, not by a timer that would
-        changed.connect(lambda *_: w.spans_table.doItemsLayout())  # paint the table again
+        changed.connect(lambda *_: lay_out_now(w.spans_table))  # paint the table again
     size_span_columns(w.spans_table)
     article = QWidget()
     av = QVBoxLayout(article)
