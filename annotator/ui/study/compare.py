@@ -87,8 +87,9 @@ class CompareLanes(QObject):
             lane.box.setVisible(i < len(coders))
 
     def set_document(self, document: Document | None) -> None:
-        for lane in self.lanes:
-            lane.view.set_document(document if lane.coder else None)
+        for lane in self.lanes:  # a hidden lane, empty already, is left as it is
+            if lane.coder or lane.view.text:
+                lane.view.set_document(document if lane.coder else None)
 
     def refresh(self, project: Project, document_id: int, mine: list[Span],
                 scheme: CodingScheme, selected: str | None) -> set[str]:
