@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextLayout,
@@ -227,49 +228,52 @@ class ArticleView(QTextEdit):
 
     def _format_blocks(self, low: int, high: int) -> None:
         """Give each block touching ``low``..``high`` its pieces as formats; lay out again
-        only the blocks whose formats changed."""
+        only the blocks whose formats changed. (The blocks' bounds are read from Qt once,
+        then the pieces are dealt out in Python: a call to Qt per piece cost more.)"""
         doc, to16 = self.document(), self.offsets.to_utf16
         block, last = doc.findBlock(to16(low)), doc.findBlock(to16(high))
         if not last.isValid():  # the band reaches past the text
             last = doc.lastBlock()
-        low = self.offsets.to_python(block.position())
-        high = self.offsets.to_python(min(last.position() + last.length(), to16(len(self.text))))
-        wanted: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}
+        blocks: list[tuple[QTextBlock, int, int]] = []  # each with its start and its end
+        while block.isValid():  # (the paragraph separator's position, inside the block)
+            start = block.position()
+            blocks.append((block, start, start + block.length() - 1))
+            if block == last:
+                break
+            block = block.next()
+        low = self.offsets.to_python(blocks[0][1])
+        high = self.offsets.to_python(min(blocks[-1][2] + 1, to16(len(self.text))))
+        wanted: list[list[tuple[int, int, QTextCharFormat]]] = [[] for _ in blocks]
+        k, count, first = 0, len(blocks), blocks[0][1]
         at = bisect.bisect_right(self._pieces, low, key=lambda p: p.end)
         for piece in itertools.takewhile(lambda p: p.start < high,
                                          itertools.islice(self._pieces, at, None)):
-            a, b = to16(piece.start), to16(piece.end)
-            while a < b and block.isValid():
-                if not block.contains(a):
-                    block = doc.findBlock(a)
-                separator = block.position() + block.length() - 1  # the paragraph's end
-                end = min(b, separator)
+            a, b = max(to16(piece.start), first), to16(piece.end)  # (from a block before)
+            while k < count and a > blocks[k][2]:  # pieces come in text order
+                k += 1
+            j = k
+            while a < b and j < count:  # a piece across paragraphs: a part in each
+                _, start, separator = blocks[j]
+                end = b if b < separator else separator
                 if end > a:
-                    wanted.setdefault(block.blockNumber(), []).append(
-                        (a - block.position(), end - a, piece.format))
-                a = max(end, separator + 1) if b > separator else b
-                if b > separator:
-                    block = block.next()
+                    wanted[j].append((a - start, end - a, piece.format))
+                if b <= separator:
+                    break
+                a, j = separator + 1, j + 1
         dirty: list[list[int]] = []  # runs of blocks to lay out again: [from, to)
-        block = doc.findBlock(to16(low))
-        while block.isValid():
+        for (block, start, separator), ranges in zip(blocks, wanted, strict=True):
             number = block.blockNumber()
-            ranges = wanted.get(number, [])
-            key = tuple((a, n, id(f)) for a, n, f in ranges)
+            key = tuple([(a, n, id(f)) for a, n, f in ranges])
             if self._formatted.get(number, ()) != key:
                 layout = block.layout()
                 laid_out = layout.lineCount() > 0  # (setFormats clears the lines)
                 layout.setFormats([_range(a, n, f) for a, n, f in ranges])
                 self._formatted[number] = key
-                start, end = block.position(), block.position() + block.length()
                 if laid_out:  # one Qt has not laid out yet gets these formats when it does
                     if dirty and dirty[-1][1] == start:
-                        dirty[-1][1] = end
+                        dirty[-1][1] = separator + 1
                     else:
-                        dirty.append([start, end])
-            if block == last:
-                break
-            block = block.next()
+                        dirty.append([start, separator + 1])
         for start, end in dirty:
             doc.markContentsDirty(start, end - start)
 
