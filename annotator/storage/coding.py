@@ -57,10 +57,12 @@ class CodingMixin:
         rows = self.db.execute(sql + " ORDER BY s.start_offset, s.end_offset, s.created_at",
                                params).fetchall()
         links: dict[str, dict[str, str]] = {}
-        for source, attribute, target in self.db.execute(
-                "SELECT l.span_id, l.attribute, l.target_id FROM span_links l JOIN spans s "
-                "ON s.id = l.span_id WHERE s.document_id = ?", [document_id]):
-            links.setdefault(source, {})[attribute] = target
+        # links are read with a probe per span: not in a project that has none
+        if rows and self.db.execute("SELECT EXISTS (SELECT 1 FROM span_links)").fetchone()[0]:
+            for source, attribute, target in self.db.execute(
+                    "SELECT l.span_id, l.attribute, l.target_id FROM span_links l JOIN spans s "
+                    "ON s.id = l.span_id WHERE s.document_id = ?", [document_id]):
+                links.setdefault(source, {})[attribute] = target
         return [self._row_to_span(r, links) for r in rows]
 
     def span(self, span_id: str) -> Span:
