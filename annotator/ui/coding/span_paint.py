@@ -117,7 +117,7 @@ class Looks:
 
     def __init__(self, page: QColor) -> None:
         self.page: RGB = (page.red(), page.green(), page.blue())
-        self._formats: dict[tuple[Look, ...], QTextCharFormat] = {}
+        self.known: dict[tuple[Look, ...], QTextCharFormat] = {}  # each stack's format
         self._colours: dict[str, QColor] = {}
 
     def _colour(self, name: str) -> QColor:
@@ -127,7 +127,7 @@ class Looks:
 
     def format(self, key: tuple[Look, ...]) -> QTextCharFormat:
         """The format of a stack of coats, given as their looks in the order they fall."""
-        if (found := self._formats.get(key)) is not None:
+        if (found := self.known.get(key)) is not None:
             return found
         fmt = QTextCharFormat()
         fill, line = self.page, None
@@ -149,7 +149,7 @@ class Looks:
         if line is not None:
             fmt.setUnderlineStyle(line[0])
             fmt.setUnderlineColor(self._colour(line[1]))
-        self._formats[key] = fmt
+        self.known[key] = fmt
         return fmt
 
 
@@ -167,11 +167,13 @@ def pieces(coats: Sequence[Layer], looks: Looks, low: int, high: int) -> list[Pi
     ids = [c.span_id for c in coats]
     stack: list[int] = []  # the coats over the text here, in the order they fall
     out: list[Piece] = []
+    known, new = looks.known, tuple.__new__  # (a piece is a named tuple: made as a tuple)
     at = low
     for offset, starts, i in events:
         if offset > at and stack:
-            out.append(Piece(at, offset, looks.format(tuple([look[j] for j in stack])),
-                             tuple([sid for j in stack if (sid := ids[j])])))
+            key = tuple([look[j] for j in stack])
+            out.append(new(Piece, (at, offset, known.get(key) or looks.format(key),
+                                   tuple([sid for j in stack if (sid := ids[j])]))))
         at = offset
         if starts:
             bisect.insort(stack, i)

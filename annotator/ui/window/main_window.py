@@ -202,7 +202,7 @@ class MainWindow(WindowWidgets, QMainWindow):
         status from the store."""
         scheme = self.project.scheme
         self.spans = self.visible_spans() if spans is None else spans
-        if self.selected_span_id not in {s.id for s in self.spans}:
+        if self.selected_span_id and all(s.id != self.selected_span_id for s in self.spans):
             self.selected_span_id = None
         different: set[str] = set()
         if self.compare_coder and self.document_id is not None:
@@ -249,7 +249,7 @@ class MainWindow(WindowWidgets, QMainWindow):
 
     def _show_selected_span(self) -> None:
         span = next((s for s in self.spans if s.id == self.selected_span_id), None)
-        mine = [s for s in self.spans if s.coder == self.coder]
+        mine = [s for s in self.spans if s.coder == self.coder] if span else []  # its links
         self.span_editor.show_span(span, self.project.scheme, mine)
         self.span_editor.setEnabled(span is None or span.coder == self.coder)
         self._chain_focus()
