@@ -8,7 +8,9 @@ collected, not raised one by one, so a merge can report all of them and change n
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -135,11 +137,11 @@ class ExchangeMixin:
             "SELECT m.document_id, c.name, m.memo, m.updated_at FROM document_memos m "
             "JOIN coders c ON c.id = m.coder_id")}
         ids = sorted(statuses) if coded_only else None  # None: every document
-        spans = _by_document(self._all_spans())
+        spans = _by_document(self._all_spans(), operator.attrgetter("document_id"))
         values = _by_document(self.db.stream(
             "SELECT v.document_id, c.name, v.variable, v.value FROM variable_values v "
             "JOIN coders c ON c.id = v.coder_id ORDER BY v.document_id, v.coder_id, "
-            "v.variable"))
+            "v.variable"), operator.itemgetter(0))
         for document in self._documents_in_order(ids):
             document_id = document.id
             per_coder = statuses.get(document_id, {})
@@ -256,22 +258,21 @@ class _Spread(dict[str, tuple[Any, ...]]):
 
 class _by_document:  # noqa: N801 - reads as what it does
     """Rows of a stream sorted by document id, taken a document at a time as a merge walks
-    the documents in the same order (the rows of documents it skips are passed over)."""
+    the documents in the same order (the rows of documents it skips are passed over).
+    Grouped as they stream (``itertools.groupby``): a call per row cost a second of a
+    100,000-article JSONL export."""
 
-    def __init__(self, rows: Iterable[Any]) -> None:
-        self._rows = iter(rows)
-        self._next: Any = next(self._rows, None)
-
-    @staticmethod
-    def _document(row: Any) -> int:
-        return int(row.document_id if isinstance(row, Span) else row[0])
+    def __init__(self, rows: Iterable[Any], document_of: Callable[[Any], int]) -> None:
+        self._groups = itertools.groupby(rows, document_of)
+        self._at: tuple[int, Iterator[Any]] | None = next(self._groups, None)
 
     def rows(self, document_id: int) -> list[Any]:
-        found = []
-        while self._next is not None and self._document(self._next) <= document_id:
-            if self._document(self._next) == document_id:
-                found.append(self._next)
-            self._next = next(self._rows, None)
+        while self._at is not None and self._at[0] < document_id:
+            self._at = next(self._groups, None)
+        if self._at is None or self._at[0] != document_id:
+            return []
+        found = list(self._at[1])  # (taken before the groups move on)
+        self._at = next(self._groups, None)
         return found
 
 

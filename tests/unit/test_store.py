@@ -305,3 +305,39 @@ def test_a_span_read_from_the_store_is_the_span_the_dataclass_builds() -> None:
     assert fast.with_changes(end=10) == slow.with_changes(end=10)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.start = 0  # type: ignore[misc]
+
+
+def test_spans_with_the_same_attributes_get_a_dict_each(project: Project) -> None:
+    """Attribute sets are parsed once per distinct JSON (#28); each span still holds a
+    dict of its own, so a change to one (a link added on reading, say) is not another's."""
+    text = project.document(1).text
+    start = text.index("Kremlin")
+    for offset in (0, 1, 2):
+        project.add_span(1, "ana", "speaker", start + offset, start + 7,
+                         attributes={"actor": "kremlin"})
+    first, second, third = project.spans(1, "ana")
+    assert first.attributes == second.attributes == third.attributes == {"actor": "kremlin"}
+    assert first.attributes is not second.attributes
+    first.attributes["actor"] = "changed"
+    assert second.attributes == {"actor": "kremlin"}
+    assert project.spans(1, "ana")[0].attributes == {"actor": "kremlin"}
+
+
+def test_records_take_each_documents_spans_and_values_in_turn(project: Project) -> None:
+    """iter_records merges the spans and values streams, grouped by document, with the
+    documents walked in id order: documents without coding, and coding of documents a
+    "done" export skips, are passed over without one document's rows reaching another."""
+    ids = project.all_document_ids()
+    for document in (ids[0], ids[2]):
+        project.add_span(document, "ana", "speaker", 0, 5)
+        project.add_span(document, "ben", "speaker", 1, 6)
+    project.set_status(ids[2], "ana", Status.DONE)
+    records = {r.document.id: r for r in project.iter_records()}
+    assert set(records) == set(ids)
+    assert records[ids[1]].coding == {}
+    assert {c: [s.document_id for s in w.spans] for c, w in records[ids[0]].coding.items()
+            } == {"ana": [ids[0]], "ben": [ids[0]]}
+    done = [(r.document.id, sorted(r.coding)) for r in project.iter_records(documents="done")]
+    assert done == [(ids[2], ["ana"])]
+    (record,) = [r for r in project.iter_records(documents="done")]
+    assert [(s.coder, s.start) for s in record.coding["ana"].spans] == [("ana", 0)]
