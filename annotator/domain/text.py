@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Iterable
 
 ZWJ = "\u200d"
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
@@ -58,6 +59,19 @@ class OffsetMap:
         if not self._astral:
             return index
         return index + bisect_left(self._astral, index)
+
+    def to_utf16_sorted(self, indices: Iterable[int]) -> list[int]:
+        """``to_utf16`` of each of ``indices``, given in ascending order: one walk along the
+        text's astral characters instead of a search for each (a band's pieces: 1,400)."""
+        astral = self._astral
+        if not astral:
+            return list(indices)
+        out, k, count = [], 0, len(astral)
+        for index in indices:
+            while k < count and astral[k] < index:
+                k += 1
+            out.append(index + k)
+        return out
 
     def to_python(self, position: int, *, snap: str = "floor") -> int:
         """Code point index at UTF-16 ``position``.

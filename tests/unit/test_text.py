@@ -31,6 +31,16 @@ def test_offset_map_agrees_with_utf16_encoding(text: str) -> None:
         assert m.to_python(u) == i
 
 
+@given(texts, st.lists(st.integers(min_value=0, max_value=40)))
+def test_sorted_offsets_convert_as_one_by_one(text: str, picks: list[int]) -> None:
+    """OffsetMap.to_utf16_sorted (one walk, #28) gives what to_utf16 gives each index,
+    repeated indices included."""
+    m = OffsetMap(text)
+    indices = sorted(i % (len(text) + 1) for i in picks)
+    assert m.to_utf16_sorted(indices) == [m.to_utf16(i) for i in indices]
+    assert m.to_utf16_sorted(iter(indices)) == [utf16_len(text[:i]) for i in indices]
+
+
 @given(texts)
 def test_positions_inside_a_surrogate_pair_snap_outward(text: str) -> None:
     m = OffsetMap(text)

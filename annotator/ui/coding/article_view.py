@@ -97,7 +97,7 @@ class ArticleView(QTextEdit):
         self._press_pos: QPoint | None = None
         self._looks = Looks(self.viewport().palette().base().color())
         self._pieces: list[Piece] = []  # what the band shows, in text order
-        self._formatted: dict[int, tuple[tuple[int, int, int], ...]] = {}  # block → ranges
+        self._formatted: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}  # block → ranges
         self._band: tuple[int, int] = (0, 0)  # code points whose blocks are formatted
         self._screenful = MARGIN  # code points the screen showed last (a new text's guess)
         self.keywords: Query | None = None  # a reading aid, never stored as spans
@@ -246,9 +246,12 @@ class ArticleView(QTextEdit):
         wanted: list[list[tuple[int, int, QTextCharFormat]]] = [[] for _ in blocks]
         k, count, first = 0, len(blocks), blocks[0][1]
         at = bisect.bisect_right(self._pieces, low, key=lambda p: p.end)
-        for piece in itertools.takewhile(lambda p: p.start < high,
-                                         itertools.islice(self._pieces, at, None)):
-            a, b = max(to16(piece.start), first), to16(piece.end)  # (from a block before)
+        chosen = list(itertools.takewhile(lambda p: p.start < high,
+                                          itertools.islice(self._pieces, at, None)))
+        bounds = self.offsets.to_utf16_sorted(x for p in chosen for x in (p.start, p.end))
+        for piece, a, b in zip(chosen, bounds[::2], bounds[1::2], strict=True):
+            if a < first:  # (from a block before)
+                a = first
             while k < count and a > blocks[k][2]:  # pieces come in text order
                 k += 1
             j = k
@@ -263,12 +266,11 @@ class ArticleView(QTextEdit):
         dirty: list[list[int]] = []  # runs of blocks to lay out again: [from, to)
         for (block, start, separator), ranges in zip(blocks, wanted, strict=True):
             number = block.blockNumber()
-            key = tuple([(a, n, id(f)) for a, n, f in ranges])
-            if self._formatted.get(number, ()) != key:
+            if self._formatted.get(number, []) != ranges:  # (a format: the same object)
                 layout = block.layout()
                 laid_out = layout.lineCount() > 0  # (setFormats clears the lines)
                 layout.setFormats([_range(a, n, f) for a, n, f in ranges])
-                self._formatted[number] = key
+                self._formatted[number] = ranges
                 if laid_out:  # one Qt has not laid out yet gets these formats when it does
                     if dirty and dirty[-1][1] == start:
                         dirty[-1][1] = separator + 1
