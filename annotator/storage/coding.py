@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from annotator.storage.engine import Engine
 
 _UNSET: Any = object()
+_SPAN_COLUMNS = ("s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, s.text, "
+                 "s.label, s.attributes, s.created_at, s.updated_at, s.memo, s.origin")
 _PARSED: dict[str, dict[str, Any]] = {}  # attribute sets read before, by their stored JSON
 _PARSED_AT_MOST = 10_000
 _PLAIN = (str, int, float, bool, type(None))
@@ -42,8 +44,6 @@ def _attributes(stored: str, span_id: str) -> dict[str, Any]:
         _PARSED[stored] = found
         return dict(found)
     return found
-_SPAN_COLUMNS = ("s.id, s.document_id, c.name, s.category, s.start_offset, s.end_offset, s.text, "
-                 "s.label, s.attributes, s.created_at, s.updated_at, s.memo, s.origin")
 
 
 @dataclass(frozen=True)

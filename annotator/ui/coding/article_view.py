@@ -121,7 +121,8 @@ class ArticleView(QTextEdit):
         self._band = (0, 0)
         self.keyword_ranges = self.keywords.matches(self.text) if self.keywords else []
         shown = qt_text(self.text)
-        doc, units = self.document(), len(shown.encode("utf-16-le")) // 2
+        doc = self.document()
+        units = self.offsets.utf16_length + len(shown) - len(self.text)  # (a mark qt_text adds)
 
         def formats_first(_at: int, _removed: int, _added: int) -> None:
             if not self._band[1] and doc.characterCount() == units + 1:  # the new text (the
@@ -242,7 +243,7 @@ class ArticleView(QTextEdit):
                 break
             block = block.next()
         low = self.offsets.to_python(blocks[0][1])
-        high = self.offsets.to_python(min(blocks[-1][2] + 1, to16(len(self.text))))
+        high = self.offsets.to_python(min(blocks[-1][2] + 1, self.offsets.utf16_length))
         wanted: list[list[tuple[int, int, QTextCharFormat]]] = [[] for _ in blocks]
         k, count, first = 0, len(blocks), blocks[0][1]
         at = bisect.bisect_right(self._pieces, low, key=lambda p: p.end)
