@@ -1,6 +1,7 @@
 """The corpus as a whole: reading every text in batches, removing documents nobody has
 coded (and putting them back, for undo), and setting one imported metadata field on many
-documents at once. Near-duplicate grouping reads and writes through here."""
+documents at once. Near-duplicate grouping reads and writes through here. And the project's
+overview (``info``: what it holds, by whom)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from annotator.domain.errors import ProjectError
 from annotator.domain.model import Change
 
 if TYPE_CHECKING:
+    from annotator.domain.scheme import CodingScheme
     from annotator.storage.engine import Engine
 
 _BATCH = 500
@@ -30,6 +32,12 @@ class CorpusMixin:
     if TYPE_CHECKING:  # provided by Project
         def _announce(self, change: Change) -> None: ...
         def transaction(self, whole: bool = False) -> Any: ...
+        location: str
+        @property
+        def scheme(self) -> CodingScheme: ...
+        def coders(self) -> list[str]: ...
+        def design(self) -> dict[str, Any]: ...
+        def has_assignments(self, coder: str | None = None) -> bool: ...
 
     def texts(self, ids: list[int] | None = None) -> Iterator[tuple[int, str]]:
         """``(id, text)`` of every document (or of ``ids``), by id, a batch at a time."""
@@ -132,3 +140,26 @@ class CorpusMixin:
                                 [json.dumps(metadata, ensure_ascii=False), doc_id])
             self._announce(Change("documents_imported"))
         return before
+
+    def info(self) -> dict[str, object]:
+        """What the project holds and by whom (``annotator info``)."""
+        def one(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
+        status: dict[str, dict[str, int]] = {}
+        for coder, st, n in self.db.execute(
+                "SELECT c.name, s.status, count(*) FROM document_status s "
+                "JOIN coders c ON c.id = s.coder_id GROUP BY c.name, s.status"):
+            status.setdefault(coder, {})[st] = n
+        return {
+            "path": self.location,
+            "scheme": f"{self.scheme.name} (version {self.scheme.version})",
+            "documents": one("SELECT count(*) FROM documents"),
+            "coders": self.coders(),
+            "spans": one("SELECT count(*) FROM spans"),
+            "spans_by_coder": dict(self.db.execute(
+                "SELECT c.name, count(*) FROM spans s JOIN coders c ON c.id = s.coder_id "
+                "GROUP BY c.name").fetchall()),
+            "status": status,
+            **({"design": self.design()} if self.has_assignments() else {}),
+        }

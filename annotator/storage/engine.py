@@ -151,6 +151,8 @@ class Engine(Protocol):
     def begin(self, whole: bool = False) -> None:
         """A write transaction; ``whole``: one that reads and rewrites other coders' work
         (a merge, an import, removing documents), which no coder's action may interleave."""
+    def commit(self) -> None:
+        """End the transaction ``begin`` began, its changes stored."""
     def index_documents(self, condition: str, params: Sequence[Any]) -> None:
         """Put the documents that meet ``condition`` into the text index."""
     def close(self) -> None: ...

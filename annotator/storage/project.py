@@ -33,6 +33,7 @@ __all__ = ["CodingResult", "DeletedSpan", "ImportResult", "Project", "Segment"]
 
 if TYPE_CHECKING:
     from annotator.storage.postgres.listen import ServerListener
+    from annotator.storage.sqlite.durable import OnSynced, Syncer
 
 Listener = Callable[[Change], None]
 
@@ -208,6 +209,14 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         if not self.read_only and not self.on_server:
             database.checkpoint(self.db, self.path if own_connection else None)  # type: ignore[arg-type]
 
+    def sync_off_thread(self, on_synced: OnSynced) -> Syncer | None:
+        """Commits return before the disk has them and a thread of their own makes each
+        durable (``sqlite/durable.py``); None where a commit waits for it (a server)."""
+        if self.read_only or self.on_server:
+            return None
+        engine: database.SqliteEngine = self.db  # type: ignore[assignment]
+        return engine.sync_off_thread(self.path, on_synced)
+
     def close(self) -> None:
         self.checkpoint()
         self.db.close()
@@ -253,7 +262,7 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
                     if not outer:
                         db.execute(f"RELEASE {name}")
                 raise
-            db.execute("COMMIT" if outer else f"RELEASE {name}")
+            db.commit() if outer else db.execute(f"RELEASE {name}")
         except BaseException as exc:
             if outer:
                 if db.in_transaction:
@@ -367,29 +376,6 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
         for old, new in plan.variables.items():
             self.db.execute("UPDATE variable_values SET variable = ? WHERE variable = ?",
                             [new, old])
-
-    # -- overview ------------------------------------------------------------------------
-    def info(self) -> dict[str, object]:
-        def one(sql: str) -> int:
-            return int(self.db.execute(sql).fetchone()[0])
-
-        status: dict[str, dict[str, int]] = {}
-        for coder, st, n in self.db.execute(
-                "SELECT c.name, s.status, count(*) FROM document_status s "
-                "JOIN coders c ON c.id = s.coder_id GROUP BY c.name, s.status"):
-            status.setdefault(coder, {})[st] = n
-        return {
-            "path": self.location,
-            "scheme": f"{self.scheme.name} (version {self.scheme.version})",
-            "documents": one("SELECT count(*) FROM documents"),
-            "coders": self.coders(),
-            "spans": one("SELECT count(*) FROM spans"),
-            "spans_by_coder": dict(self.db.execute(
-                "SELECT c.name, count(*) FROM spans s JOIN coders c ON c.id = s.coder_id "
-                "GROUP BY c.name").fetchall()),
-            "status": status,
-            **({"design": self.design()} if self.has_assignments() else {}),
-        }
 
     def save_copy(self, path: str | Path) -> None:
         """A complete, consistent copy of the project, safe while it is open (``copy.py``)."""

@@ -146,3 +146,59 @@ def test_the_file_is_checkpointed_behind_the_window_every_few_dozen_changes(
             assert in_the_file() == before  # still only in the -wal
     window.session.checkpointing.join(10)
     assert in_the_file() == before + CHECKPOINT_EVERY
+
+
+def test_the_checkpoint_at_a_pause_runs_behind_the_window(make_window, qtbot,  # type: ignore[no-untyped-def]
+                                                          monkeypatch) -> None:
+    """It syncs the 1 GB file: on the window's thread, a coder who went on after the pause
+    waited for the disk."""
+    import threading
+
+    window = make_window()
+    where: list[str] = []
+    checkpoint = window.project.checkpoint
+    monkeypatch.setattr(window.project, "checkpoint", lambda own=False: (
+        where.append(threading.current_thread().name), checkpoint(own)))
+    window.session.idle_timer.setInterval(10)
+    window.project.add_span(window.document_id, "ana", "speaker", 0, 5)
+    qtbot.waitUntil(lambda: bool(where))
+    window.session.checkpointing.join(10)
+    assert where == ["checkpoint"]
+
+
+def test_saved_shows_once_the_disk_has_the_change(make_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The window's commits do not wait for the disk (an fsync held up for half a second
+    held the window as long); the status line says "saving" until the -wal is synced on
+    the syncer's thread, and what the disk refused."""
+    import errno
+    import threading
+
+    from annotator.storage.sqlite import durable
+
+    disk = threading.Event()
+    answer: list[OSError] = []
+    real = durable._datasync
+
+    def datasync(fd: int) -> None:
+        disk.wait(10)
+        if answer:
+            raise answer[0]
+        real(fd)
+
+    monkeypatch.setattr(durable, "_datasync", datasync)
+    window = make_window()
+    label = window.status_line.saved_label
+    window.view.select_range(0, 5)
+    window.coding.code("speaker", None)
+    assert label.text() == "● saving…"  # committed, not yet on the disk
+    assert len(window.project.spans(window.document_id, "ana")) == 1
+    disk.set()
+    qtbot.waitUntil(lambda: label.text() == "✓ saved")
+    disk.clear()
+    answer.append(OSError(errno.EIO, os.strerror(errno.EIO)))
+    window.undo_stack.undo()
+    assert label.text() == "● saving…"
+    disk.set()
+    qtbot.waitUntil(lambda: "NOT SAVED" in label.text())
+    assert label.toolTip() == (f"{window.project.path}-wal: the disk did not take it "
+                               f"({os.strerror(errno.EIO)})")

@@ -156,7 +156,7 @@ def test_a_whole_article_from_the_keyboard_many_times(make_window, qtbot,  # typ
     coded = []
     for round_ in range(5):  # through all five seed articles, alternating both ways
         coded.append(code_article(qtbot, window, popup=round_ % 2 == 0, note=f"note {round_}"))
-        assert window.saved_label.text() == "✓ saved"
+        qtbot.waitUntil(lambda: window.saved_label.text() == "✓ saved")  # once on the disk
     assert len(set(coded)) == 5
     counts = window.project.status_counts("ana")
     assert counts[Status.DONE] == 5

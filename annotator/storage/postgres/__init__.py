@@ -126,6 +126,9 @@ class PostgresEngine(Streams):
         lock = "pg_advisory_xact_lock" if whole else "pg_advisory_xact_lock_shared"
         self.execute(f"BEGIN; SELECT {lock}({_PROJECT_LOCK})")
 
+    def commit(self) -> None:
+        self.execute("COMMIT")
+
     def index_documents(self, condition: str, params: Sequence[Any]) -> None:
         rows = self.execute(f"SELECT id, title, outlet, text FROM documents WHERE {condition}",
                             params).fetchall()

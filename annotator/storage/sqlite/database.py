@@ -15,6 +15,7 @@ from typing import Any
 from annotator.domain.errors import ProjectError
 from annotator.domain.text import publication_key
 from annotator.storage.engine import SQLITE, Dialect, Streams
+from annotator.storage.sqlite.durable import OnSynced, Syncer
 from annotator.storage.sqlite.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 __all__ = ["APPLICATION_ID", "LATEST_VERSION", "MIGRATIONS", "SqliteEngine", "connect",
@@ -83,6 +84,7 @@ class SqliteEngine(Streams):
     def __init__(self, conn: sqlite3.Connection, read_only: bool) -> None:
         self.conn = conn
         self.read_only = read_only
+        self.syncer: Syncer | None = None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -106,11 +108,26 @@ class SqliteEngine(Streams):
         # write transaction holds the file's one write lock: ``whole`` ones need no more.
         self.conn.execute("BEGIN IMMEDIATE")
 
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+        if self.syncer is not None:
+            self.syncer.committed()
+
+    def sync_off_thread(self, path: Path, on_synced: OnSynced) -> Syncer:
+        """Commits return before the disk has them; a thread of their own makes them
+        durable and says so (``durable``)."""
+        if self.syncer is None:
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.syncer = Syncer(path, on_synced)
+        return self.syncer
+
     def index_documents(self, condition: str, params: Sequence[Any]) -> None:
         self.conn.execute("INSERT INTO documents_fts (rowid, title, outlet, text) SELECT id, "
                           f"title, outlet, text FROM documents WHERE {condition}", params)
 
     def close(self) -> None:
+        if self.syncer is not None:
+            self.syncer.close()
         self.conn.close()
 
     def describe(self, exc: BaseException) -> str:

@@ -2,10 +2,13 @@
 
 - The window's place (document, layout, zoom) is saved a moment after it changes, not only
   at a clean quit, so after a crash the coder lands where they were.
-- The project is checkpointed when the coder pauses (the WAL copied into the project file),
-  so the one file a researcher e-mails is never more than a few seconds behind; and every
-  few dozen changes on a thread of its own, so that SQLite's own checkpoint, in the commit
-  that passes 1,000 pages, does not hold the window while the coder works on.
+- Each commit reaches the disk on a thread of its own (``storage/sqlite/durable.py``): an
+  fsync that the disk holds up for half a second no longer holds the window, and "✓ saved"
+  shows only once the disk has everything.
+- The project is checkpointed (the WAL copied into the project file) on a thread of its own
+  when the coder pauses, so the one file a researcher e-mails is never more than a few
+  seconds behind; and every few dozen changes, so that SQLite's own checkpoint, in the
+  commit that passes 1,000 pages, does not hold the window while the coder works on.
 - A backup is made at open and daily while open, off the UI thread.
 - A crash log: faulthandler writes a fatal error's stack to the data folder, and the next
   start says once that the last session did not end cleanly, and where the log is.
@@ -19,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator import paths
 from annotator.domain.errors import AnnotatorError
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from annotator.storage import Project
+    from annotator.storage.sqlite.durable import Syncer
     from annotator.ui.window.settings import Settings
 
 STATE_DELAY_MS = 800
@@ -50,23 +54,44 @@ class SessionContext(Protocol):
     @property
     def settings(self) -> Settings: ...
     def save_layout(self) -> None: ...
+    def show_saved(self, state: str, reason: str = "") -> None: ...
     def window(self) -> QWidget: ...  # Qt's: the top-level widget the timers belong to
 
 
 class Session(QObject):
+    sig_synced = Signal(int, object)  # from the syncer's thread: (commit, error or None)
+
     def __init__(self, window: SessionContext) -> None:
         super().__init__(window.window())
         self.window = window
         self.state_timer = QTimer(self, singleShot=True, interval=STATE_DELAY_MS)
         self.state_timer.timeout.connect(window.save_layout)
         self.idle_timer = QTimer(self, singleShot=True, interval=IDLE_CHECKPOINT_MS)
-        self.idle_timer.timeout.connect(lambda: window.project.checkpoint())
+        self.idle_timer.timeout.connect(self.checkpoint_behind)
         self.daily = QTimer(self, interval=3600 * 1000)
         self.daily.timeout.connect(lambda: self.back_up(DAY))
         self.daily.start()
         self.last_backup_error: str | None = None
         self.changes = 0  # since the last checkpoint behind the window
         self.checkpointing: threading.Thread | None = None
+        self.syncer: Syncer | None = None
+        self.sig_synced.connect(self._synced)
+
+    def opened(self, project: Project) -> None:
+        """The window's project now: a file is backed up, and its commits synced behind."""
+        if not project.read_only:
+            self.back_up()
+        self.syncer = project.sync_off_thread(self.sig_synced.emit)
+
+    def saved_state(self) -> str:
+        """``saved`` once the disk has every change, ``saving`` until then."""
+        return "saving" if self.syncer is not None and self.syncer.pending else "saved"
+
+    def _synced(self, _commit: int, error: str | None) -> None:
+        if error is not None:
+            self.window.show_saved("failed", error)
+        elif self.saved_state() == "saved":
+            self.window.show_saved("saved")
 
     def place_changed(self) -> None:
         self.state_timer.start()
@@ -74,13 +99,19 @@ class Session(QObject):
     def project_changed(self) -> None:
         self.idle_timer.start()
         self.changes += 1
-        if self.changes >= CHECKPOINT_EVERY and not (
-                self.checkpointing and self.checkpointing.is_alive()):
-            self.changes = 0
-            project = self.window.project
-            self.checkpointing = threading.Thread(target=project.checkpoint, args=(True,),
-                                                  name="checkpoint", daemon=True)
-            self.checkpointing.start()
+        if self.changes >= CHECKPOINT_EVERY:
+            self.checkpoint_behind()
+
+    def checkpoint_behind(self) -> None:
+        """Copy the -wal into the file on a thread of its own (PASSIVE: it never waits for
+        the window's writes, nor they for it), unless one is under way."""
+        if self.checkpointing and self.checkpointing.is_alive():
+            return
+        self.changes = 0
+        project = self.window.project
+        self.checkpointing = threading.Thread(target=project.checkpoint, args=(True,),
+                                              name="checkpoint", daemon=True)
+        self.checkpointing.start()
 
     def back_up(self, min_age: float = BACKUP_AT_OPEN_MIN_AGE) -> threading.Thread | None:
         """Back the project up on a thread of its own (its own connection); a project on a

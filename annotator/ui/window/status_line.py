@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 _KEEPS_STATUSES = ("span_added", "span_changed", "span_removed", "variable_set", "memo_set")
 
 _SAVED = {"saved": ("✓ saved", ""),
+          "saving": ("● saving…", "#9a6700"),
           "editing": ("● typing — saved in a moment", "#9a6700"),
           "failed": ("✗ NOT SAVED: {reason}", "#c00000"),
           "waiting": ("✗ not saved — reconnecting ({reason})", "#c00000")}
@@ -34,7 +35,8 @@ class StatusLine:
         self._done_for: tuple[Project, str] | None = None  # whose "done" was counted
 
     def show_saved(self, state: str, reason: str = "") -> None:
-        """``saved``, ``editing``, ``failed`` or ``waiting`` (for the server), with why."""
+        """``saved``, ``saving`` (the disk has not yet confirmed it), ``editing``, ``failed``
+        or ``waiting`` (for the server), with why."""
         text, colour = _SAVED[state]
         text = text.format(reason=reason)
         self.saved_label.setText(text.splitlines()[0] if text else text)
