@@ -114,6 +114,34 @@ def test_backups_rotate_and_restore(tmp_path: Path) -> None:
         assert sum(1 for _ in project.iter_spans()) == 3
 
 
+def test_a_backup_reaches_the_disk_before_it_has_its_name(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """A power cut after the rename must not leave a backup that looks whole and is not
+    (while the rotation drops an older, good one); and the copy is synced as it is written,
+    not left to reach the disk in one burst that holds up every coding action's fsync."""
+    from annotator.storage.sqlite import backup
+
+    path = coded_project(tmp_path)
+    synced: list[tuple[str, bool]] = []  # (name, whether a backup of that name existed)
+    real = backup.sync_path
+
+    def sync_path(p: Path) -> None:
+        synced.append((p.name, any(backup.backup_folder(path).glob(f"*{backup.SUFFIX}"))))
+        real(p)
+
+    monkeypatch.setattr(backup, "sync_path", sync_path)
+    made = make_backup(path)
+    assert made is not None
+    folder = backup.backup_folder(path)
+    assert synced[-2:] == [(f".{made.path.name}.tmp", False), (folder.name, True)]
+    synced.clear()
+    monkeypatch.setattr(backup, "SYNC_EVERY_S", 0.01)
+    with backup._written_as_it_goes(made.path):  # while SQLite writes a copy for 0.3 s
+        time.sleep(0.3)
+    assert synced and set(synced) == {(made.path.name, True)}
+
+
 def test_a_backup_a_closed_window_left_unfinished_is_dropped_at_the_next(
         tmp_path: Path) -> None:
     """A window closed (or killed) while it backed a project up on its thread leaves a

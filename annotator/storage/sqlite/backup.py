@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +22,7 @@ from pathlib import Path
 from annotator import paths
 from annotator.domain.errors import ProjectError
 from annotator.storage.sqlite import database
+from annotator.storage.sqlite.durable import sync_path
 
 SUFFIX = ".annotator-backup"
 
@@ -68,10 +72,13 @@ def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
     try:
         copy = sqlite3.connect(tmp)
         try:
-            source.backup(copy)
+            with _written_as_it_goes(tmp):
+                source.backup(copy)  # one step: a step at a time restarts at every commit
         finally:
             copy.close()
+        sync_path(tmp)  # on the disk before it has the name, which says it is whole
         os.replace(tmp, target)
+        sync_path(folder)
     except (sqlite3.Error, OSError) as exc:
         tmp.unlink(missing_ok=True)
         raise ProjectError(f"{target}: cannot write the backup ({exc})") from None
@@ -81,6 +88,32 @@ def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
         old.path.unlink(missing_ok=True)
     stat = target.stat()
     return Backup(target, datetime.fromtimestamp(stat.st_mtime), stat.st_size)
+
+
+SYNC_EVERY_S = 0.25
+
+
+@contextmanager
+def _written_as_it_goes(path: Path) -> Iterator[None]:
+    """Sync the copy every quarter second while SQLite writes it. Left to the system, a
+    1 GB copy reaches the disk in one burst 30 s later, and every fsync meanwhile (each
+    coding action's, on the syncer's thread) waited up to 0.8 s behind it."""
+    done = threading.Event()
+
+    def sync_while_written() -> None:
+        while not done.wait(SYNC_EVERY_S):
+            try:
+                sync_path(path)
+            except OSError:
+                return  # the copy's own writes will say what is wrong
+
+    thread = threading.Thread(target=sync_while_written, name="backup-sync", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 UNFINISHED_AFTER_S = 120  # a copy being written is touched far more often than this
