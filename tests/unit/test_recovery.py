@@ -131,15 +131,41 @@ def test_a_backup_reaches_the_disk_before_it_has_its_name(tmp_path: Path,
         real(p)
 
     monkeypatch.setattr(backup, "sync_path", sync_path)
-    made = make_backup(path)
+    monkeypatch.setattr(backup, "STEP_PAGES", 4)  # a small project in several steps
+    monkeypatch.setattr(backup, "SYNC_EVERY_STEPS", 2)
+    made = backup.make_backup(path)
     assert made is not None
-    folder = backup.backup_folder(path)
-    assert synced[-2:] == [(f".{made.path.name}.tmp", False), (folder.name, True)]
-    synced.clear()
-    monkeypatch.setattr(backup, "SYNC_EVERY_S", 0.01)
-    with backup._written_as_it_goes(made.path):  # while SQLite writes a copy for 0.3 s
-        time.sleep(0.3)
-    assert synced and set(synced) == {(made.path.name, True)}
+    tmp = f".{made.path.name}.tmp"
+    assert synced[-2:] == [(tmp, False), (backup.backup_folder(path).name, True)]
+    assert synced[:-2] and set(synced[:-2]) == {(tmp, False)}  # while it was written
+
+
+def test_a_backup_in_steps_is_the_project_as_it_began(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window goes on coding while its backup is written a step at a time: SQLite would
+    begin the copy again after each of those commits (at one a step, never ending) unless
+    the copy reads one snapshot throughout."""
+    from annotator.storage.sqlite import backup
+
+    path = coded_project(tmp_path)
+    with Project.open(path) as project:
+        spans = sum(1 for _ in project.iter_spans())
+        doc = project.all_document_ids()[1]
+        steps: list[int] = []
+
+        def code_between_steps(p: Path) -> None:  # called after every step
+            steps.append(1)
+            assert len(steps) < 1000, "the copy began again and again"
+            project.add_span(doc, "ana", "speaker", 0, 1 + len(steps) % 5)
+
+        monkeypatch.setattr(backup, "sync_path", code_between_steps)
+        monkeypatch.setattr(backup, "STEP_PAGES", 2)
+        monkeypatch.setattr(backup, "SYNC_EVERY_STEPS", 1)
+        made = backup.make_backup(path)
+        assert made is not None and len(steps) > 5
+        assert sum(1 for _ in project.iter_spans()) == spans + len(steps)
+    with Project.open(made.path, read_only=True) as copy:
+        assert sum(1 for _ in copy.iter_spans()) == spans
 
 
 def test_a_backup_a_closed_window_left_unfinished_is_dropped_at_the_next(

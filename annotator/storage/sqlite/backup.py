@@ -11,10 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -56,9 +53,10 @@ def list_backups(project: Path, beside: bool = False) -> list[Backup]:
 
 
 def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
-                min_age_seconds: float = 0) -> Backup | None:
+                min_age_seconds: float = 0, gentle: bool = False) -> Backup | None:
     """Copy the project now (its own connection, so it can run off the UI thread); drop
-    all but the newest ``keep``. None if the newest is younger than ``min_age_seconds``."""
+    all but the newest ``keep``. None if the newest is younger than ``min_age_seconds``.
+    ``gentle``: pause between steps for a window's reads (1 GB in 11 s instead of 3)."""
     existing = list_backups(project, beside)
     if existing and time.time() - existing[0].path.stat().st_mtime < min_age_seconds:
         return None
@@ -72,8 +70,7 @@ def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
     try:
         copy = sqlite3.connect(tmp)
         try:
-            with _written_as_it_goes(tmp):
-                source.backup(copy)  # one step: a step at a time restarts at every commit
+            _copy(source, copy, tmp, PAUSE_S if gentle else 0.0)
         finally:
             copy.close()
         sync_path(tmp)  # on the disk before it has the name, which says it is whole
@@ -90,30 +87,40 @@ def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
     return Backup(target, datetime.fromtimestamp(stat.st_mtime), stat.st_size)
 
 
-SYNC_EVERY_S = 0.25
+STEP_PAGES = 256  # 1 MB of 4 KB pages
+PAUSE_S = 0.005
+SYNC_EVERY_STEPS = 64
 
 
-@contextmanager
-def _written_as_it_goes(path: Path) -> Iterator[None]:
-    """Sync the copy every quarter second while SQLite writes it. Left to the system, a
-    1 GB copy reaches the disk in one burst 30 s later, and every fsync meanwhile (each
-    coding action's, on the syncer's thread) waited up to 0.8 s behind it."""
-    done = threading.Event()
+def _copy(source: sqlite3.Connection, copy: sqlite3.Connection, path: Path, pause: float
+          ) -> None:
+    """The project as it is when the copy begins, a step at a time.
 
-    def sync_while_written() -> None:
-        while not done.wait(SYNC_EVERY_S):
-            try:
-                sync_path(path)
-            except OSError:
-                return  # the copy's own writes will say what is wrong
+    SQLite begins a backup again whenever another connection changed its source between two
+    steps, so the source holds one read transaction from the first step to the last: each
+    step reads the same snapshot, whatever the window commits meanwhile. Between steps a
+    window's copy pauses, so the window's own reads of a cold disk do not wait behind 1 GB
+    of the copy's (a scroll of the list took 131 ms in the audit while a backup in one step
+    read a cold project; 28 ms with the pauses). Every 64 MB it syncs what it wrote: left
+    to the system, a 1 GB copy reached the disk in one burst 30 s later, and each coding
+    action's fsync waited up to 0.8 s behind it.
+    """
+    steps = 0
 
-    thread = threading.Thread(target=sync_while_written, name="backup-sync", daemon=True)
-    thread.start()
+    def between(_status: int, _remaining: int, _total: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps % SYNC_EVERY_STEPS == 0:
+            sync_path(path)
+        if pause:
+            time.sleep(pause)
+
+    source.execute("BEGIN")
     try:
-        yield
+        source.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()  # the snapshot
+        source.backup(copy, pages=STEP_PAGES, progress=between)
     finally:
-        done.set()
-        thread.join()
+        source.execute("COMMIT")
 
 
 UNFINISHED_AFTER_S = 120  # a copy being written is touched far more often than this

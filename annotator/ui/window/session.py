@@ -126,7 +126,7 @@ class Session(QObject):
 
             try:
                 make_backup(path, keep=settings.backups_keep, beside=settings.backups_beside,
-                            min_age_seconds=min_age)
+                            min_age_seconds=min_age, gentle=True)
                 self.last_backup_error = None
             except (AnnotatorError, OSError) as exc:
                 self.last_backup_error = str(exc)
