@@ -13,6 +13,7 @@ ROWS = ["import 300 .txt", "text filter", "start to its first frame", "start to 
         "switch to an article",
         "add one span", "scroll the document list", "filter the list", "sort the list",
         "switch to the next document", "code a selection", "undo and redo",
+        "code and undo during a backup",
         "window peak RSS", "export", "character alpha", "agreement report",
         "corpus search Stoltenberg", 'corpus search "Jens Stoltenberg"', "corpus search Stolten*",
         "coded segments, speaker, ana", "coded segments, speaker, every coder",
@@ -26,9 +27,9 @@ def test_benchmark_runner_prints_every_row() -> None:
     assert proc.returncode == 0, proc.stderr
     for name in ROWS:
         assert name in proc.stdout, name
-    assert proc.stdout.count("ratio") == 25 and proc.stdout.count("longest") == 6
+    assert proc.stdout.count("ratio") == 25 and proc.stdout.count("longest") == 7
     assert "where the first frame goes" in proc.stdout
-    assert "31 rows" in proc.stdout and ".docx" in proc.stdout
+    assert "32 rows" in proc.stdout and ".docx" in proc.stdout
     # under each window row: where its time goes, Qt's, SQLite's and ours (rows_split)
     assert proc.stdout.count("where a switch") == 2
     assert proc.stdout.count("where adding a span") == 2
@@ -93,3 +94,24 @@ def test_the_verdict_puts_the_rest_over_the_target_to_qt_only_when_ours_fits() -
     # ours 8.0: more than the target leaves
     assert verdict(app(20.0, 11.0, 1.0, 9.0), floor, 1.5).endswith("not all Qt's and SQLite's")
     assert "the target leaves 10.0" in verdict(app(40.0, 30.0, 1.0, 9.0), floor, 2.0)
+
+
+def test_a_slow_turn_says_how_its_time_divides() -> None:
+    """A turn the UI thread spends asleep (as it does waiting for the disk or the GIL) is
+    "waited", not "ran": the watchdog tells a busy machine from a blocked thread."""
+    import re
+    import time
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from watchdog import Watchdog
+
+    watchdog = Watchdog(0.05)
+    watchdog.turn("sleep", lambda: time.sleep(0.08))
+    watchdog.stop()
+    [(work, seconds, _, split)] = watchdog.slow
+    if not os.path.exists("/proc/thread-self/schedstat"):
+        assert split == ""  # not Linux: no split, and no wrong one
+        return
+    ran, ready, waited = (int(n) for n in re.findall(
+        r"ran (\d+) ms, ready for a CPU (\d+), waited (\d+)", split)[0])
+    assert work == "sleep" and waited >= 75 and ran < 20
