@@ -84,7 +84,7 @@ def test_closing_waits_for_the_last_sync(coded, monkeypatch) -> None:  # type: i
     assert syncer.pending == 0
 
 
-def test_a_new_wal_has_its_folder_synced_once(coded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_wals_folder_is_synced_once(coded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     project, doc = coded
     folders: list[Path] = []
     monkeypatch.setattr(durable, "sync_path", folders.append)
@@ -120,6 +120,7 @@ def test_syncing_keeps_sqlites_locks(coded) -> None:  # type: ignore[no-untyped-
     inodes = {os.stat(f"{project.path}{end}").st_ino for end in ("", "-shm")}
     assert before and {inode for inode, _, _ in before} <= inodes
     syncer._sync()
+    syncer.close()  # which closes its descriptor of the -wal
     assert locks() == before
     project.db.execute("COMMIT")
 

@@ -34,7 +34,10 @@ class Syncer:
         self.done = 0  # commits on the disk (or given up on: see on_synced's error)
         self._changed = threading.Condition()
         self._closing = False
-        self._wal_inode: int | None = None  # the -wal whose name in the folder is synced
+        # kept open: SQLite removes the -wal only when its last connection closes, after
+        # this syncer, so the file stays the same; nor does SQLite lock it, so closing
+        # this descriptor drops none of its locks (POSIX drops a file's at any close)
+        self._wal_fd: int | None = None
         self._thread = threading.Thread(target=self._run, name="wal-sync", daemon=True)
         self._thread.start()
 
@@ -61,6 +64,9 @@ class Syncer:
             self._closing = True
             self._changed.notify_all()
         self._thread.join()
+        if self._wal_fd is not None:
+            os.close(self._wal_fd)
+            self._wal_fd = None
 
     def _run(self) -> None:
         while True:
@@ -79,22 +85,16 @@ class Syncer:
                 pass  # a window gone before its last commit reached the disk
 
     def _sync(self) -> str | None:
+        if self._wal_fd is None:  # the first commit made the -wal, if it was not there
+            try:
+                self._wal_fd = os.open(self.wal, os.O_RDWR | getattr(os, "O_BINARY", 0))
+                sync_path(self.wal.parent)  # its entry in the folder, too
+            except OSError as exc:
+                return f"{self.wal}: cannot write it to the disk ({exc.strerror})"
         try:
-            fd = os.open(self.wal, os.O_RDWR | getattr(os, "O_BINARY", 0))
-        except FileNotFoundError:
-            return None  # checkpointed into the file, which SQLite synced, and removed
-        except OSError as exc:
-            return f"{self.wal}: cannot open it to write it to the disk ({exc.strerror})"
-        try:
-            _datasync(fd)
-            inode = os.fstat(fd).st_ino
-            if inode != self._wal_inode:  # a new -wal: its entry in the folder, too
-                sync_path(self.wal.parent)
-                self._wal_inode = inode
+            _datasync(self._wal_fd)
         except OSError as exc:
             return f"{self.wal}: the disk did not take it ({exc.strerror})"
-        finally:
-            os.close(fd)
         return None
 
 

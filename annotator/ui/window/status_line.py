@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 _KEEPS_STATUSES = ("span_added", "span_changed", "span_removed", "variable_set", "memo_set")
 
 _SAVED = {"saved": ("✓ saved", ""),
-          "saving": ("● saving…", "#9a6700"),
+          "saving": ("● saving…", ""),  # a millisecond, as a rule: no colour to flash
           "editing": ("● typing — saved in a moment", "#9a6700"),
           "failed": ("✗ NOT SAVED: {reason}", "#c00000"),
           "waiting": ("✗ not saved — reconnecting ({reason})", "#c00000")}
@@ -28,6 +28,11 @@ class StatusLine:
     def __init__(self, bar: QStatusBar) -> None:
         self.position_label, self.coder_label, self.saved_label = QLabel(), QLabel(), QLabel()
         self.saved_label.setObjectName("saved")
+        # as wide as either of the two states every action passes through: switching
+        # between them lays out nothing else in the bar
+        metrics = self.saved_label.fontMetrics()
+        self.saved_label.setMinimumWidth(max(metrics.horizontalAdvance(_SAVED[state][0])
+                                             for state in ("saved", "saving")))
         for label in (self.position_label, self.coder_label, self.saved_label):
             bar.addPermanentWidget(label)
         self._total_for: Project | None = None  # whose documents were counted
@@ -40,7 +45,9 @@ class StatusLine:
         text, colour = _SAVED[state]
         text = text.format(reason=reason)
         self.saved_label.setText(text.splitlines()[0] if text else text)
-        self.saved_label.setStyleSheet(f"color: {colour}; font-weight: bold" if colour else "")
+        style = f"color: {colour}; font-weight: bold" if colour else ""
+        if self.saved_label.styleSheet() != style:  # each change of style polishes anew
+            self.saved_label.setStyleSheet(style)
         self.saved_label.setToolTip(reason)
 
     def changed(self, kind: str) -> None:
