@@ -202,3 +202,18 @@ def test_saved_shows_once_the_disk_has_the_change(make_window, qtbot, monkeypatc
     qtbot.waitUntil(lambda: "NOT SAVED" in label.text())
     assert label.toolTip() == (f"{window.project.path}-wal: the disk did not take it "
                                f"({os.strerror(errno.EIO)})")
+
+
+def test_the_place_is_saved_behind_the_window_and_at_closing_on_it(make_window, qtbot,  # type: ignore[no-untyped-def]
+                                                                    monkeypatch) -> None:
+    """A disk busy writing back a backup held the window 0.4 s in the settings' write."""
+    window = make_window()
+    saves: list[bool] = []
+    save = window.settings.save
+    monkeypatch.setattr(window.settings, "save", lambda in_background=False: (
+        saves.append(in_background), save(in_background)))
+    window.session.state_timer.setInterval(10)
+    window.session.place_changed()
+    qtbot.waitUntil(lambda: bool(saves))
+    window.close()
+    assert saves == [True, False]

@@ -33,6 +33,36 @@ def test_saved_settings_load_as_they_were() -> None:
     assert json.loads(Settings.path().read_text(encoding="utf-8"))["version"] == 1
 
 
+def test_a_save_in_the_background_never_overwrites_a_later_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window saves its place on a thread of its own (a busy disk held the window 0.4 s
+    in this write); the save at closing comes after it and must win, whichever thread
+    reaches the file first."""
+    import threading
+
+    from annotator.ui.window import settings as module
+
+    scheduled = threading.Event()
+    writers: list[str] = []
+    write = module._write
+
+    def late_write(path: object, text: str, number: int) -> None:
+        writers.append(threading.current_thread().name)
+        if threading.current_thread().name == "settings":
+            scheduled.wait(10)  # the background thread runs only after the later save
+        write(path, text, number)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "_write", late_write)
+    Settings(zoom=1).save(in_background=True)  # returns before the file is written
+    Settings(zoom=2).save()  # the save at closing, on the window's thread
+    assert Settings.load().zoom == 2
+    [thread] = [t for t in threading.enumerate() if t.name == "settings"]
+    scheduled.set()
+    thread.join(10)
+    assert Settings.load().zoom == 2  # the earlier one, reaching the disk later, did not win
+    assert sorted(writers) == ["MainThread", "settings"]
+
+
 def test_a_damaged_file_gives_defaults_and_a_wrong_value_its_default() -> None:
     Settings.path().parent.mkdir(parents=True, exist_ok=True)
     Settings.path().write_text("{not json", encoding="utf-8")

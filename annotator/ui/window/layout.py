@@ -184,10 +184,10 @@ def restore_layout(w: MainWindow) -> None:
     w.lanes.set_zoom(w.settings.zoom)
 
 
-def save_layout(w: MainWindow) -> None:
+def save_layout(w: MainWindow, in_background: bool = False) -> None:
     w.settings.geometry = to_b64(w.saveGeometry())
     w.settings.window_state = to_b64(w.saveState())
     w.settings.splitter_state = to_b64(w.splitter.saveState())
     w.settings.zoom = w.view.zoom
     w.settings.coder_by_project[w.project.key] = w.coder
-    w.settings.save()  # the coder's own name (settings.coder) changes only when they say so
+    w.settings.save(in_background)  # (settings.coder changes only when the coder says so)

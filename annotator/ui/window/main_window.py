@@ -356,8 +356,8 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.status_line.show_coder(self.coder, mode, bool(self.package_coder))
 
     # -- layout --------------------------------------------------------------------------
-    def save_layout(self) -> None:
-        save_layout(self)
+    def save_layout(self, in_background: bool = False) -> None:
+        save_layout(self, in_background)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.flush_edits()

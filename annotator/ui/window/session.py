@@ -1,7 +1,8 @@
 """What keeps a coding session safe beyond each action's own transaction.
 
-- The window's place (document, layout, zoom) is saved a moment after it changes, not only
-  at a clean quit, so after a crash the coder lands where they were.
+- The window's place (document, layout, zoom) is saved a moment after it changes (on a
+  thread of its own), not only at a clean quit, so after a crash the coder lands where
+  they were.
 - Each commit reaches the disk on a thread of its own (``storage/sqlite/durable.py``): an
   fsync that the disk holds up for half a second no longer holds the window, and "✓ saved"
   shows only once the disk has everything.
@@ -53,7 +54,7 @@ class SessionContext(Protocol):
     def project(self) -> Project: ...
     @property
     def settings(self) -> Settings: ...
-    def save_layout(self) -> None: ...
+    def save_layout(self, in_background: bool = False) -> None: ...
     def show_saved(self, state: str, reason: str = "") -> None: ...
     def window(self) -> QWidget: ...  # Qt's: the top-level widget the timers belong to
 
@@ -65,7 +66,7 @@ class Session(QObject):
         super().__init__(window.window())
         self.window = window
         self.state_timer = QTimer(self, singleShot=True, interval=STATE_DELAY_MS)
-        self.state_timer.timeout.connect(window.save_layout)
+        self.state_timer.timeout.connect(lambda: window.save_layout(in_background=True))
         self.idle_timer = QTimer(self, singleShot=True, interval=IDLE_CHECKPOINT_MS)
         self.idle_timer.timeout.connect(self.checkpoint_behind)
         self.daily = QTimer(self, interval=3600 * 1000)

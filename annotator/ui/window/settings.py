@@ -8,6 +8,7 @@ and generating a class from 13 fields would delay.
 
 from __future__ import annotations
 
+import _thread
 import json
 import os
 from pathlib import Path
@@ -67,13 +68,21 @@ class Settings:
                 setattr(settings, key, value)
         return settings
 
-    def save(self) -> None:
-        path = self.path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": VERSION, **self.as_dict()}, indent=2),
-                       encoding="utf-8")
-        os.replace(tmp, path)  # never a half-written settings file
+    def save(self, in_background: bool = False) -> None:
+        """Write the settings as they are now. ``in_background``: on a thread of its own,
+        for the window's saves while the coder works (a disk busy writing back a backup
+        held the window 0.4 s in this write); a later save always wins, whichever thread
+        reaches the file first."""
+        global _asked
+        _asked += 1
+        text = json.dumps({"version": VERSION, **self.as_dict()}, indent=2)
+        if not in_background:
+            _write(self.path(), text, _asked)
+            return
+        import threading  # not before the first frame: a window saves after 0.8 s at least
+
+        threading.Thread(target=_write, args=(self.path(), text, _asked), name="settings",
+                         daemon=True).start()
 
     def add_recent(self, project: str) -> None:
         """``project``: a project's ``key`` (a file's full path, or a server location)."""
@@ -83,6 +92,21 @@ class Settings:
 
 
 _NAMES = tuple(Settings.__annotations__)  # every setting, in the order declared
+_writing = _thread.allocate_lock()  # one write at a time
+_asked = 0  # saves asked for (on the window's thread), each numbered
+_written = 0  # the number of the save the file holds
+
+
+def _write(path: Path, text: str, number: int) -> None:
+    global _written
+    with _writing:
+        if number < _written:
+            return  # a later save reached the file first
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another window may write too
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # never a half-written settings file
+        _written = number
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
