@@ -123,12 +123,13 @@ def test_a_backup_reaches_the_disk_before_it_has_its_name(tmp_path: Path,
     from annotator.storage.sqlite import backup
 
     path = coded_project(tmp_path)
-    synced: list[tuple[str, bool]] = []  # (name, whether a backup of that name existed)
-    real = backup.sync_path
+    synced: list[tuple[str, bool, bool]] = []  # (name, whether a backup of that name
+    real = backup.sync_path  # existed, whether its pages were dropped from memory)
 
-    def sync_path(p: Path) -> None:
-        synced.append((p.name, any(backup.backup_folder(path).glob(f"*{backup.SUFFIX}"))))
-        real(p)
+    def sync_path(p: Path, drop: bool = False) -> None:
+        synced.append((p.name, any(backup.backup_folder(path).glob(f"*{backup.SUFFIX}")),
+                       drop))
+        real(p, drop)
 
     monkeypatch.setattr(backup, "sync_path", sync_path)
     monkeypatch.setattr(backup, "STEP_PAGES", 4)  # a small project in several steps
@@ -136,8 +137,8 @@ def test_a_backup_reaches_the_disk_before_it_has_its_name(tmp_path: Path,
     made = backup.make_backup(path)
     assert made is not None
     tmp = f".{made.path.name}.tmp"
-    assert synced[-2:] == [(tmp, False), (backup.backup_folder(path).name, True)]
-    assert synced[:-2] and set(synced[:-2]) == {(tmp, False)}  # while it was written
+    assert synced[-2:] == [(tmp, False, False), (backup.backup_folder(path).name, True, False)]
+    assert synced[:-2] and set(synced[:-2]) == {(tmp, False, True)}  # while it was written
 
 
 def test_a_backup_in_steps_is_the_project_as_it_began(tmp_path: Path,
@@ -153,7 +154,7 @@ def test_a_backup_in_steps_is_the_project_as_it_began(tmp_path: Path,
         doc = project.all_document_ids()[1]
         steps: list[int] = []
 
-        def code_between_steps(p: Path) -> None:  # called after every step
+        def code_between_steps(p: Path, drop: bool = False) -> None:  # after every step
             steps.append(1)
             assert len(steps) < 1000, "the copy began again and again"
             project.add_span(doc, "ana", "speaker", 0, 1 + len(steps) % 5)

@@ -98,13 +98,16 @@ class Syncer:
         return None
 
 
-def sync_path(path: Path) -> None:
-    """Put a file's data, or a folder's names, on the disk."""
+def sync_path(path: Path, drop: bool = False) -> None:
+    """Put a file's data, or a folder's names, on the disk; ``drop``: and let the system
+    forget the file's pages (where it can be told: Linux), which no one will read soon."""
     folder = path.is_dir()
     if folder and os.name == "nt":
         return  # Windows keeps a file's name with the file; a folder cannot be opened
     fd = os.open(path, (os.O_RDONLY if folder else os.O_RDWR) | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
+        if drop and hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
     finally:
         os.close(fd)
