@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from annotator.services import actions
 from annotator.storage import Project
 from tests.conftest import SEEDS
@@ -217,3 +219,22 @@ def test_the_place_is_saved_behind_the_window_and_at_closing_on_it(make_window, 
     qtbot.waitUntil(lambda: bool(saves))
     window.close()
     assert saves == [True, False]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority")
+def test_the_backup_gives_way_to_the_window(make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Copying 1 GB on one of two cores kept the window's thread waiting for a CPU."""
+    import threading
+
+    from annotator.storage.sqlite import backup
+
+    window = make_window()
+    seen: list[tuple[int, int]] = []  # (the backup thread's priority, the window's)
+    monkeypatch.setattr(backup, "make_backup", lambda *a, **k: seen.append((
+        os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+        os.getpriority(os.PRIO_PROCESS, threading.main_thread().native_id))))
+    thread = window.session.back_up(0)
+    assert thread is not None
+    thread.join(10)
+    [(behind, window_s)] = seen
+    assert behind > window_s == os.getpriority(os.PRIO_PROCESS, 0)
