@@ -24,7 +24,6 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
-    QTextLayout,
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
@@ -38,9 +37,11 @@ from annotator.ui.coding.span_paint import (
     KEYWORD_COLOUR,
     NESTED_ALPHA,
     SELECTED_ALPHA,
+    Formatted,
     Looks,
     Piece,
     changed_ranges,
+    format_range,
     layers,
     nested,
     pieces,
@@ -51,12 +52,6 @@ from annotator.ui.coding.span_tips import span_tip
 __all__ = ["FILL_ALPHA", "KEYWORD_COLOUR", "NESTED_ALPHA", "SELECTED_ALPHA", "ArticleView"]
 BASE_POINT_SIZE = ARTICLE_POINT_SIZE
 MARGIN = 2_000  # code points formatted beyond the screen, at least (a screenful if more)
-
-
-def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
-    r = QTextLayout.FormatRange()
-    r.start, r.length, r.format = start, length, fmt
-    return r
 
 
 def qt_text(text: str) -> str:
@@ -97,7 +92,7 @@ class ArticleView(QTextEdit):
         self._press_pos: QPoint | None = None
         self._looks = Looks(self.viewport().palette().base().color())
         self._pieces: list[Piece] = []  # what the band shows, in text order
-        self._formatted: dict[int, list[tuple[int, int, QTextCharFormat]]] = {}  # block → ranges
+        self._formatted: dict[int, Formatted] = {}  # block → its ranges, and Qt's of them
         self._band: tuple[int, int] = (0, 0)  # code points whose blocks are formatted
         self._screenful = MARGIN  # code points the screen showed last (a new text's guess)
         self.keywords: Query | None = None  # a reading aid, never stored as spans
@@ -267,11 +262,15 @@ class ArticleView(QTextEdit):
         dirty: list[list[int]] = []  # runs of blocks to lay out again: [from, to)
         for (block, start, separator), ranges in zip(blocks, wanted, strict=True):
             number = block.blockNumber()
-            if self._formatted.get(number, []) != ranges:  # (a format: the same object)
+            old, made = self._formatted.get(number, ([], []))
+            if old != ranges:  # (a format: the same object) Qt's ranges kept are reused:
+                kept = dict(zip(((a, n, id(f)) for a, n, f in old), made, strict=True))
+                made = [r if (r := kept.get((a, n, id(f)))) is not None else format_range(a, n, f)
+                        for a, n, f in ranges]  # an edit changes a few of a block's many
                 layout = block.layout()
                 laid_out = layout.lineCount() > 0  # (setFormats clears the lines)
-                layout.setFormats([_range(a, n, f) for a, n, f in ranges])
-                self._formatted[number] = ranges
+                layout.setFormats(made)
+                self._formatted[number] = ranges, made
                 if laid_out:  # one Qt has not laid out yet gets these formats when it does
                     if dirty and dirty[-1][1] == start:
                         dirty[-1][1] = separator + 1

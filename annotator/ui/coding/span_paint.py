@@ -16,7 +16,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtGui import QColor, QTextCharFormat, QTextLayout
 
 from annotator.domain.model import Span
 
@@ -227,3 +227,14 @@ def splice(old: Sequence[Piece], fresh: Sequence[Piece], low: int, high: int) ->
         p = old[last - 1]
         after.insert(0, Piece(high, p.end, p.format, p.under))
     return before + list(fresh) + after
+
+
+# a block's ranges as the view gave them, and Qt's objects made of them (reused while the
+# same range stays: an edit changes a few of a block's many)
+Formatted = tuple[list[tuple[int, int, QTextCharFormat]], list[QTextLayout.FormatRange]]
+
+
+def format_range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
+    r = QTextLayout.FormatRange()
+    r.start, r.length, r.format = start, length, fmt
+    return r

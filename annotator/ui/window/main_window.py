@@ -223,9 +223,8 @@ class MainWindow(WindowWidgets, QMainWindow):
         self.variables_form.setEnabled(self.document_id is not None)
 
     def refresh_span(self, change: Change) -> None:
-        """One span added, changed or removed on screen: read that span alone and redraw,
-        instead of re-reading the document (a coder adding the 1,001st span waits for one
-        row, not a thousand)."""
+        """One span added, changed or removed on screen: read that span alone, not the
+        document (a coder adding the 1,001st span waits for one row, not a thousand)."""
         if self.compare_coder:  # the lanes compare whole sets
             self.refresh_coding()
             return
@@ -240,7 +239,7 @@ class MainWindow(WindowWidgets, QMainWindow):
                 at = bisect.bisect(kept, key, key=lambda s: (s.start, s.end, s.created_at))
                 kept.insert(at, span)
         self.spans = kept
-        if self.selected_span_id not in {s.id for s in kept}:
+        if self.selected_span_id and all(s.id != self.selected_span_id for s in kept):
             self.selected_span_id = None
         self.view.set_spans(self.spans, self.project.scheme, self.selected_span_id)
         self.spans_model.set_spans(self.spans, self.project.scheme, show_coder=not self.blind)
@@ -249,7 +248,8 @@ class MainWindow(WindowWidgets, QMainWindow):
 
     def _show_selected_span(self) -> None:
         span = next((s for s in self.spans if s.id == self.selected_span_id), None)
-        mine = [s for s in self.spans if s.coder == self.coder] if span else []  # its links
+        mine = [] if not span else self.spans if self.blind or self.compare_coder else [
+            s for s in self.spans if s.coder == self.coder]  # (shown spans are the coder's)
         self.span_editor.show_span(span, self.project.scheme, mine)
         self.span_editor.setEnabled(span is None or span.coder == self.coder)
         self._chain_focus()
