@@ -11,6 +11,7 @@
   seconds behind; and every few dozen changes, so that SQLite's own checkpoint, in the
   commit that passes 1,000 pages, does not hold the window while the coder works on.
 - A backup is made at open and daily while open, off the UI thread.
+- The cycle collector is told to leave the window's own objects alone (``settle_the_collector``).
 - A crash log: faulthandler writes a fatal error's stack to the data folder, and the next
   start says once that the last session did not end cleanly, and where the log is.
 """
@@ -18,6 +19,7 @@
 from __future__ import annotations
 
 import faulthandler
+import gc
 import os
 import sys
 import threading
@@ -81,6 +83,7 @@ class Session(QObject):
 
     def opened(self, project: Project) -> None:
         """The window's project now: a file is backed up, and its commits synced behind."""
+        settle_the_collector()
         if not project.read_only:
             self.back_up()
         self.syncer = project.sync_off_thread(self.sig_synced.emit)
@@ -141,6 +144,18 @@ class Session(QObject):
         thread = threading.Thread(target=run, name="backup", daemon=True)
         thread.start()
         return thread
+
+
+def settle_the_collector() -> None:
+    """Python's cycle collector leaves the window's objects alone, and waits for 10,000 new
+    objects instead of 700. A switch or a coding action makes a few thousand that live for
+    that action (spans, pieces, rows) and are freed by their counts; at 700 each action
+    set off a collection or two, and one collection in a hundred walked all the window's
+    36,000 objects: 0.7 ms an action on average, 18-23 ms in one action of 70 (400 actions
+    at 1,000 spans; 0.02 ms an action after). What is frozen is never collected: a cycle
+    among the window's objects that is dropped later stays in memory."""
+    gc.freeze()  # what exists now lives as long as the window (O(1): a list moves)
+    gc.set_threshold(10_000, 10, 10)
 
 
 def yield_the_cpu() -> None:
