@@ -211,7 +211,8 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
 
     def sync_off_thread(self, on_synced: OnSynced) -> Syncer | None:
         """Commits return before the disk has them and a thread of their own makes each
-        durable (``sqlite/durable.py``); None where a commit waits for it (a server)."""
+        durable (``sqlite/durable.py``); None where nothing is written here (read-only,
+        or a server, where a commit waits for the server's own disk)."""
         if self.read_only or self.on_server:
             return None
         engine: database.SqliteEngine = self.db  # type: ignore[assignment]
@@ -262,7 +263,10 @@ class Project(DocumentsMixin, CodingMixin, ExchangeMixin, StudyMixin, CorpusMixi
                     if not outer:
                         db.execute(f"RELEASE {name}")
                 raise
-            db.commit() if outer else db.execute(f"RELEASE {name}")
+            if outer:
+                db.commit()
+            else:
+                db.execute(f"RELEASE {name}")
         except BaseException as exc:
             if outer:
                 if db.in_transaction:
