@@ -305,3 +305,47 @@ def test_the_spans_csv_streams_without_the_cycle_collector(coded: Project, tmp_p
                    progress=lambda _done, _total: during.append(gc.isenabled()))
     assert during and not any(during)
     assert gc.isenabled()
+
+
+def test_spans_csv_rows_come_by_document_coder_name_start_end_and_making(
+        tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
+    """The order the spans CSV promises, with coders made out of name order ("zoe" before
+    "ana") and spans tied on their start, and on their start and end: the tie falls to the
+    span made first."""
+    project = actions.new_project(new_location("order"))
+    project.import_documents([NewDocument(text=f"Putin said no to NATO {day}.", title=day)
+                              for day in ("today", "again")])
+    made = [project.add_span(2, "zoe", "speaker", 0, 5),
+            project.add_span(2, "ana", "speaker", 11, 13),
+            project.add_span(2, "ana", "speaker", 0, 10),
+            project.add_span(2, "ana", "speaker", 0, 5),
+            project.add_span(1, "zoe", "speaker", 6, 10),
+            project.add_span(2, "ana", "demand", 0, 5),  # tied with the one made before
+            project.add_span(1, "ana", "speaker", 0, 5)]
+    project.set_status(2, "ana", Status.DONE)
+    path = tmp_path / "order.csv"
+    assert actions.export(project, "spans-csv", path) == 7
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [(int(r["document_id"]), r["coder"], r["span_id"]) for r in csv.DictReader(f)]
+    assert rows == [(1, "ana", made[6].id), (1, "zoe", made[4].id), (2, "ana", made[3].id),
+                    (2, "ana", made[5].id), (2, "ana", made[2].id), (2, "ana", made[1].id),
+                    (2, "zoe", made[0].id)]
+    actions.export(project, "spans-csv", path, coders=["zoe"], documents="done")
+    assert path.read_text(encoding="utf-8").count("\n") == 1  # the header: zoe has none done
+    project.close()
+
+
+@pytest.mark.sqlite_only
+def test_the_spans_csv_reads_its_rows_in_order_without_sorting_them(
+        tmp_path: Path) -> None:
+    """Version 13's index and the joins' order give the rows in the CSV's order as they
+    are read: no temporary b-tree, for every coder, for chosen coders, for done work."""
+    from annotator.storage.exchange import span_rows_sql
+
+    with actions.new_project(tmp_path / "plan.annotator") as project:
+        for where in ("TRUE", f"c.name IN ({project.db.sql.texts_in()})",
+                      "TRUE AND st.status = 'done'"):
+            plan = " | ".join(str(r[-1]) for r in project.db.execute(
+                "EXPLAIN QUERY PLAN " + span_rows_sql(where), ['["ana"]'] * ("?" in where)))
+            assert "TEMP B-TREE" not in plan, plan
+            assert "spans_by_document_coder (document_id=? AND coder_id=?)" in plan, plan

@@ -184,5 +184,9 @@ MIGRATIONS: dict[int, str] = {  # version n -> n + 1, from FIRST_VERSION on
     10: """ALTER TABLE spans ADD COLUMN origin TEXT COLLATE "C" NOT NULL DEFAULT '';""",
     # the document list's rows from an index of their own columns (the file's version 12)
     11: """CREATE INDEX documents_list ON documents(id) INCLUDE (title, date, outlet);""",
+    # a coder's spans of a document in reading order from the index (the file's version 13)
+    12: """DROP INDEX spans_by_document_coder;
+          CREATE INDEX spans_by_document_coder
+              ON spans(document_id, coder_id, start_offset, end_offset, created_at);""",
 }
 BASELINE = _collated(_TABLES) + _REST + _NOTIFY
