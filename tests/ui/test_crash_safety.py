@@ -202,8 +202,17 @@ def test_saved_shows_once_the_disk_has_the_change(make_window, qtbot, monkeypatc
     assert label.text() == "● saving…"
     disk.set()
     qtbot.waitUntil(lambda: "NOT SAVED" in label.text())
-    assert label.toolTip() == (f"{window.project.path}-wal: the disk did not take it "
-                               f"({os.strerror(errno.EIO)})")
+    refused = (f"{window.project.path}-wal: the disk did not take it "
+               f"({os.strerror(errno.EIO)})")
+    assert label.toolTip().startswith(refused + ".\n")
+    assert "File → Save a copy" in label.toolTip()
+    # once refused, a later sync that succeeds proves nothing (the refused pages may be
+    # gone, marked clean): the line keeps saying so until the project is opened again
+    answer.clear()
+    window.undo_stack.redo()
+    assert window.session.syncer is not None and window.session.syncer.wait(10)
+    qtbot.wait(50)
+    assert "NOT SAVED" in label.text() and label.toolTip().startswith(refused)
 
 
 def test_the_place_is_saved_behind_the_window_and_at_closing_on_it(make_window, qtbot,  # type: ignore[no-untyped-def]

@@ -61,8 +61,12 @@ def test_a_disk_that_refuses_is_said_with_the_file(coded, monkeypatch) -> None: 
     syncer = project.sync_off_thread(lambda n, e: told.append((n, e)))
     project.add_span(doc, "ana", "speaker", 0, 3)
     assert syncer is not None and syncer.wait(10)
-    assert told == [(1, f"{project.path}-wal: the disk did not take it "
-                        f"({os.strerror(errno.EIO)})")]
+    refused = f"{project.path}-wal: the disk did not take it ({os.strerror(errno.EIO)})"
+    assert told == [(1, refused)] and syncer.failed == refused
+    monkeypatch.setattr(durable, "_datasync", lambda fd: None)  # the disk answers again
+    project.add_span(doc, "ana", "speaker", 4, 6)
+    assert syncer.wait(10)
+    assert told[-1] == (2, refused)  # what it refused may be gone: still not saved
 
 
 def test_closing_waits_for_the_last_sync(coded, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,11 @@ are in the ``-wal`` when it returns, so a killed or crashed process loses nothin
 SQLite keeps the file whole through a power cut. The syncer's thread then fsyncs the
 ``-wal``, which makes every commit before it survive a power cut too, and says so through
 ``on_synced``: the window shows "✓ saved" only after that.
+
+A refused fsync is final. The system may have marked the pages it could not write clean and
+dropped them (Linux does), so a later fsync that succeeds says nothing about them: every
+later commit is reported with the first refusal, until the project is opened again (when
+SQLite reads the ``-wal`` back and keeps what is whole in it).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class Syncer:
         self.on_synced = on_synced
         self.asked = 0  # commits made
         self.done = 0  # commits on the disk (or given up on: see on_synced's error)
+        self.failed: str | None = None  # the first refusal: kept (see the module's note)
         self._changed = threading.Condition()
         self._closing = False
         # kept open: SQLite removes the -wal only when its last connection closes, after
@@ -77,10 +83,11 @@ class Syncer:
                 covered = self.asked
             error = self._sync()
             with self._changed:
+                self.failed = self.failed or error
                 self.done = covered
                 self._changed.notify_all()
             try:
-                self.on_synced(covered, error)
+                self.on_synced(covered, self.failed)
             except RuntimeError:
                 pass  # a window gone before its last commit reached the disk
 

@@ -331,7 +331,7 @@ class MainWindow(WindowWidgets, QMainWindow):
         elif change.document_id == self.document_id:
             self.refresh_span(change) if change.span_id else self.refresh_coding()
         if not (change.remote or (self.server_link and self.server_link.waiting)):
-            self.show_saved(self.session.saved_state())
+            self.show_saved(*self.session.saved_state())
         self.session.project_changed()
         for panel in [*(getattr(self, name, None) for name in (  # the open panels
                 "segments_window", "charts_window", "duplicates_window")),

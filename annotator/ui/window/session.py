@@ -88,15 +88,22 @@ class Session(QObject):
             self.back_up()
         self.syncer = project.sync_off_thread(self.sig_synced.emit)
 
-    def saved_state(self) -> str:
-        """``saved`` once the disk has every change, ``saving`` until then."""
-        return "saving" if self.syncer is not None and self.syncer.pending else "saved"
+    def saved_state(self) -> tuple[str, str]:
+        """``saved`` once the disk has every change, ``saving`` until then; ``failed``, with
+        why and what to do, from the disk's first refusal on (the syncer's note)."""
+        if self.syncer is None:
+            return "saved", ""
+        if self.syncer.failed:
+            return "failed", (f"{self.syncer.failed}.\nWhat you did since it was last saved "
+                              "may be lost if the computer stops. File → Save a copy to "
+                              "another disk keeps it; then check this disk and open the "
+                              "project again.")
+        return ("saving", "") if self.syncer.pending else ("saved", "")
 
     def _synced(self, _commit: int, error: str | None) -> None:
-        if error is not None:
-            self.window.show_saved("failed", error)
-        elif self.saved_state() == "saved":
-            self.window.show_saved("saved")
+        state = self.saved_state()
+        if error is not None or state[0] == "saved":
+            self.window.show_saved(*state)
 
     def place_changed(self) -> None:
         self.state_timer.start()
