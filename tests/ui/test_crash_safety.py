@@ -262,3 +262,30 @@ def test_the_collector_leaves_the_windows_objects_alone(make_window) -> None:  #
     for _ in range(20):
         window.coding.step_document(1)  # each reads and draws a document's spans
     assert gc.get_stats()[0]["collections"] - collections <= 2
+
+
+def test_closing_the_project_stops_its_backup_between_two_steps(make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A window closed while its backup copied (11 s for 1 GB) left the copy running on,
+    holding the project open, and, when the program ended, a hidden unfinished copy as
+    large as the project. Closing the project now stops the copy at its next step."""
+    import threading
+
+    from annotator.storage.sqlite import backup
+
+    window = make_window()
+    stepping, release = threading.Event(), threading.Event()
+
+    def step(_p: Path, drop: bool = False) -> None:
+        stepping.set()
+        release.wait(0.05)  # a copy much longer than the window stays open
+
+    monkeypatch.setattr(backup, "sync_path", step)
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    monkeypatch.setattr(backup, "SYNC_EVERY_STEPS", 1)
+    thread = window.session.back_up(0)
+    assert thread is not None and stepping.wait(10)
+    path = window.project.path
+    window.close_project()
+    assert not thread.is_alive()
+    folder = backup.backup_folder(path)
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]

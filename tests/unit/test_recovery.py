@@ -189,6 +189,38 @@ def test_a_backup_a_closed_window_left_unfinished_is_dropped_at_the_next(
     assert len(list_backups(path)) == 2
 
 
+def test_a_backup_told_to_stop_leaves_nothing_and_lets_go_of_the_project(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window closing stops its backup between two steps: the unfinished copy is removed
+    (it used to stay, hidden and as large as the project, until a backup two minutes
+    later), the backups before it are kept, and the project is no longer held open."""
+    import threading
+
+    from annotator.storage.sqlite import backup
+
+    path = coded_project(tmp_path)
+    kept = make_backup(path)
+    stop = threading.Event()
+    steps: list[int] = []
+
+    def step(_p: Path, drop: bool = False) -> None:
+        steps.append(1)
+        if len(steps) == 3:
+            stop.set()
+
+    monkeypatch.setattr(backup, "sync_path", step)
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    monkeypatch.setattr(backup, "SYNC_EVERY_STEPS", 1)
+    assert backup.make_backup(path, stop=stop) is None
+    assert len(steps) == 3  # stopped at the step after
+    assert [b.path for b in list_backups(path)] == [kept.path]  # type: ignore[union-attr]
+    assert not [p for p in backup.backup_folder(path).iterdir() if p.name.endswith(".tmp")]
+    held = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+            if os.path.exists(f"/proc/self/fd/{fd}")] if os.path.isdir("/proc/self/fd") else []
+    assert str(path) not in held
+    assert backup.make_backup(path, stop=stop) is None  # told before it began: not begun
+
+
 def test_restore_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                        ) -> None:
     path = coded_project(tmp_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,13 +53,22 @@ def list_backups(project: Path, beside: bool = False) -> list[Backup]:
     return sorted(found, key=lambda b: b.path.name, reverse=True)
 
 
+class _Stopped(Exception):
+    """``stop`` was set: the copy ends at the step it reached."""
+
+
 def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
-                min_age_seconds: float = 0, gentle: bool = False) -> Backup | None:
+                min_age_seconds: float = 0, gentle: bool = False,
+                stop: threading.Event | None = None) -> Backup | None:
     """Copy the project now (its own connection, so it can run off the UI thread); drop
     all but the newest ``keep``. None if the newest is younger than ``min_age_seconds``.
-    ``gentle``: pause between steps for a window's reads (1 GB in 11 s instead of 3)."""
+    ``gentle``: pause between steps for a window's reads (1 GB in 11 s instead of 3).
+    ``stop`` (a window closing its project): when set, the copy ends at its next step,
+    is removed, and None is returned; the backups before it stay as they were."""
     existing = list_backups(project, beside)
     if existing and time.time() - existing[0].path.stat().st_mtime < min_age_seconds:
+        return None
+    if stop is not None and stop.is_set():
         return None
     folder = backup_folder(project, beside)
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,12 +80,15 @@ def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
     try:
         copy = sqlite3.connect(tmp)
         try:
-            _copy(source, copy, tmp, PAUSE_S if gentle else 0.0)
+            _copy(source, copy, tmp, PAUSE_S if gentle else 0.0, stop)
         finally:
             copy.close()
         sync_path(tmp)  # on the disk before it has the name, which says it is whole
         os.replace(tmp, target)
         sync_path(folder)
+    except _Stopped:
+        tmp.unlink(missing_ok=True)
+        return None
     except (sqlite3.Error, OSError) as exc:
         tmp.unlink(missing_ok=True)
         raise ProjectError(f"{target}: cannot write the backup ({exc})") from None
@@ -92,8 +105,8 @@ PAUSE_S = 0.005
 SYNC_EVERY_STEPS = 64
 
 
-def _copy(source: sqlite3.Connection, copy: sqlite3.Connection, path: Path, pause: float
-          ) -> None:
+def _copy(source: sqlite3.Connection, copy: sqlite3.Connection, path: Path, pause: float,
+          stop: threading.Event | None = None) -> None:
     """The project as it is when the copy begins, a step at a time.
 
     SQLite begins a backup again whenever another connection changed its source between two
@@ -114,6 +127,8 @@ def _copy(source: sqlite3.Connection, copy: sqlite3.Connection, path: Path, paus
         steps += 1
         if steps % SYNC_EVERY_STEPS == 0:
             sync_path(path, drop=True)
+        if stop is not None and stop.is_set():
+            raise _Stopped  # (through SQLite's backup, which it ends)
         if pause:
             time.sleep(pause)
 

@@ -19,7 +19,6 @@ from annotator.domain.errors import ProjectError, ServerUnreachable
 from annotator.domain.model import Change, Span
 from annotator.domain.text import excerpt
 from annotator.storage import Project
-from annotator.storage.sqlite import lock
 from annotator.ui.coding import operations as ops
 from annotator.ui.coding.commands import CodingPanel
 from annotator.ui.coding.document_model import DocumentListModel
@@ -104,7 +103,7 @@ class MainWindow(WindowWidgets, QMainWindow):
     # -- project -------------------------------------------------------------------------
     def close_project(self) -> None:
         """Let go of the project on screen: its list's thread and connection, the edit being
-        typed, the store's notices, the server link and the lock."""
+        typed, its backup under way, the store's notices, the server link and the lock."""
         if not self.project_open:
             return
         self.project_open = False
@@ -114,16 +113,13 @@ class MainWindow(WindowWidgets, QMainWindow):
         if self.server_link is not None:
             self.server_link.close()
             self.server_link = None
-        if not self.project.on_server:
-            lock.release(self.project.path)
         self.project.close()
+        self.session.closed(self.project)
 
     def set_project(self, project: Project) -> None:
         switching = hasattr(self, "project")  # not the window's first
         self.close_project()
         self.project, self.project_open = project, True
-        if not project.read_only and not project.on_server:
-            lock.acquire(project.path)
         self.session.opened(project)
         self.undo_stack.clear()
         self.role_coder, self.coordinates = project.session_coder()

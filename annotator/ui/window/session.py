@@ -47,6 +47,7 @@ IDLE_CHECKPOINT_MS = 5000
 CHECKPOINT_EVERY = 25
 DAY = 24 * 3600
 BACKUP_AT_OPEN_MIN_AGE = 600  # reopening within ten minutes does not add another copy
+STOP_BACKUP_WAIT_S = 10  # a step and, every 64 of them, a sync of 64 MB: well under this
 
 
 class SessionContext(Protocol):
@@ -80,9 +81,13 @@ class Session(QObject):
         self.checkpointing: threading.Thread | None = None
         self.syncer: Syncer | None = None
         self.sig_synced.connect(self._synced)
+        self.backups: list[tuple[threading.Thread, threading.Event]] = []  # under way
 
     def opened(self, project: Project) -> None:
-        """The window's project now: a file is backed up, and its commits synced behind."""
+        """The window's project now: a file is locked for this window, backed up, and its
+        commits synced behind."""
+        if not project.read_only and not project.on_server:
+            lock.acquire(project.path)
         settle_the_collector()
         if not project.read_only:
             self.back_up()
@@ -137,20 +142,36 @@ class Session(QObject):
             return None
         path = self.window.project.path
 
+        stop = threading.Event()
+
         def run() -> None:
             from annotator.storage.sqlite.backup import make_backup  # after the first frame
 
             yield_the_cpu()
             try:
                 make_backup(path, keep=settings.backups_keep, beside=settings.backups_beside,
-                            min_age_seconds=min_age, gentle=True)
+                            min_age_seconds=min_age, gentle=True, stop=stop)
                 self.last_backup_error = None
             except (AnnotatorError, OSError) as exc:
                 self.last_backup_error = str(exc)
 
         thread = threading.Thread(target=run, name="backup", daemon=True)
+        self.backups = [(t, s) for t, s in self.backups if t.is_alive()] + [(thread, stop)]
         thread.start()
         return thread
+
+    def closed(self, project: Project) -> None:
+        """The project was let go: a backup under way stops at its next step and removes its
+        unfinished copy (closing within the 11 s a 1 GB copy takes left it running on,
+        the project held open, and, when the program ended, a hidden copy as large);
+        then its lock goes."""
+        for _, stop in self.backups:
+            stop.set()
+        for thread, _ in self.backups:
+            thread.join(STOP_BACKUP_WAIT_S)
+        self.backups = []
+        if not project.read_only and not project.on_server:
+            lock.release(project.path)
 
 
 def settle_the_collector() -> None:
