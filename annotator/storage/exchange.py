@@ -166,11 +166,12 @@ class ExchangeMixin:
             yield DocumentRecord(document, coding)
 
     def _all_spans(self) -> Iterator[Span]:
-        """Every span by document, then start, end and creation (``spans``' order), streamed."""
+        """Every span by document, each coder's by start, end and creation (``spans``'
+        order), streamed in the order of their index (version 13), unsorted."""
         links = self._links_of(None)
         for r in self.db.stream(
                 f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN coders c ON c.id = s.coder_id ORDER "
-                f"BY s.document_id, s.start_offset, s.end_offset, s.created_at"):
+                f"BY s.document_id, s.coder_id, s.start_offset, s.end_offset, s.created_at"):
             yield self._row_to_span(r, links)
 
     def _documents_in_order(self, ids: list[int] | None) -> Iterator[Document]:

@@ -349,3 +349,16 @@ def test_the_spans_csv_reads_its_rows_in_order_without_sorting_them(
                 "EXPLAIN QUERY PLAN " + span_rows_sql(where), ['["ana"]'] * ("?" in where)))
             assert "TEMP B-TREE" not in plan, plan
             assert "spans_by_document_coder (document_id=? AND coder_id=?)" in plan, plan
+        # and so do the window's spans of an article, and every other export's
+        project.import_documents([NewDocument(text="Putin said no.", title="t")])
+        project.add_span(1, "ana", "speaker", 0, 5)
+        asked: list[str] = []
+        project.db.conn.set_trace_callback(asked.append)  # type: ignore[attr-defined]
+        project.spans(1, "ana")
+        list(project.iter_records())
+        project.db.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+        reads = [sql for sql in asked if "FROM spans s JOIN coders" in sql]
+        assert len(reads) == 2, asked
+        for sql in reads:
+            plan = " | ".join(str(r[-1]) for r in project.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "TEMP B-TREE" not in plan, plan
