@@ -289,3 +289,32 @@ def test_closing_the_project_stops_its_backup_between_two_steps(make_window, mon
     assert not thread.is_alive()
     folder = backup.backup_folder(path)
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_objects_frozen_with_one_project_are_collected_when_another_opens(  # type: ignore[no-untyped-def]
+        make_window, tmp_path) -> None:
+    """The collector is told to leave the window's objects alone when a project opens
+    (``gc.freeze``); what was frozen then and dropped later (the first project's cycles)
+    used to stay in memory for good. Opening another project collects it."""
+    import gc
+    import weakref
+
+    from annotator.services import actions
+    from tests.conftest import SEEDS
+
+    class Cycle:
+        pass
+
+    window = make_window()
+    held = Cycle()
+    held.me = held  # type: ignore[attr-defined]
+    gone = weakref.ref(held)
+    gc.freeze()  # as if it had been there when the project opened
+    del held
+    gc.collect()
+    assert gone() is not None  # frozen: the collector does not see it
+    other = actions.new_project(tmp_path / "other.annotator")
+    actions.import_paths(other, [SEEDS])
+    window.set_project(other)
+    assert gone() is None
+    assert gc.get_freeze_count() > 1000  # the window's objects frozen again
