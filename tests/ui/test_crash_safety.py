@@ -318,3 +318,20 @@ def test_objects_frozen_with_one_project_are_collected_when_another_opens(  # ty
     window.set_project(other)
     assert gone() is None
     assert gc.get_freeze_count() > 1000  # the window's objects frozen again
+
+
+def test_the_list_is_read_ahead_behind_the_window(make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """From a project out of memory, a page of the list after a sort took up to 150 ms on
+    the window's thread; its pages are now read ahead on a thread of its own at open."""
+    import threading
+
+    from annotator.storage.sqlite import database
+
+    read: list[tuple[str, Path]] = []
+    monkeypatch.setattr(database, "read_ahead", lambda path: read.append(
+        (threading.current_thread().name, path)))
+    window = make_window()
+    for thread in threading.enumerate():
+        if thread.name == "read-ahead":
+            thread.join(10)
+    assert read == [("read-ahead", window.project.path)]

@@ -293,6 +293,40 @@ def test_the_list_reads_its_rows_from_their_own_index(tmp_path: Path) -> None:
         assert "COVERING INDEX documents_list" in plan, plan
 
 
+@pytest.mark.sqlite_only
+def test_reading_ahead_reads_what_a_page_of_the_list_reads(tmp_path: Path) -> None:
+    """The window reads the list's pages ahead on a thread of its own: the same index and
+    table a page of rows reads, whole; and a file it cannot read changes nothing."""
+    from annotator.domain.model import NewDocument
+    from annotator.services import actions
+
+    path = tmp_path / "p.annotator"
+    with actions.new_project(path) as project:
+        project.import_documents([NewDocument(text=f"Text {i}.", title=f"T{i}")
+                                  for i in range(3)])
+        project.set_status(2, "ana", Status.DONE)
+        asked: list[str] = []
+        project.db.conn.set_trace_callback(asked.append)  # type: ignore[attr-defined]
+        project.document_rows([3, 1], "ana")
+        project.db.conn.set_trace_callback(None)  # type: ignore[attr-defined]
+        page = next(sql for sql in asked if "document_status" in sql)
+
+        def plan(sql: str) -> str:
+            return " | ".join(str(r[-1]) for r in project.db.execute(
+                f"EXPLAIN QUERY PLAN {sql}"))
+
+        read = plan(page)
+        assert "COVERING INDEX documents_list" in read
+        assert "INDEX sqlite_autoindex_document_status_1" in read
+        ahead = [plan(sql) for sql in database.READ_AHEAD]
+        assert ahead == ["SCAN documents USING COVERING INDEX documents_list",
+                         "SCAN document_status USING COVERING INDEX "
+                         "sqlite_autoindex_document_status_1", "SCAN document_status"]
+    database.read_ahead(path)
+    database.read_ahead(tmp_path / "missing.annotator")  # nothing to read: nothing happens
+    assert not (tmp_path / "missing.annotator").exists()
+
+
 def test_a_span_read_from_the_store_is_the_span_the_dataclass_builds() -> None:
     import dataclasses
 

@@ -212,6 +212,31 @@ def checkpoint(db: SqliteEngine, own_connection_to: Path | None = None) -> None:
         pass  # a reader holding the WAL open: the next checkpoint catches up
 
 
+# What a page of the document list reads (``document_rows``): its index of the list's columns
+# and each coder's statuses, index and table (about 20 MB at 100,000 documents)
+READ_AHEAD = ("SELECT sum(length(title)) FROM documents INDEXED BY documents_list",
+              "SELECT sum(coder_id) FROM document_status "
+              "INDEXED BY sqlite_autoindex_document_status_1",
+              "SELECT sum(length(status)) FROM document_status NOT INDEXED")
+
+
+def read_ahead(path: Path) -> None:
+    """Read what the document list reads, once, on a connection of its own, so that the
+    system has it in memory when the list asks for a page. From a project out of memory,
+    the first pages of 200 rows after a sort took 50-150 ms on the window's thread; read
+    ahead (40-60 ms, on another thread) they took 3-8 ms. Nothing is changed, and a read
+    that fails changes nothing either: the list reads the same pages when it needs them."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            for sql in READ_AHEAD:
+                conn.execute(sql).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass
+
+
 def version_of(db: SqliteEngine) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 

@@ -89,6 +89,8 @@ class Session(QObject):
         if not project.read_only and not project.on_server:
             lock.acquire(project.path)
         settle_the_collector()
+        if not project.on_server:
+            self.read_ahead(project.path)
         if not project.read_only:
             self.back_up()
         self.syncer = project.sync_off_thread(self.sig_synced.emit)
@@ -133,6 +135,19 @@ class Session(QObject):
 
         self.checkpointing = threading.Thread(target=run, name="checkpoint", daemon=True)
         self.checkpointing.start()
+
+    @staticmethod
+    def read_ahead(path: Path) -> threading.Thread:
+        """The pages the document list reads, read once behind the window (``read_ahead``)."""
+        from annotator.storage.sqlite.database import read_ahead
+
+        def run() -> None:
+            yield_the_cpu()
+            read_ahead(path)
+
+        thread = threading.Thread(target=run, name="read-ahead", daemon=True)
+        thread.start()
+        return thread
 
     def back_up(self, min_age: float = BACKUP_AT_OPEN_MIN_AGE) -> threading.Thread | None:
         """Back the project up on a thread of its own (its own connection); a project on a
