@@ -244,8 +244,10 @@ class MainWindow(WindowWidgets, QMainWindow):
 
     def _show_selected_span(self) -> None:
         span = next((s for s in self.spans if s.id == self.selected_span_id), None)
-        mine = [] if not span else self.spans if self.blind or self.compare_coder else [
-            s for s in self.spans if s.coder == self.coder]  # (shown spans are the coder's)
+        mine = []  # what the span's links may point to: the coder's own spans
+        if span is not None:  # (blind or comparing, every span shown is the coder's)
+            mine = self.spans if self.blind or self.compare_coder else [
+                s for s in self.spans if s.coder == self.coder]
         self.span_editor.show_span(span, self.project.scheme, mine)
         self.span_editor.setEnabled(span is None or span.coder == self.coder)
         self._chain_focus()

@@ -23,6 +23,7 @@ import gc
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -107,9 +108,9 @@ class Session(QObject):
                               "project again.")
         return ("saving", "") if self.syncer.pending else ("saved", "")
 
-    def _synced(self, _commit: int, error: str | None) -> None:
-        state = self.saved_state()
-        if error is not None or state[0] == "saved":
+    def _synced(self, _commit: int, _error: str | None) -> None:
+        state = self.saved_state()  # (a refusal is the syncer's, kept: "failed" from then on)
+        if state[0] != "saving":
             self.window.show_saved(*state)
 
     def place_changed(self) -> None:
@@ -128,26 +129,14 @@ class Session(QObject):
             return
         self.changes = 0
         project = self.window.project
-
-        def run() -> None:
-            yield_the_cpu()
-            project.checkpoint(True)
-
-        self.checkpointing = threading.Thread(target=run, name="checkpoint", daemon=True)
-        self.checkpointing.start()
+        self.checkpointing = behind("checkpoint", lambda: project.checkpoint(True))
 
     @staticmethod
-    def read_ahead(path: Path) -> threading.Thread:
+    def read_ahead(path: Path) -> None:
         """The pages the document list reads, read once behind the window (``read_ahead``)."""
         from annotator.storage.sqlite.database import read_ahead
 
-        def run() -> None:
-            yield_the_cpu()
-            read_ahead(path)
-
-        thread = threading.Thread(target=run, name="read-ahead", daemon=True)
-        thread.start()
-        return thread
+        behind("read-ahead", lambda: read_ahead(path))
 
     def back_up(self, min_age: float = BACKUP_AT_OPEN_MIN_AGE) -> threading.Thread | None:
         """Back the project up on a thread of its own (its own connection); a project on a
@@ -162,7 +151,6 @@ class Session(QObject):
         def run() -> None:
             from annotator.storage.sqlite.backup import make_backup  # after the first frame
 
-            yield_the_cpu()
             try:
                 make_backup(path, keep=settings.backups_keep, beside=settings.backups_beside,
                             min_age_seconds=min_age, gentle=True, stop=stop)
@@ -170,9 +158,8 @@ class Session(QObject):
             except (AnnotatorError, OSError) as exc:
                 self.last_backup_error = str(exc)
 
-        thread = threading.Thread(target=run, name="backup", daemon=True)
+        thread = behind("backup", run)
         self.backups = [(t, s) for t, s in self.backups if t.is_alive()] + [(thread, stop)]
-        thread.start()
         return thread
 
     def closed(self, project: Project) -> None:
@@ -204,6 +191,18 @@ def settle_the_collector() -> None:
         gc.collect()
     gc.freeze()  # what exists now lives as long as the window (O(1): a list moves)
     gc.set_threshold(10_000, 10, 10)
+
+
+def behind(name: str, work: Callable[[], object]) -> threading.Thread:
+    """``work`` on a daemon thread of its own that gives way to the window's."""
+
+    def run() -> None:
+        yield_the_cpu()
+        work()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
 
 
 def yield_the_cpu() -> None:
