@@ -1,6 +1,6 @@
 """Every speed figure of annotator against a floor measured in the same run.
 
-    python benchmarks/run.py [--size 100000] [--quick]
+    python benchmarks/run.py [--size 100000] [--quick] [--sample SECONDS]
 
 Each row alternates floor and app (at least five pairs; ``--quick``: two, on a small
 corpus, to check that every row prints) and reports the median and the minimum of each,
@@ -35,7 +35,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import rows_find  # noqa: E402 - the script's own folder
 import rows_more  # noqa: E402
+import rows_sampled  # noqa: E402
 import rows_split  # noqa: E402
+import window_actions  # noqa: E402
 from common import ROOT, ROWS, corpus, pairs, row  # noqa: E402
 
 
@@ -305,7 +307,7 @@ def bench_start(path: Path, repeat: int) -> None:
             _start_split(seed, path, env)
 
 
-def bench_window(path: Path, repeat: int) -> None:
+def bench_window(path: Path, repeat: int, sample: float = 0.0) -> None:
     """Switching and coding, each against the floor of the same window doing Qt's part
     alone: the article's text set without spans, or one WAL commit, and the window (list,
     article, spans table, forms) painted. Floor and app alike end by running the
@@ -326,71 +328,38 @@ def bench_window(path: Path, repeat: int) -> None:
 
     app = QApplication.instance() or QApplication([])
     project = Project.open(path)
-    rng = random.Random(3)
-    ids = project.all_document_ids()
     window = MainWindow(project, "ana", Settings())
     window.resize(1366, 740)
     window.show()
     for thread in threading.enumerate():  # the project's copy that opening it began (1.1 GB
         if thread.name == "backup":  # at 100,000 articles) ends before the rows are timed:
             thread.join()  # it had run on the other core through the switch rows
+    medians: dict[tuple[str, int], tuple[float, float]] = {}  # (floor, app), in ms
     for count in (200, 1000):
-        doc = ids[count % len(ids)]
-        text = project.document(doc).text
-        _add_spans(project, doc, len(text), count, rng)
-        other = ids[(count + 1) % len(ids)]
-        texts = itertools.cycle([project.document(other).text, text])
-        switches = itertools.cycle([other, doc])
-
-        def floor_switch(texts: Any = texts) -> None:
-            window.view.setPlainText(next(texts))
-            window.repaint()
-            app.processEvents()  # its own layout events, not left to the app's turn
-
-        def app_switch(switches: Any = switches) -> None:
-            window.show_document(next(switches))
-            window.repaint()
-            app.processEvents()
-
-        f, a = pairs(floor_switch, app_switch, 2 * repeat)
+        doc, other = window_actions.the_article(project, count)
+        act = window_actions.actions(app, window, project, doc, other)
+        f, a = pairs(act["floor_switch"], act["app_switch"], 2 * repeat)
         row(f"switch to an article with {count:,} spans", "setPlainText+window paint", f, a,
             "≤ 1.5× / 2×")
-        rows_split.print_split(f"  where a switch ({count:,} spans) goes", app_switch,
-                               floor_switch, 12 * repeat, 1.5 if count == 200 else 2.0)
+        medians["switch", count] = 1000 * statistics.median(f), 1000 * statistics.median(a)
+        rows_split.print_split(f"  where a switch ({count:,} spans) goes", act["app_switch"],
+                               act["floor_switch"], 12 * repeat, 1.5 if count == 200 else 2.0)
         window.show_document(doc)
-        positions = iter(range(10, len(text) - 10, 7))
-        conn = project.db.conn
-
-        def floor_add(conn: sqlite3.Connection = conn, doc: int = doc) -> None:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("UPDATE documents SET imported_at = imported_at WHERE id = ?", [doc])
-            conn.execute("COMMIT")
-            window.repaint()
-            app.processEvents()
-
-        def app_add(positions: object = positions) -> None:
-            start = next(positions)  # type: ignore[call-overload]
-            window.view.select_range(start, start + 4)
-            window.coding.code("speaker", None)
-            window.repaint()
-            app.processEvents()
-
-        f, a = pairs(floor_add, app_add, repeat)
+        f, a = pairs(act["floor_add"], act["app_add"], repeat)
         row(f"add one span ({count:,} in the article)", "one WAL commit+window paint", f, a,
             "≤ 1.5×")
-        rows_split.print_split(f"  where adding a span ({count:,}) goes", app_add, floor_add,
-                               4 * repeat, 1.5)
-    bench_long_article(app, window, project, rng, repeat)
+        medians["add", count] = 1000 * statistics.median(f), 1000 * statistics.median(a)
+        rows_split.print_split(f"  where adding a span ({count:,}) goes", act["app_add"],
+                               act["floor_add"], 4 * repeat, 1.5)
+    bench_long_article(app, window, project, random.Random(3), repeat)
     window.close()
-
-
-def _add_spans(project: object, doc: int, length: int, count: int,
-               rng: random.Random) -> None:
-    with project.transaction():  # type: ignore[attr-defined]
-        for _ in range(count):
-            start = rng.randrange(0, max(1, length - 90))
-            project.add_span(doc, "ana", rng.choice(["speaker", "source_outlet"]),  # type: ignore[attr-defined]
-                             start, start + rng.randrange(1, 80))
+    if sample:  # each action in a process of its own, the project closed here
+        for (kind, count), (floor_ms, app_ms) in medians.items():
+            what = "a switch" if kind == "switch" else "adding a span"
+            rows_sampled.print_sampled(
+                f"  {what} ({count:,}), sampled", path, count, f"app_{kind}",
+                f"floor_{kind}", app_ms, floor_ms,
+                2.0 if (kind, count) == ("switch", 1000) else 1.5, sample)
 
 
 def bench_long_article(app: object, window: object, project: object, rng: random.Random,
@@ -409,7 +378,7 @@ def bench_long_article(app: object, window: object, project: object, rng: random
     text = text[:300_000]
     p.import_documents([NewDocument(text=text, title="A long article")])
     long_doc = p.all_document_ids()[-1]
-    _add_spans(p, long_doc, len(text), 5_000, rng)
+    window_actions.add_spans(p, long_doc, len(text), 5_000, rng)
     short = p.all_document_ids()[0]
     switches = itertools.cycle([short, long_doc])
 
@@ -460,6 +429,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="documents (default 100,000)")
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
+    parser.add_argument("--sample", type=float, default=60.0, metavar="SECONDS",
+                        help="sample each window action this long with py-spy, where it is "
+                        "installed (default 60; 0: not at all; --quick: not at all)")
     args = parser.parse_args()
     size = 300 if args.quick else args.size
     repeat = 2 if args.quick else 5
@@ -479,7 +451,7 @@ def main() -> None:
         rows_find.bench_search(path, repeat)
         rows_find.bench_segments(path, repeat)
         bench_start(path, repeat)
-        bench_window(path, repeat)
+        bench_window(path, repeat, 0.0 if args.quick else args.sample)
         rows_more.bench_responsiveness(path, args.quick)
         rows_more.bench_gui_memory(path, tmp)
         rows_more.bench_export(path, tmp, repeat)

@@ -115,3 +115,60 @@ def test_a_slow_turn_says_how_its_time_divides() -> None:
     ran, ready, waited = (int(n) for n in re.findall(
         r"ran (\d+) ms, ready for a CPU (\d+), waited (\d+)", split)[0])
     assert work == "sleep" and waited >= 75 and ran < 20
+
+
+def test_the_sampled_split_puts_each_frame_to_its_owner() -> None:
+    """rows_sampled.owner, on frames as py-spy writes them (``--native``): Qt's libraries
+    and the font stack are Qt's; the SQLite library and Python's sqlite3 module SQLite's;
+    PySide6 and Shiboken the bindings'; Python frames and the interpreter ours; the C
+    library nobody's (its caller's)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from rows_sampled import owner
+
+    assert owner("QWidget::repaint (libQt6Widgets.so.6)") == "qt"
+    assert owner("FT_Load_Glyph (libfreetype.so.6.18.3)") == "qt"
+    assert owner("sqlite3VdbeExec (libsqlite3.so.0.8.6)") == "sqlite"
+    assert owner("stmt_step (cursor.c:383)") == "sqlite"
+    assert owner("pysqlite_connection_execute_impl (connection.c:1780)") == "sqlite"
+    assert owner("0x7fba4176be07 (PySide6/QtWidgets.abi3.so)") == "bindings"
+    assert owner("Sbk_GetPyOverride (shiboken6/libshiboken6.abi3.so.6.11)") == "bindings"
+    assert owner("SpansTableModel.data (annotator/ui/coding/spans_model.py:128)") == "ours"
+    assert owner("<module> (<string>:1)") == "ours"
+    assert owner("internal_bisect_right (_bisectmodule.c:140)") == "ours"
+    assert owner("_PyEval_EvalFrameDefault (libpython3.11.so.1.0)") == "ours"
+    assert owner("__memmove_avx_unaligned_erms (libc.so.6)") is None
+    assert owner("operator new (libstdc++.so.6.0.30)") is None
+
+
+def test_the_sampled_split_counts_the_window_thread_inside_the_action() -> None:
+    """rows_sampled.shares: only the main thread's samples taken inside the action count;
+    a sample ending in the C library goes to the frame that called it."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from rows_sampled import in_ms, shares, verdict
+
+    raw = [
+        "thread (1): MainThread;<module> (loop.py:9);app_switch (actions.py:3);"
+        "QWidget::repaint (libQt6Widgets.so.6);memcpy (libc.so.6) 6\n",
+        "thread (1): MainThread;<module> (loop.py:9);app_switch (actions.py:3);"
+        "0x7f00 (PySide6/QtWidgets.abi3.so);pieces (span_paint.py:170) 2\n",
+        "thread (1): MainThread;<module> (loop.py:9);app_switch (actions.py:3);"
+        "0x7f00 (PySide6/QtWidgets.abi3.so) 1\n",
+        "thread (1): MainThread;<module> (loop.py:9);actions.<locals>.app_switch (a.py:3);"
+        "sqlite3_step (libsqlite3.so.0) 1\n",
+        "thread (1): MainThread;<module> (loop.py:9);app_switch_twice (actions.py:3);"
+        "QWidget::repaint (libQt6Widgets.so.6) 30\n",  # another function
+        "thread (1): MainThread;<module> (loop.py:7);warm (loop.py:2);"  # not in the action
+        "QWidget::repaint (libQt6Widgets.so.6) 50\n",
+        "thread (2): backup;run (threading.py:9);app_switch (actions.py:3);"  # not the window's
+        "sqlite3_step (libsqlite3.so.0) 40\n",
+    ]
+    counts = shares(raw, "app_switch")
+    assert counts == {"qt": 6, "ours": 2, "bindings": 1, "sqlite": 1}
+    ms = in_ms(counts, 20.0)
+    assert ms == {"qt": 12.0, "ours": 4.0, "bindings": 2.0, "sqlite": 2.0, "median": 20.0}
+    # ours with the bindings 6.0 ms: within what 1.5x of a 12 ms floor leaves (6.0)
+    assert verdict(ms, 12.0, 1.5).endswith("the rest over the target is Qt's and SQLite's")
+    # ours 4.0 fits in the 5.5 that 1.5x of 11 ms leaves, with the bindings (6.0) not
+    assert verdict(ms, 11.0, 1.5).endswith("is Qt's, SQLite's and the bindings'")
+    assert verdict(ms, 7.0, 1.5).endswith("not all Qt's and SQLite's")
+    assert verdict(ms, 14.0, 1.5) == "target met"
