@@ -221,6 +221,46 @@ def test_a_backup_told_to_stop_leaves_nothing_and_lets_go_of_the_project(
     assert backup.make_backup(path, stop=stop) is None  # told before it began: not begun
 
 
+def test_a_windows_backup_waits_in_the_disks_queue_and_gives_the_thread_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window's (gentle) backup copies and syncs in Linux's idle I/O class, so the
+    window's reads of a cold project are not queued behind it; afterwards the thread is in
+    the class it had. A backup made otherwise (the command line's) keeps its class."""
+    from annotator.storage.sqlite import backup, io_priority
+
+    before = io_priority.current()
+    if before is None:
+        pytest.skip("this system has no per-thread I/O priority to read (not Linux)")
+    path = coded_project(tmp_path)
+    seen: list[int | None] = []
+
+    def sync(_p: Path, drop: bool = False) -> None:
+        seen.append(io_priority.current())
+
+    monkeypatch.setattr(backup, "sync_path", sync)
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    monkeypatch.setattr(backup, "SYNC_EVERY_STEPS", 1)
+    assert backup.make_backup(path, gentle=True) is not None
+    assert seen and set(seen) == {io_priority.IDLE}  # each step and the last sync
+    assert io_priority.current() == before
+    seen.clear()
+    assert backup.make_backup(path) is not None
+    assert seen and set(seen) == {before}
+
+
+def test_the_idle_class_is_given_back_when_the_copy_fails(tmp_path: Path) -> None:
+    """An error inside leaves the thread in the class it had."""
+    from annotator.storage.sqlite import io_priority
+
+    before = io_priority.current()
+    if before is None:
+        pytest.skip("this system has no per-thread I/O priority to read (not Linux)")
+    with pytest.raises(RuntimeError), io_priority.idle() as done:
+        assert done and io_priority.current() == io_priority.IDLE
+        raise RuntimeError("the disk is full")
+    assert io_priority.current() == before
+
+
 def test_restore_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                        ) -> None:
     path = coded_project(tmp_path)
