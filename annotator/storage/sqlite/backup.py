@@ -82,8 +82,8 @@ def make_backup(project: Path, *, keep: int = 10, beside: bool = False,
     try:
         copy = sqlite3.connect(tmp)
         # a window's copy waits in the disk's queue behind the window's reads (Linux): in
-        # 9 backups each way from a cold cache, switching and coding throughout, turns over
-        # 50 ms went from 32 to 15, and none took 262 or 406 ms as two did; the copy as long
+        # 12 backups each way from a cold cache, switching and coding throughout, turns over
+        # 50 ms went from 36 to 23 and over 100 ms from 3 (127-406 ms) to 0; the copy as long
         with io_priority.idle() if gentle else contextlib.nullcontext():
             try:
                 _copy(source, copy, tmp, PAUSE_S if gentle else 0.0, stop)
