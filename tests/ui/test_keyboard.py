@@ -177,6 +177,27 @@ def test_saved_says_so_only_once_typed_text_is_stored(make_window, qtbot) -> Non
     assert window.project.variables(window.document_id, "ana") == {}
 
 
+def test_a_late_sync_does_not_say_saved_while_text_is_typed(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The disk confirming an earlier commit while the coder types is no reason to say
+    "✓ saved": what is typed is not stored until the pause. (The suite once saw "✓ saved"
+    and then no outlet stored: a sync from the window's opening arrived mid-word.) A
+    refusal still shows at once."""
+    window = make_window()
+    window.navigation.focus_variables()
+    type_text(qtbot, "Reu")
+    assert "typing" in window.saved_label.text()
+    window.session.sig_synced.emit(1, None)  # an earlier commit reached the disk
+    qtbot.wait(10)
+    assert "typing" in window.saved_label.text()
+    qtbot.waitUntil(lambda: window.saved_label.text() == "✓ saved", timeout=2000)
+    assert window.project.variables(window.document_id, "ana") == {"outlet": "Reu"}
+    type_text(qtbot, "t")
+    window.session.syncer.failed = "the disk refused to write (EIO)"
+    window.session.sig_synced.emit(2, "the disk refused to write (EIO)")
+    qtbot.wait(10)
+    assert window.saved_label.text().startswith("✗ NOT SAVED")
+
+
 def test_find_bar_gives_the_keyboard_back(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     press(qtbot, Qt.Key.Key_F, CTRL)

@@ -42,6 +42,7 @@ class FieldEditor(QObject):
         return bool(self.pending is not None and self.pending())
 
     pending: Callable[[], bool] | None = None
+    typing: Callable[[], bool] = staticmethod(lambda: False)  # typed, its pause not over
 
     def set_value(self, value: Any) -> None:
         self.widget.blockSignals(True)
@@ -123,7 +124,7 @@ def _line(parse: Callable[[str], Any], placeholder: str, show: Callable[[Any], s
         finish_now()
         return True
 
-    editor.pending = flush
+    editor.pending, editor.typing = flush, pause.isActive
     pause.timeout.connect(finished)
     line.textEdited.connect(typed)
     line.editingFinished.connect(finish_now)
@@ -177,7 +178,7 @@ def _memo() -> FieldEditor:
     box.textChanged.connect(typed)
     watcher = _FocusOut(box)
     box.installEventFilter(watcher)
-    editor.pending = flush
+    editor.pending, editor.typing = flush, pause.isActive
     return editor
 
 

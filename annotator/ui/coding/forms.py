@@ -146,6 +146,10 @@ class SpanEditor(QGroupBox):
     def flush(self) -> bool:
         return any([editor.flush() for editor in list(self.editors.values())])
 
+    def typing(self) -> bool:
+        """Text typed in a field and not stored yet (it is, at the typing pause)."""
+        return any(editor.typing() for editor in self.editors.values())
+
     def _label(self, value: Any) -> None:
         if self.span and value != self.span.label:
             self.sig_label_requested.emit(self.span.id, value)
@@ -202,6 +206,10 @@ class VariablesForm(QGroupBox):
 
     def flush(self) -> bool:
         return any([editor.flush() for editor in list(self.editors.values())])
+
+    def typing(self) -> bool:
+        """Text typed in a field and not stored yet (it is, at the typing pause)."""
+        return any(editor.typing() for editor in self.editors.values())
 
     def _memo_changed(self, value: str) -> None:
         if value != self.memo:

@@ -100,6 +100,9 @@ class MainWindow(WindowWidgets, QMainWindow):
         """The status bar's promise: "✓ saved" only when everything shown is stored."""
         self.status_line.show_saved(state, reason)
 
+    def typing(self) -> bool:
+        return self.span_editor.typing() or self.variables_form.typing()
+
     # -- project -------------------------------------------------------------------------
     def close_project(self) -> None:
         """Let go of the project on screen: its list's thread and connection, the edit being

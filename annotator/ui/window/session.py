@@ -61,6 +61,7 @@ class SessionContext(Protocol):
     def settings(self) -> Settings: ...
     def save_layout(self, in_background: bool = False) -> None: ...
     def show_saved(self, state: str, reason: str = "") -> None: ...
+    def typing(self) -> bool: ...  # text typed in a field, stored at its pause
     def window(self) -> QWidget: ...  # Qt's: the top-level widget the timers belong to
 
 
@@ -109,8 +110,11 @@ class Session(QObject):
         return ("saving", "") if self.syncer.pending else ("saved", "")
 
     def _synced(self, _commit: int, _error: str | None) -> None:
+        """The disk has a commit: "✓ saved" if it was the last and nothing typed waits
+        for its pause (an earlier commit's sync arriving mid-word said so, and the word
+        was not stored yet); a refusal at once."""
         state = self.saved_state()  # (a refusal is the syncer's, kept: "failed" from then on)
-        if state[0] != "saving":
+        if state[0] == "failed" or (state[0] == "saved" and not self.window.typing()):
             self.window.show_saved(*state)
 
     def place_changed(self) -> None:
