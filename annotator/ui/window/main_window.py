@@ -72,7 +72,6 @@ class MainWindow(WindowWidgets, QMainWindow):
         restore_layout(self)
         if settings.keywords:
             from annotator.ui.find.keywords import apply_keywords
-
             apply_keywords(self)
 
     def _connect(self) -> None:
