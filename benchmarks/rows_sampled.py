@@ -17,6 +17,10 @@ goes to the innermost frame that is not the C library's:
   Python subclass, a Python call to a Qt method);
 - **ours**: Python: our code, the standard library, the interpreter's built-ins.
 
+It replaces ``perf_split.py`` (Linux perf on the window's thread, by library), which put
+PySide's glue to Qt, counted the loop that drives the action with our code, and needed perf
+and the right to use it.
+
 The bindings are counted with ours in the verdict: they are there because our models and
 widgets are Python, and the floor (a bare text set in a ``QTextEdit``) has few of them.
 """

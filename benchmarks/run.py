@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -320,20 +319,7 @@ def bench_window(path: Path, repeat: int, sample: float = 0.0) -> None:
     span changes them (its extra work, Qt's and our models' ``data()``). Marking every
     viewport in both was tried and left: it added the same 10 ms to floor and app, most of
     it painting rows that no switch changes, and moved our models' code into the floor."""
-    from PySide6.QtWidgets import QApplication
-
-    from annotator.storage import Project
-    from annotator.ui.window.main_window import MainWindow
-    from annotator.ui.window.settings import Settings
-
-    app = QApplication.instance() or QApplication([])
-    project = Project.open(path)
-    window = MainWindow(project, "ana", Settings())
-    window.resize(1366, 740)
-    window.show()
-    for thread in threading.enumerate():  # the project's copy that opening it began (1.1 GB
-        if thread.name == "backup":  # at 100,000 articles) ends before the rows are timed:
-            thread.join()  # it had run on the other core through the switch rows
+    app, project, window = window_actions.open_window(path)
     medians: dict[tuple[str, int], tuple[float, float]] = {}  # (floor, app), in ms
     for count in (200, 1000):
         doc, other = window_actions.the_article(project, count)

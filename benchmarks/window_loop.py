@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -25,20 +24,7 @@ WARM = 10  # turns before the loop (the first layouts, the caches)
 
 
 def main(path: Path, count: int, name: str, seconds: float) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    from annotator.storage import Project
-    from annotator.ui.window.main_window import MainWindow
-    from annotator.ui.window.settings import Settings
-
-    app = QApplication.instance() or QApplication([])
-    project = Project.open(path)
-    window = MainWindow(project, "ana", Settings())
-    window.resize(1366, 740)
-    window.show()
-    for thread in threading.enumerate():
-        if thread.name == "backup":
-            thread.join()
+    app, project, window = window_actions.open_window(path)
     doc, other = window_actions.the_article(project, count)
     action = window_actions.actions(app, window, project, doc, other)[name]
     window.show_document(doc)
