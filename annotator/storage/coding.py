@@ -130,7 +130,8 @@ class CodingMixin:
     @staticmethod
     def _row_to_span(r: tuple[Any, ...], links: dict[str, dict[str, str]]) -> Span:
         attributes = {} if r[8] == "{}" else _attributes(r[8], r[0])  # most spans have none
-        attributes.update(links.get(r[0], {}))
+        if links:  # (most projects have none)
+            attributes.update(links.get(r[0], {}))
         return Span.stored(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], attributes, r[9],
                            r[10], r[11], r[12])
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QToolTip
 
 from annotator.domain.model import NewDocument, Status
 from annotator.services import actions
@@ -234,6 +234,16 @@ def test_overlapping_spans_tooltip_and_click_cycles(make_window, qtbot) -> None:
     window.select_span(None)
     tip = view.tooltip_at(at + 10)
     assert "Speaker" in tip and "Source outlet" in tip
+
+    def hover(offset: int) -> None:  # a tooltip event as Qt sends it to the viewport
+        pos = point_at(view, offset)
+        QApplication.sendEvent(view.viewport(), QHelpEvent(
+            QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
+
+    hover(at + 10)
+    assert QToolTip.isVisible() and QToolTip.text() == tip
+    hover(at - 40)  # uncoded text: no tooltip
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
     ids = []
     for _ in range(3):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, at + 11))
@@ -241,6 +251,7 @@ def test_overlapping_spans_tooltip_and_click_cycles(make_window, qtbot) -> None:
     assert ids[0] != ids[1] and ids[2] == ids[0]
     assert {s for piece in view.painted() for s in piece.under} == set(ids)  # two fills
     assert view.top_span_at(at + 11) == window.selected_span_id  # the selected on top
+
 
 
 def test_find_and_zoom(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]

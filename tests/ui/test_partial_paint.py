@@ -14,7 +14,7 @@ from annotator.domain.model import Document, Span
 from annotator.domain.scheme_loader import load_scheme
 from annotator.paths import default_scheme_path
 from annotator.ui.coding.article_view import ArticleView
-from annotator.ui.coding.span_paint import changed_ranges, splice
+from annotator.ui.coding.span_paint import POOLED_AT_MOST, RangePool, changed_ranges, splice
 
 PARAGRAPH = "Peskov 😀 said the talks é́ had failed, and Stoltenberg 🇺🇦 answered at once. "
 TEXT = "\n".join(PARAGRAPH * (1 + i % 3) for i in range(12))
@@ -180,3 +180,40 @@ def test_the_article_keeps_its_width_from_a_short_text_to_a_long_one(qtbot) -> N
         qtbot.wait(30)  # the rest of a long text is laid out on Qt's timer
         widths.add(view.viewport().width())
     assert len(widths) == 1
+
+
+def test_ranges_reused_across_articles_draw_what_a_fresh_view_draws(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Qt's range objects of the article left are reused for the next (``RangePool``); a
+    view switched back and forth, and changed in part after, draws as a new one does."""
+    scheme = load_scheme(default_scheme_path())
+    rng = random.Random(7)
+    order = lambda s: (s.start, s.end, s.id)  # noqa: E731
+    first = sorted((_span(rng, n) for n in range(40)), key=order)
+    second = sorted((_span(rng, 100 + n) for n in range(25)), key=order)
+    other = Document(2, TEXT[::-1], "u", None, None, None, None, "h", {})
+    view = _view(qtbot)
+    view.set_spans(first, scheme)
+    made = {id(r) for _, ranges in view._formatted.values() for r in ranges}
+    view.set_document(other, [], scheme)
+    assert len(view._ranges) == len(made) > 0  # every range of the article left, kept
+    view.set_document(Document(1, TEXT, "t", None, None, None, None, "h", {}), second, scheme)
+    reused = {id(r) for _, ranges in view._formatted.values() for r in ranges}
+    assert reused <= made  # (the second article has fewer ranges than the first)
+    changed = [dataclasses.replace(s, category="demand") if i % 3 == 0 else s
+               for i, s in enumerate(second)]
+    view.set_spans(changed, scheme, changed[5].id)
+    fresh = _view(qtbot)
+    fresh.set_spans(changed, scheme, changed[5].id)
+    assert _drawn(view) == _drawn(fresh)
+
+
+def test_the_pool_of_ranges_keeps_at_most_its_limit(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QTextCharFormat, QTextLayout
+
+    pool = RangePool()
+    pool.give_back(QTextLayout.FormatRange() for _ in range(POOLED_AT_MOST + 50))
+    assert len(pool) == POOLED_AT_MOST
+    fmt = QTextCharFormat()
+    fmt.setFontItalic(True)
+    r = pool.make(3, 4, fmt)
+    assert (r.start, r.length, r.format.fontItalic(), len(pool)) == (3, 4, True, POOLED_AT_MOST - 1)

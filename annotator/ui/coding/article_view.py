@@ -14,15 +14,15 @@ its spans, formatted before Qt first lays it out.
 from __future__ import annotations
 
 import bisect
-import itertools
+from itertools import chain
+from operator import itemgetter
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QResizeEvent,
     QTextBlock,
-    QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
@@ -40,8 +40,9 @@ from annotator.ui.coding.span_paint import (
     Formatted,
     Looks,
     Piece,
+    RangePool,
     changed_ranges,
-    format_range,
+    deal,
     layers,
     nested,
     pieces,
@@ -52,6 +53,7 @@ from annotator.ui.coding.span_tips import span_tip
 __all__ = ["FILL_ALPHA", "KEYWORD_COLOUR", "NESTED_ALPHA", "SELECTED_ALPHA", "ArticleView"]
 BASE_POINT_SIZE = ARTICLE_POINT_SIZE
 MARGIN = 2_000  # code points formatted beyond the screen, at least (a screenful if more)
+_START, _END, _BOUNDS = itemgetter(0), itemgetter(1), itemgetter(0, 1)  # of a Piece
 
 
 def qt_text(text: str) -> str:
@@ -93,6 +95,7 @@ class ArticleView(QTextEdit):
         self._looks = Looks(self.viewport().palette().base().color())
         self._pieces: list[Piece] = []  # what the band shows, in text order
         self._formatted: dict[int, Formatted] = {}  # block → its ranges, and Qt's of them
+        self._ranges = RangePool()  # Qt's objects of ranges no block holds, for reuse
         self._band: tuple[int, int] = (0, 0)  # code points whose blocks are formatted
         self._screenful = MARGIN  # code points the screen showed last (a new text's guess)
         self.keywords: Query | None = None  # a reading aid, never stored as spans
@@ -100,6 +103,7 @@ class ArticleView(QTextEdit):
         self.suggestions: list[tuple[int, int, str]] = []  # (start, end, category) proposed
         self.set_zoom(0)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.viewport().installEventFilter(self)
 
     # -- content -------------------------------------------------------------------------
     def set_document(self, document: Document | None, spans: list[Span] | None = None,
@@ -112,7 +116,9 @@ class ArticleView(QTextEdit):
         self.offsets = OffsetMap(self.text)
         self.spans, self.selected_span_id, self.suggestions = spans or [], None, []
         self.scheme, self.different = scheme or self.scheme, set()
-        self._pieces, self._formatted = [], {}  # new blocks, with layouts of their own
+        for _, made in self._formatted.values():  # new blocks, with layouts of their own
+            self._ranges.give_back(made)
+        self._pieces, self._formatted = [], {}
         self._band = (0, 0)
         self.keyword_ranges = self.keywords.matches(self.text) if self.keywords else []
         shown = qt_text(self.text)
@@ -239,34 +245,20 @@ class ArticleView(QTextEdit):
             block = block.next()
         low = self.offsets.to_python(blocks[0][1])
         high = self.offsets.to_python(min(blocks[-1][2] + 1, self.offsets.utf16_length))
-        wanted: list[list[tuple[int, int, QTextCharFormat]]] = [[] for _ in blocks]
-        k, count, first = 0, len(blocks), blocks[0][1]
-        at = bisect.bisect_right(self._pieces, low, key=lambda p: p.end)
-        chosen = list(itertools.takewhile(lambda p: p.start < high,
-                                          itertools.islice(self._pieces, at, None)))
-        bounds = self.offsets.to_utf16_sorted(x for p in chosen for x in (p.start, p.end))
-        for piece, a, b in zip(chosen, bounds[::2], bounds[1::2], strict=True):
-            if a < first:  # (from a block before)
-                a = first
-            while k < count and a > blocks[k][2]:  # pieces come in text order
-                k += 1
-            j = k
-            while a < b and j < count:  # a piece across paragraphs: a part in each
-                _, start, separator = blocks[j]
-                end = b if b < separator else separator
-                if end > a:
-                    wanted[j].append((a - start, end - a, piece.format))
-                if b <= separator:
-                    break
-                a, j = separator + 1, j + 1
+        at = bisect.bisect_right(self._pieces, low, key=_END)  # (keys read in C)
+        chosen = self._pieces[at:bisect.bisect_left(self._pieces, high, at, key=_START)]
+        bounds = self.offsets.to_utf16_sorted(chain.from_iterable(map(_BOUNDS, chosen)))
+        wanted = deal(chosen, bounds, [(start, end) for _, start, end in blocks])
         dirty: list[list[int]] = []  # runs of blocks to lay out again: [from, to)
         for (block, start, separator), ranges in zip(blocks, wanted, strict=True):
             number = block.blockNumber()
             old, made = self._formatted.get(number, ([], []))
             if old != ranges:  # (a format: the same object) Qt's ranges kept are reused:
                 kept = dict(zip(((a, n, id(f)) for a, n, f in old), made, strict=True))
-                made = [r if (r := kept.get((a, n, id(f)))) is not None else format_range(a, n, f)
+                make = self._ranges.make
+                made = [r if (r := kept.pop((a, n, id(f)), None)) is not None else make(a, n, f)
                         for a, n, f in ranges]  # an edit changes a few of a block's many
+                self._ranges.give_back(kept.values())  # (those the block no longer has)
                 layout = block.layout()
                 laid_out = layout.lineCount() > 0  # (setFormats clears the lines)
                 layout.setFormats(made)
@@ -384,16 +376,17 @@ class ArticleView(QTextEdit):
             return ids[(ids.index(self.selected_span_id) + 1) % len(ids)]
         return ids[0]
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            pos = event.pos()  # type: ignore[attr-defined]
-            tip = self.tooltip_at(self.offset_at(self.viewport().mapFrom(self, pos)))
-            if tip:
-                QToolTip.showText(event.globalPos(), tip, self)  # type: ignore[attr-defined]
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The viewport's tooltip: the spans under the mouse. (A filter on the viewport,
+        not ``event``: the view's own events, some eight a switch, stay out of Python.)"""
+        if event.type() != QEvent.Type.ToolTip or watched is not self.viewport():
+            return False
+        tip = self.tooltip_at(self.offset_at(event.pos()))  # type: ignore[attr-defined]
+        if tip:
+            QToolTip.showText(event.globalPos(), tip, self)  # type: ignore[attr-defined]
+        else:
+            QToolTip.hideText()
+        return True
 
     def tooltip_at(self, offset: int) -> str:
         return span_tip(self.spans_at(offset), self.spans, self.scheme)

@@ -13,6 +13,7 @@ whose pieces changed.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -63,7 +64,7 @@ def nested(spans: Iterable[Span]) -> set[str]:
     keeping the furthest end reached per category (a scheme has few)."""
     furthest: dict[str, int] = {}
     found = set()
-    for span in sorted(spans, key=_outer_first):
+    for *_, span in sorted([(s.start, -s.end, i, s) for i, s in enumerate(spans)]):
         category, end = span.category, span.end
         for other, reach in furthest.items():
             if reach >= end and other != category:
@@ -72,10 +73,6 @@ def nested(spans: Iterable[Span]) -> set[str]:
         if furthest.get(category, -1) < end:
             furthest[category] = end
     return found
-
-
-def _outer_first(span: Span) -> tuple[int, int]:
-    return span.start, -span.end
 
 
 SUGGESTED = -1  # a suggestion's coat: a dashed line in its category's colour, no fill
@@ -91,12 +88,11 @@ def layers(spans: Sequence[Span], colours: dict[str, str], nested_ids: set[str],
     coats = [Layer(a, b, KEYWORD_COLOUR) for a, b in keywords]
     coats += [Layer(a, b, colours.get(category, UNKNOWN_COLOUR), SUGGESTED)
               for a, b, category in suggestions]  # beneath the spans: a span's line wins
-    selected = None
-    for span in sorted(spans, key=lambda s: s.start - s.end):
-        colour = colours.get(span.category, UNKNOWN_COLOUR)
-        coats.append(Layer(span.start, span.end, colour,
-                           NESTED_ALPHA if span.id in nested_ids else FILL_ALPHA,
-                           span.id in disputed, span.id))
+    selected, new = None, tuple.__new__  # (a layer is a named tuple: made as a tuple)
+    for *_, span in sorted([(s.start - s.end, i, s) for i, s in enumerate(spans)]):
+        coats.append(new(Layer, (span.start, span.end, colours.get(span.category, UNKNOWN_COLOUR),
+                                 NESTED_ALPHA if span.id in nested_ids else FILL_ALPHA,
+                                 span.id in disputed, span.id)))
         if span.id == selected_id:
             selected = coats[-1]
     if selected is not None:
@@ -171,15 +167,40 @@ def pieces(coats: Sequence[Layer], looks: Looks, low: int, high: int) -> list[Pi
     at = low
     for offset, starts, i in events:
         if offset > at and stack:
-            key = tuple([look[j] for j in stack])
+            key = tuple(map(look.__getitem__, stack))
             out.append(new(Piece, (at, offset, known.get(key) or looks.format(key),
-                                   tuple([sid for j in stack if (sid := ids[j])]))))
+                                   tuple(filter(None, map(ids.__getitem__, stack))))))
         at = offset
         if starts:
             bisect.insort(stack, i)
         else:
             stack.remove(i)
     return out
+
+
+def deal(chosen: Sequence[Piece], bounds: Sequence[int], blocks: Sequence[tuple[int, int]]
+         ) -> list[list[tuple[int, int, QTextCharFormat]]]:
+    """Each block's ranges (start in the block, length, format), from the ``chosen`` pieces
+    in text order with their ``bounds`` in Qt's units (start and end of each, flat) and
+    the ``blocks`` (their first position and their paragraph separator's): a piece across
+    paragraphs gets a part in each, none over a separator."""
+    wanted: list[list[tuple[int, int, QTextCharFormat]]] = [[] for _ in blocks]
+    k, count, first = 0, len(blocks), blocks[0][0]
+    for piece, a, b in zip(chosen, bounds[::2], bounds[1::2], strict=True):
+        if a < first:  # (from a block before)
+            a = first
+        while k < count and a > blocks[k][1]:  # pieces come in text order
+            k += 1
+        j = k
+        while a < b and j < count:
+            start, separator = blocks[j]
+            end = b if b < separator else separator
+            if end > a:
+                wanted[j].append((a - start, end - a, piece.format))
+            if b <= separator:
+                break
+            a, j = separator + 1, j + 1
+    return wanted
 
 
 CHANGED_AT_MOST = 16  # more spans changed than this: the band is cut again whole
@@ -233,8 +254,27 @@ def splice(old: Sequence[Piece], fresh: Sequence[Piece], low: int, high: int) ->
 # same range stays: an edit changes a few of a block's many)
 Formatted = tuple[list[tuple[int, int, QTextCharFormat]], list[QTextLayout.FormatRange]]
 
+POOLED_AT_MOST = 8192  # ranges kept for reuse (a long article's, scrolled through, go)
 
-def format_range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
-    r = QTextLayout.FormatRange()
-    r.start, r.length, r.format = start, length, fmt
-    return r
+
+class RangePool:
+    """Qt's ``FormatRange`` objects, made once and reused. ``setFormats`` copies the ranges
+    it is given, so one no block holds any more can carry the next block's range. Making
+    one and freeing it cost the bindings about 1 µs each; a switch to an article of 200
+    spans made some 300 and freed the previous article's."""
+
+    def __init__(self) -> None:
+        self._free: list[QTextLayout.FormatRange] = []
+
+    def make(self, start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
+        r = self._free.pop() if self._free else QTextLayout.FormatRange()
+        r.start, r.length, r.format = start, length, fmt
+        return r
+
+    def give_back(self, ranges: Iterable[QTextLayout.FormatRange]) -> None:
+        """Ranges no block holds any more, for the next ``make``."""
+        free = self._free
+        free.extend(itertools.islice(ranges, max(0, POOLED_AT_MOST - len(free))))
+
+    def __len__(self) -> int:
+        return len(self._free)

@@ -14,6 +14,9 @@ from annotator.ui.coding.looks import SPAN_COLUMNS as COLUMNS
 
 Index = QModelIndex | QPersistentModelIndex
 _Row = tuple[str, str, str, str, str, str, QColor | None]
+DISPLAY, DECORATION, TOOLTIP, USER = (int(r) for r in (  # compared as plain numbers
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.UserRole))
 
 
 def describe_attributes(span: Span, scheme: CodingScheme, spans_by_id: dict[str, Span]) -> str:
@@ -125,23 +128,26 @@ class SpansTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.scheme is None:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        """(Asked once per role of each cell painted: a view painting a screenful of rows
+        asks some 150 times, so one call to ``row()`` and plain numbers for the roles.)"""
+        at = index.row()  # (-1 for an invalid index)
+        if at < 0 or self.scheme is None:
             return None
-        row, column = self._rows[index.row()], index.column()
+        row = self._rows[at]
         if row is None:
-            row = self._rows[index.row()] = self._texts(self.spans[index.row()])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row[column]
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return row[6]
-        span = self.spans[index.row()]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
-            return span.text + (f"\n\nMemo: {span.memo}" if span.memo else "")
-        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return span.memo or None
-        if role == Qt.ItemDataRole.UserRole:
-            return span.id
+            row = self._rows[at] = self._texts(self.spans[at])
+        if role == DISPLAY:
+            return row[index.column()]
+        if role == DECORATION:
+            return row[6] if index.column() == 0 else None
+        if role == TOOLTIP:
+            column, span = index.column(), self.spans[at]
+            if column == 2:
+                return span.text + (f"\n\nMemo: {span.memo}" if span.memo else "")
+            return (span.memo or None) if column == 4 else None
+        if role == USER:
+            return self.spans[at].id
         return None
 
     def row_of(self, span_id: str | None) -> int | None:
