@@ -217,3 +217,26 @@ def test_the_pool_of_ranges_keeps_at_most_its_limit(qtbot) -> None:  # type: ign
     fmt.setFontItalic(True)
     r = pool.make(3, 4, fmt)
     assert (r.start, r.length, r.format.fontItalic(), len(pool)) == (3, 4, True, POOLED_AT_MOST - 1)
+
+
+def test_the_screen_is_read_right_while_qt_still_lays_out_a_long_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Qt lays a long text's later paragraphs out on its timer; until then they sit at the
+    top-left corner, where a hit test found them: the screen seemed to begin thousands
+    of characters in, the screenful came out negative, and the next article's opening
+    band was empty (each switch then cut and formatted its band a second time)."""
+    scheme = load_scheme(default_scheme_path())
+    long_text = TEXT * 30
+    view = _view(qtbot)
+    view.set_document(Document(2, long_text, "t", None, None, None, None, "h", {}))
+    document = view.document()
+    assert any(document.findBlockByNumber(n).layout().lineCount() == 0
+               for n in range(document.blockCount())), "Qt has left some paragraphs for later"
+    first, last = view._visible()
+    assert first == 0 < last < len(long_text) and view._screenful == last
+    rng = random.Random(9)
+    spans = sorted((_span(rng, n) for n in range(40)), key=lambda s: (s.start, s.end, s.id))
+    cuts: list[tuple[int, int]] = []
+    whole_cut = view._cut
+    view._cut = lambda low, high: cuts.append((low, high)) or whole_cut(low, high)  # type: ignore[method-assign]
+    view.set_document(Document(1, TEXT, "t", None, None, None, None, "h", {}), spans, scheme)
+    assert len(cuts) == 1 and cuts[0][0] == 0 and cuts[0][1] > last  # the opening band, once

@@ -173,9 +173,12 @@ class ArticleView(QTextEdit):
         self._paint(ranges)
 
     def _visible(self) -> tuple[int, int]:
-        """Code points from the first to the last character on screen."""
+        """Code points from the first to the last character on screen. (At the top, the
+        first is 0, not a hit test's: the paragraphs of a long text Qt has yet to lay out
+        sit at the corner, and a hit test there found them.)"""
         rect = self.viewport().rect()
-        first = self.cursorForPosition(rect.topLeft()).position()
+        top = self.verticalScrollBar().value() == 0
+        first = 0 if top else self.cursorForPosition(rect.topLeft()).position()
         last = self.cursorForPosition(rect.bottomRight()).position()
         return self.offsets.to_python(first), self.offsets.to_python(last, snap="ceil")
 
