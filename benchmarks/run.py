@@ -330,6 +330,7 @@ def bench_window(path: Path, repeat: int, sample: float = 0.0) -> None:
         medians["switch", count] = 1000 * statistics.median(f), 1000 * statistics.median(a)
         rows_split.print_split(f"  where a switch ({count:,} spans) goes", act["app_switch"],
                                act["floor_switch"], 12 * repeat, 1.5 if count == 200 else 2.0)
+        print_margin(app, window, doc, count, repeat)
         window.show_document(doc)
         f, a = pairs(act["floor_add"], act["app_add"], repeat)
         row(f"add one span ({count:,} in the article)", "one WAL commit+window paint", f, a,
@@ -346,6 +347,25 @@ def bench_window(path: Path, repeat: int, sample: float = 0.0) -> None:
                 f"  {what} ({count:,}), sampled", path, count, f"app_{kind}",
                 f"floor_{kind}", app_ms, floor_ms,
                 2.0 if (kind, count) == ("switch", 1000) else 1.5, sample)
+
+
+def print_margin(app: Any, window: Any, doc: int, count: int, repeat: int) -> None:
+    """What a switch leaves for later: the article's margin beyond the screen, formatted
+    when the coder has stayed ``REST_MS`` (timed as the timer runs it, with what Qt then
+    lays out and paints; not in the switch's row, and not done at all for an article
+    paged past)."""
+    from annotator.ui.coding.article_view import REST_MS
+
+    def margin() -> None:
+        window.view._rest.timeout.emit()
+        app.processEvents()
+
+    times = []
+    for _ in range(repeat):
+        window.show_document(doc)
+        times.append(timed_once(margin))
+    print(f"  the margin, {REST_MS} ms after a switch ({count:,} spans): median "
+          f"{statistics.median(times) * 1000:.1f} ms (not in the row)", flush=True)
 
 
 def bench_long_article(app: object, window: object, project: object, rng: random.Random,

@@ -13,7 +13,7 @@ import pytest
 from annotator.domain.model import Document, Span
 from annotator.domain.scheme_loader import load_scheme
 from annotator.paths import default_scheme_path
-from annotator.ui.coding.article_view import ArticleView
+from annotator.ui.coding.article_view import REST_MS, ArticleView
 from annotator.ui.coding.span_paint import POOLED_AT_MOST, RangePool, changed_ranges, splice
 
 PARAGRAPH = "Peskov 😀 said the talks é́ had failed, and Stoltenberg 🇺🇦 answered at once. "
@@ -240,3 +240,41 @@ def test_the_screen_is_read_right_while_qt_still_lays_out_a_long_text(qtbot) -> 
     view._cut = lambda low, high: cuts.append((low, high)) or whole_cut(low, high)  # type: ignore[method-assign]
     view.set_document(Document(1, TEXT, "t", None, None, None, None, "h", {}), spans, scheme)
     assert len(cuts) == 1 and cuts[0][0] == 0 and cuts[0][1] > last  # the opening band, once
+
+
+def test_a_new_text_s_margin_is_formatted_once_the_coder_stays(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The opening band is the screen and half a screen more; the margin beyond comes
+    ``REST_MS`` later, and not at all for an article paged past before then."""
+    from annotator.ui.coding.article_view import MARGIN
+
+    scheme = load_scheme(default_scheme_path())
+    long_text = TEXT * 6
+    rng = random.Random(10)
+    spans = sorted((Span(f"s{n}", 1, "ana", rng.choice(CATEGORIES), a, a + 30,
+                         long_text[a:a + 30])
+                    for n, a in enumerate(range(0, len(long_text) - 40, 97))),
+                   key=lambda s: (s.start, s.end, s.id))
+    document = Document(1, long_text, "t", None, None, None, None, "h", {})
+    view = _view(qtbot)
+    view.set_document(document, spans, scheme)  # (the screenful is measured now)
+    view.set_document(Document(2, TEXT, "u", None, None, None, None, "h", {}), [], scheme)
+    view.set_document(document, spans, scheme)
+    first, last = view._visible()
+    opening = view._band
+    assert opening[0] == 0 and last <= opening[1] < last + MARGIN  # the screen, a cushion
+    assert view._rest.isActive()
+    assert all(p.start < opening[1] for p in view.painted())
+    qtbot.waitUntil(lambda: not view._rest.isActive())
+    assert view._band[1] >= last + MARGIN  # the margin, once the coder stayed
+    fresh = _view(qtbot)
+    fresh.set_spans(spans, scheme)  # (set apart from the text: the whole band at once)
+    fresh.set_document(document, spans, scheme)
+    qtbot.waitUntil(lambda: not fresh._rest.isActive())
+    assert _drawn(view) == _drawn(fresh)
+    cuts: list[tuple[int, int]] = []
+    whole_cut = view._cut
+    view._cut = lambda low, high: cuts.append((low, high)) or whole_cut(low, high)  # type: ignore[method-assign]
+    for _ in range(3):  # paged past: the margin never cut
+        view.set_document(document, spans, scheme)
+        qtbot.wait(REST_MS // 4)
+    assert len(cuts) == 3 and all(high == opening[1] for _, high in cuts)

@@ -17,7 +17,7 @@ import bisect
 from itertools import chain
 from operator import itemgetter
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
@@ -53,6 +53,7 @@ from annotator.ui.coding.span_tips import span_tip
 __all__ = ["FILL_ALPHA", "KEYWORD_COLOUR", "NESTED_ALPHA", "SELECTED_ALPHA", "ArticleView"]
 BASE_POINT_SIZE = ARTICLE_POINT_SIZE
 MARGIN = 2_000  # code points formatted beyond the screen, at least (a screenful if more)
+REST_MS = 100  # a new text's margin waits this long (a key held down repeats every 30-40 ms)
 _START, _END, _BOUNDS = itemgetter(0), itemgetter(1), itemgetter(0, 1)  # of a Piece
 
 
@@ -104,14 +105,16 @@ class ArticleView(QTextEdit):
         self.set_zoom(0)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.viewport().installEventFilter(self)
+        self._rest = QTimer(self, singleShot=True, interval=REST_MS)  # the margin, later
+        self._rest.timeout.connect(self._paint)
 
     # -- content -------------------------------------------------------------------------
     def set_document(self, document: Document | None, spans: list[Span] | None = None,
                      scheme: CodingScheme | None = None) -> None:
         """Show ``document`` with ``spans`` (of ``scheme``) drawn from the first paint: the
-        opening band's blocks get their formats as Qt makes them, before it lays out the
-        first (the document's ``contentsChange`` comes first, as for a syntax highlighter);
-        spans set afterwards re-laid out every block laid out bare (1–2 ms a switch)."""
+        opening band's blocks (the screen's) get their formats before Qt lays them out (the
+        ``contentsChange`` comes first, as for a syntax highlighter; spans set afterwards
+        re-laid out every block laid out bare), the margin beyond once the coder stays."""
         self.text = document.text if document else ""
         self.offsets = OffsetMap(self.text)
         self.spans, self.selected_span_id, self.suggestions = spans or [], None, []
@@ -128,7 +131,8 @@ class ArticleView(QTextEdit):
         def formats_first(_at: int, _removed: int, _added: int) -> None:
             if not self._band[1] and doc.characterCount() == units + 1:  # the new text (the
                 # old one may be cleared first), in the band _paint chooses at the top
-                self._band = (0, self._screenful + max(MARGIN, self._screenful))
+                self._band = (0, self._screenful + self._screenful // 2)  # the screen and
+                # a cushion (a guess: the last one's); the margin once the coder stays
                 self._pieces = self._cut(*self._band)
                 self._format_blocks(*self._band)
 
@@ -138,6 +142,7 @@ class ArticleView(QTextEdit):
         finally:
             doc.contentsChange.disconnect(formats_first)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._rest.start() if self._band[1] < len(self.text) else self._rest.stop()
         if self._band[1]:
             self._scrolled()  # a screen showing more than the opening band gets the rest
         else:  # (no change came with the whole text: drawn as after a scroll)
@@ -212,6 +217,7 @@ class ArticleView(QTextEdit):
         if ranges is None or first < low or last > high:
             margin = max(MARGIN, last - first)
             low, high = self._band = (max(0, first - margin), last + margin)
+            self._rest.stop()  # (the margin is in)
             self._pieces = self._cut(low, high)
             self._format_blocks(low, high)
             return
@@ -380,8 +386,7 @@ class ArticleView(QTextEdit):
         return ids[0]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The viewport's tooltip: the spans under the mouse. (A filter on the viewport,
-        not ``event``: the view's own events, some eight a switch, stay out of Python.)"""
+        """The viewport's tooltip, the spans under the mouse (not ``event``: 8 a switch)."""
         if event.type() != QEvent.Type.ToolTip or watched is not self.viewport():
             return False
         tip = self.tooltip_at(self.offset_at(event.pos()))  # type: ignore[attr-defined]
