@@ -84,8 +84,7 @@ class ArticleView(QTextEdit):
         # what it had laid out (twice a switch, as a new text's height grows): 3 ms
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setObjectName("article")
-        self.text = ""
-        self.offsets = OffsetMap("")
+        self.text, self.offsets = "", OffsetMap("")
         self.spans: list[Span] = []
         self.scheme: CodingScheme | None = None
         self.selected_span_id: str | None = None
@@ -178,14 +177,17 @@ class ArticleView(QTextEdit):
         self._paint(ranges)
 
     def _visible(self) -> tuple[int, int]:
-        """Code points from the first to the last character on screen. (At the top, the
-        first is 0, not a hit test's: the paragraphs of a long text Qt has yet to lay out
-        sit at the corner, and a hit test there found them.)"""
-        rect = self.viewport().rect()
-        top = self.verticalScrollBar().value() == 0
-        first = 0 if top else self.cursorForPosition(rect.topLeft()).position()
-        last = self.cursorForPosition(rect.bottomRight()).position()
-        return self.offsets.to_python(first), self.offsets.to_python(last, snap="ceil")
+        """Code points from the first to the last character on screen. Paragraphs Qt has yet
+        to lay out (a long text's later ones, or with new formats) sit at the corner, where a
+        hit test finds them: at the top the first is 0, the last no further on than twice
+        the characters the screen holds."""
+        rect, metrics = self.viewport().rect(), self.fontMetrics()
+        hit = self.cursorForPosition
+        first = hit(rect.topLeft()).position() if self.verticalScrollBar().value() else 0
+        most = 2 * (rect.width() // max(1, metrics.averageCharWidth()) + 1) * (
+            rect.height() // max(1, metrics.lineSpacing()) + 1)
+        last = min(hit(rect.bottomRight()).position(), first + most)
+        return self.offsets.to_python(min(first, last)), self.offsets.to_python(last, snap="ceil")
 
     def _scrolled(self) -> None:
         first, last = self._visible()
@@ -378,12 +380,10 @@ class ArticleView(QTextEdit):
 
     def _cycle(self, under: list[Span]) -> str | None:
         """Clicking again where spans overlap moves to the next of them."""
-        if not under:
-            return None
         ids = [s.id for s in under]
         if self.selected_span_id in ids:
             return ids[(ids.index(self.selected_span_id) + 1) % len(ids)]
-        return ids[0]
+        return ids[0] if ids else None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The viewport's tooltip, the spans under the mouse (not ``event``: 8 a switch)."""
