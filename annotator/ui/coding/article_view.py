@@ -191,7 +191,7 @@ class ArticleView(QTextEdit):
 
     def _scrolled(self) -> None:
         first, last = self._visible()
-        if last < len(self.text):  # a full screen (a short text's says less)
+        if first < last < len(self.text):  # a full screen (a short text's says less)
             self._screenful = last - first
         if first < self._band[0] or last > self._band[1]:
             self._paint()
