@@ -57,7 +57,23 @@ def _show_now(layout: QFormLayout) -> None:
                 widget.setVisible(True)
 
 
-class SpanEditor(QGroupBox):
+class _Fields(QGroupBox):
+    """A group of fields (``editors``, by key, in Tab order): the span's or the document's."""
+
+    editors: dict[str, FieldEditor]
+
+    def first_field(self) -> QWidget | None:
+        return next((e.widget for e in self.editors.values()), None)
+
+    def flush(self) -> bool:
+        return any([editor.flush() for editor in list(self.editors.values())])
+
+    def typing(self) -> bool:
+        """Text typed in a field and not stored yet (it is, at the typing pause)."""
+        return any(editor.typing() for editor in self.editors.values())
+
+
+class SpanEditor(_Fields):
     sig_label_requested = Signal(str, object)  # span id, label key or None
     sig_attribute_requested = Signal(str, str, object)  # span id, attribute key, value
     sig_memo_requested = Signal(str, str)  # span id, memo text
@@ -140,16 +156,6 @@ class SpanEditor(QGroupBox):
             editor.set_value(span.label if key == "label" else span.memo if key == MEMO
                              else span.attributes.get(key))
 
-    def first_field(self) -> QWidget | None:
-        return next((e.widget for e in self.editors.values()), None)
-
-    def flush(self) -> bool:
-        return any([editor.flush() for editor in list(self.editors.values())])
-
-    def typing(self) -> bool:
-        """Text typed in a field and not stored yet (it is, at the typing pause)."""
-        return any(editor.typing() for editor in self.editors.values())
-
     def _label(self, value: Any) -> None:
         if self.span and value != self.span.label:
             self.sig_label_requested.emit(self.span.id, value)
@@ -163,7 +169,7 @@ class SpanEditor(QGroupBox):
             self.sig_memo_requested.emit(self.span.id, value)
 
 
-class VariablesForm(QGroupBox):
+class VariablesForm(_Fields):
     sig_variable_requested = Signal(str, object)  # variable key, value
     sig_memo_requested = Signal(str)  # the coder's memo on the document
     sig_editing = Signal()  # typed text not stored yet
@@ -200,16 +206,6 @@ class VariablesForm(QGroupBox):
         self.values, self.memo = dict(values), memo
         for key, editor in self.editors.items():
             editor.set_value(memo if key == MEMO else values.get(key))
-
-    def first_field(self) -> QWidget | None:
-        return next((e.widget for e in self.editors.values()), None)
-
-    def flush(self) -> bool:
-        return any([editor.flush() for editor in list(self.editors.values())])
-
-    def typing(self) -> bool:
-        """Text typed in a field and not stored yet (it is, at the typing pause)."""
-        return any(editor.typing() for editor in self.editors.values())
 
     def _memo_changed(self, value: str) -> None:
         if value != self.memo:
