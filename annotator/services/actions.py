@@ -303,16 +303,21 @@ EXPORT_FORMATS = ("spans-csv", "matrix-csv", "spss", "stata", "jsonl", "brat", "
                   "codebook-md", "codebook-html")
 
 
+PROGRESS_EVERY = 5000
+
+
 def _counted(batches: Iterable[list[Any]], total: int, progress: Progress | None,
              cancelled: Callable[[], bool] | None) -> Iterator[list[Any]]:
-    """Lists of rows passed on, with progress and a chance to cancel after each."""
-    done = 0
+    """Lists of rows passed on, with a chance to cancel after each and progress told
+    every ``PROGRESS_EVERY`` rows (the lists are small: a dialog need not hear of each)."""
+    done = told = 0
     for rows in batches:
         if cancelled and cancelled():
             raise Cancelled()
         yield rows
         done += len(rows)
-        if progress:
+        if progress and done - told >= PROGRESS_EVERY:
+            told = done
             progress(done, max(total, done))
     if progress:
         progress(done, max(done, 1))

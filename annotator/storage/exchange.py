@@ -207,7 +207,8 @@ class ExchangeMixin:
                   cells: Callable[[dict[str, Any]], tuple[Any, ...]] = lambda a: (a,)
                   ) -> Iterator[list[tuple[Any, ...]]]:
         """Every span of the chosen coders as a row of ``SPAN_ROW``'s columns, a list of
-        5,000 rows at a time (a writer takes them whole: no step per row but the row), in
+        ``SPAN_BATCH`` rows at a time (a writer takes them whole: no step per row but the
+        row), in
         ``iter_records``' order (document, coder, start, end), from one joined query
         streamed in batches: no document text is read, no object made per span. A missing
         date, outlet or label is "". The attributes (links included) are spread into the
@@ -221,7 +222,7 @@ class ExchangeMixin:
         if documents == "done":
             where.append("st.status = 'done'")
         links = self._links_of(None)
-        batches = self.db.batches(span_rows_sql(" AND ".join(where)), params, size=5000)
+        batches = self.db.batches(span_rows_sql(" AND ".join(where)), params, size=SPAN_BATCH)
         spread_of = _Spread(cells)  # most spans share a few attribute sets
 
         def spread(r: Any) -> tuple[Any, ...]:
@@ -234,6 +235,12 @@ class ExchangeMixin:
                 yield [r[:11] + spread(r) + r[12:] for r in rows]
             else:  # (a set seen before is one lookup in C; a new one is worked out once)
                 yield [r[:11] + spread_of[r[11]] + r[12:] for r in rows]
+
+
+# Rows per list: small enough that a list's rows, made and then written, stay in the CPU's
+# cache. With 5,000 the spans CSV took 1.28-1.31x a plain dump of the same rows; with 250,
+# 1.01-1.03x (benchmarks/README.md, 2026-12-04).
+SPAN_BATCH = 250
 
 
 def span_rows_sql(where: str) -> str:

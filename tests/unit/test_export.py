@@ -307,6 +307,27 @@ def test_the_spans_csv_streams_without_the_cycle_collector(coded: Project, tmp_p
     assert gc.isenabled()
 
 
+def test_the_spans_csv_in_small_lists_is_the_same_file_and_tells_progress_now_and_then(
+        coded: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows come in lists of ``SPAN_BATCH`` (small, to stay in the CPU's cache); a list's
+    end anywhere in a document changes nothing in the file, and progress is told every
+    ``PROGRESS_EVERY`` rows and once at the end, not per list."""
+    from annotator.storage import exchange
+
+    whole = tmp_path / "whole.csv"
+    total = actions.export(coded, "spans-csv", whole)
+    assert total > 7
+    monkeypatch.setattr(exchange, "SPAN_BATCH", 2)
+    monkeypatch.setattr(actions, "PROGRESS_EVERY", 3)
+    told: list[tuple[int, int]] = []
+    pieces = tmp_path / "pieces.csv"
+    assert actions.export(coded, "spans-csv", pieces,
+                          progress=lambda done, of: told.append((done, of))) == total
+    assert pieces.read_bytes() == whole.read_bytes()
+    # lists of 2: told at 4 (not at 2), 8, 12…, each of the total, and at the end
+    assert told == [(d, total) for d in range(4, total + 1, 4)] + [(total, total)]
+
+
 def test_spans_csv_rows_come_by_document_coder_name_start_end_and_making(
         tmp_path: Path, new_location) -> None:  # type: ignore[no-untyped-def]
     """The order the spans CSV promises, with coders made out of name order ("zoe" before

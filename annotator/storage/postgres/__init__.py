@@ -91,20 +91,23 @@ class PostgresEngine(Streams):
                 ) -> Iterator[list[Any]]:
         """A server-side cursor: psycopg's usual one would bring a million spans into
         memory at once. Outside a transaction it is held (WITH HOLD), so it outlives the
-        statement's own."""
+        statement's own. Lists of ``size``, fetched at least ``FETCH_AT_LEAST`` rows a
+        round trip (a caller's small lists, kept small for the CPU's cache, would
+        otherwise cost a trip to the server each)."""
         self._streams += 1
         cursor = self.conn.cursor(name=f"annotator_stream_{self._streams}",
                                   withhold=not self.in_transaction)
-        cursor.itersize = size
+        fetch = cursor.itersize = max(size, FETCH_AT_LEAST)
         try:
             with self._answering():
                 cursor.execute(self._pyformat(sql) if params else sql, list(params) or None)
             while True:
                 with self._answering():
-                    rows = cursor.fetchmany(size)
+                    rows = cursor.fetchmany(fetch)
                 if not rows:
                     break
-                yield rows
+                for at in range(0, len(rows), size):
+                    yield rows[at:at + size]
         finally:
             if not self.lost:
                 cursor.close()
@@ -148,6 +151,7 @@ class PostgresEngine(Streams):
         return describe(exc)
 
 
+FETCH_AT_LEAST = 5000  # rows of a stream per round trip to the server
 _PROJECT_LOCK = 0x414E4E54  # "ANNT", as a file's application_id; one per database
 LOCK_TIMEOUT = "10s"  # as long as a file's busy timeout
 
