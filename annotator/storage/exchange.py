@@ -208,8 +208,7 @@ class ExchangeMixin:
                   ) -> Iterator[list[tuple[Any, ...]]]:
         """Every span of the chosen coders as a row of ``SPAN_ROW``'s columns, a list of
         ``SPAN_BATCH`` rows at a time (a writer takes them whole: no step per row but the
-        row), in
-        ``iter_records``' order (document, coder, start, end), from one joined query
+        row), in ``iter_records``' order (document, coder, start, end), from one joined query
         streamed in batches: no document text is read, no object made per span. A missing
         date, outlet or label is "". The attributes (links included) are spread into the
         cells ``cells(the attributes)`` returns, worked out once per distinct set of them,
@@ -239,7 +238,7 @@ class ExchangeMixin:
 
 # Rows per list: small enough that a list's rows, made and then written, stay in the CPU's
 # cache. With 5,000 the spans CSV took 1.28-1.31x a plain dump of the same rows; with 250,
-# 1.01-1.03x (benchmarks/README.md, 2026-12-04).
+# 0.97-1.03x (benchmarks/README.md, 2026-12-04).
 SPAN_BATCH = 250
 
 
