@@ -89,6 +89,7 @@ def _spans_csv_split(project: Any, tmp: Path, repeat: int) -> None:
     a second connection, a thread of its own, reading every document's text while the rows
     are written) and without it, alternating with the dump again; and the check alone."""
     from annotator.services import actions
+    from annotator.storage.exchange import span_rows_sql
 
     checking = actions._check_meanwhile
 
@@ -101,8 +102,6 @@ def _spans_csv_split(project: Any, tmp: Path, repeat: int) -> None:
 
     times: dict[str, list[float]] = {"dump": [], "export": [], "without the check": [],
                                      "the check alone": []}
-    from annotator.storage.exchange import span_rows_sql
-
     sql, conn = span_rows_sql("TRUE"), sqlite3.connect(project.path)
     try:
         def dump() -> None:
