@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,15 +82,16 @@ def bench_export(path: Path, tmp: Path, repeat: int) -> None:
                          repeat)
             row(f"export {total:,} spans, {fmt}", name, f, a, "≤ 1.2×")
             if fmt == "spans-csv":
-                _spans_csv_split(project, tmp, repeat)
+                _spans_csv_split(project, tmp, repeat, floor)
 
 
-def _spans_csv_split(project: Any, tmp: Path, repeat: int) -> None:
-    """Where the spans CSV's time goes beyond the dump: the export with its text check (on
-    a second connection, a thread of its own, reading every document's text while the rows
-    are written) and without it, alternating with the dump again; and the check alone."""
+def _spans_csv_split(project: Any, tmp: Path, repeat: int, dump: Callable[[], None]
+                     ) -> None:
+    """Where the spans CSV's time goes beyond the dump (the row's floor, ``dump``): the
+    export with its text check (on a second connection, a thread of its own, reading every
+    document's text while the rows are written) and without it, alternating with the dump
+    again; and the check alone."""
     from annotator.services import actions
-    from annotator.storage.exchange import span_rows_sql
 
     checking = actions._check_meanwhile
 
@@ -102,23 +104,15 @@ def _spans_csv_split(project: Any, tmp: Path, repeat: int) -> None:
 
     times: dict[str, list[float]] = {"dump": [], "export": [], "without the check": [],
                                      "the check alone": []}
-    sql, conn = span_rows_sql("TRUE"), sqlite3.connect(project.path)
-    try:
-        def dump() -> None:
-            with open(tmp / "floor.csv", "w", newline="", encoding="utf-8") as out:
-                csv.writer(out).writerows(conn.execute(sql))
-
-        steps = (("dump", dump),
-                 ("export", lambda: actions.export(project, "spans-csv", tmp / "o.csv")),
-                 ("without the check", unchecked),
-                 ("the check alone", project.spans_off_their_text))
-        for _ in range(repeat):
-            for name, step in steps:
-                start = time.perf_counter()
-                step()
-                times[name].append(time.perf_counter() - start)
-    finally:
-        conn.close()
+    steps = (("dump", dump),
+             ("export", lambda: actions.export(project, "spans-csv", tmp / "o.csv")),
+             ("without the check", unchecked),
+             ("the check alone", project.spans_off_their_text))
+    for _ in range(repeat):
+        for name, step in steps:
+            start = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - start)
     dump_ms = statistics.median(times["dump"]) * 1000
     print("  where the spans CSV goes          " + " | ".join(
         f"{name} {statistics.median(t) * 1000:,.0f} ms"
